@@ -1,0 +1,190 @@
+//! The evaluator's own wildcard matcher: `*` and `?` over characters.
+//!
+//! A [`Glob`] is a pattern whose policy variables have been replaced by the request's values:
+//! only literal characters, `*` (any run, possibly empty) and `?` (exactly one character, one
+//! Unicode scalar value) remain. Matching is the classic two-cursor algorithm: walk text and
+//! pattern together; at a `*`, remember where it was and first let it match nothing; on a
+//! mismatch, go back to the last `*` and let it swallow one more character. Backtracking to the
+//! *last* star only is enough, because a later star can absorb anything an earlier one could.
+//!
+//! Letter case is folded character by character with Unicode simple lowercase mapping (a
+//! character whose lowercase form is several characters is left as it is); the automata crate
+//! must fold the same way, and the differential tests hold the two to it.
+
+use crate::pattern::{Pattern, Segment};
+use crate::request::Request;
+
+/// One element of a resolved pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// A literal character.
+    Char(char),
+    /// `*`.
+    AnyRun,
+    /// `?`.
+    AnyChar,
+}
+
+/// A pattern with every variable substituted: ready to match text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Glob {
+    tokens: Vec<Token>,
+}
+
+impl Glob {
+    /// Resolves `segments`, substituting each variable with the request's value of its key,
+    /// or its default. `None` when a variable cannot be resolved: the key is absent without a
+    /// default, or multi-valued. IAM then treats the value as matching nothing.
+    pub fn resolve(segments: &[Segment], request: Option<&Request>) -> Option<Glob> {
+        let mut tokens = Vec::new();
+        for segment in segments {
+            match segment {
+                Segment::Literal(text) => tokens.extend(text.chars().map(Token::Char)),
+                Segment::AnyRun => tokens.push(Token::AnyRun),
+                Segment::AnyChar => tokens.push(Token::AnyChar),
+                Segment::Variable(variable) => {
+                    let value = request
+                        .and_then(|r| r.context_value(&variable.key))
+                        .filter(|v| !v.multi_valued)
+                        .and_then(|v| v.values.into_iter().next())
+                        .or_else(|| variable.default.clone())?;
+                    tokens.extend(value.chars().map(Token::Char));
+                }
+            }
+        }
+        Some(Glob { tokens })
+    }
+
+    /// A pattern without variables (`None` if it has one).
+    pub fn from_literal_pattern(pattern: &Pattern) -> Option<Glob> {
+        Glob::resolve(&pattern.segments, None)
+    }
+
+    /// Whether `text` matches, letter case counting.
+    pub fn matches(&self, text: &str) -> bool {
+        let text: Vec<char> = text.chars().collect();
+        match_tokens(&self.tokens, &text)
+    }
+
+    /// Whether `text` matches, letter case ignored.
+    pub fn matches_ignoring_case(&self, text: &str) -> bool {
+        let tokens: Vec<Token> = self
+            .tokens
+            .iter()
+            .map(|t| match t {
+                Token::Char(c) => Token::Char(fold_case(*c)),
+                other => *other,
+            })
+            .collect();
+        let text: Vec<char> = text.chars().map(fold_case).collect();
+        match_tokens(&tokens, &text)
+    }
+
+    /// Whether the last token is `*`.
+    pub fn ends_with_any_run(&self) -> bool {
+        self.tokens.last() == Some(&Token::AnyRun)
+    }
+}
+
+/// Unicode simple lowercase of one character (itself when the mapping is not one character).
+pub fn fold_case(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => c,
+    }
+}
+
+fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // The last `*` seen, and the text position it currently stops at.
+    let mut last_star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match (tokens.get(p), text.get(t)) {
+            (Some(Token::AnyRun), _) => {
+                last_star = Some((p, t));
+                p += 1;
+            }
+            (Some(Token::AnyChar), _) => {
+                p += 1;
+                t += 1;
+            }
+            (Some(Token::Char(expected)), Some(actual)) if expected == actual => {
+                p += 1;
+                t += 1;
+            }
+            _ => match last_star {
+                Some((star, stop)) => {
+                    last_star = Some((star, stop + 1));
+                    p = star + 1;
+                    t = stop + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens.get(p..).unwrap_or_default().iter().all(|t| *t == Token::AnyRun)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::PatternSyntax;
+
+    fn glob(text: &str) -> Glob {
+        let syntax = PatternSyntax { wildcards: true, variables: false };
+        Glob::from_literal_pattern(&Pattern::parse(text, syntax).unwrap()).unwrap()
+    }
+
+    /// An obviously right (exponential) matcher to hold the fast one to.
+    fn naive(tokens: &[Token], text: &[char]) -> bool {
+        match tokens.split_first() {
+            None => text.is_empty(),
+            Some((Token::AnyRun, rest)) => (0..=text.len()).any(|i| naive(rest, &text[i..])),
+            Some((Token::AnyChar, rest)) => !text.is_empty() && naive(rest, &text[1..]),
+            Some((Token::Char(c), rest)) => text.first() == Some(c) && naive(rest, &text[1..]),
+        }
+    }
+
+    #[test]
+    fn matches_like_the_naive_matcher_on_every_short_case() {
+        let alphabet = ['a', 'b'];
+        let mut texts = vec![String::new()];
+        for len in 1..=5 {
+            let mut next = Vec::new();
+            for t in texts.iter().filter(|t| t.chars().count() == len - 1) {
+                for c in alphabet {
+                    next.push(format!("{t}{c}"));
+                }
+            }
+            texts.extend(next);
+        }
+        let pieces = ["a", "b", "*", "?"];
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| pieces.iter().map(move |x| format!("{p}{x}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.sort();
+        patterns.dedup();
+        for p in &patterns {
+            let g = glob(p);
+            for t in &texts {
+                let chars: Vec<char> = t.chars().collect();
+                assert_eq!(g.matches(t), naive(&g.tokens, &chars), "pattern {p:?} text {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn question_mark_is_one_character_not_one_byte() {
+        assert!(glob("a?c").matches("aéc"));
+        assert!(!glob("a?c").matches("ac"));
+        assert!(glob("s3:*").matches_ignoring_case("S3:GetObject"));
+        assert!(!glob("s3:get*").matches("s3:GetObject"));
+        assert!(glob("*").matches(""));
+    }
+}

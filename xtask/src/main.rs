@@ -1,0 +1,41 @@
+//! `cargo xtask`: keyaki's developer workflows, written in Rust so there is nothing else to
+//! install or remember.
+//!
+//! - `cargo xtask ci`: exactly what CI runs (`.ci/run` calls the same three steps):
+//!   formatting, clippy with warnings denied, and the test suite.
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        _ => {
+            eprintln!("usage: cargo xtask ci");
+            eprintln!("  ci    run what CI runs: fmt --check, clippy -D warnings, test");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The CI steps, in order; stops at the first failure.
+fn ci() -> ExitCode {
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--check"],
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &["test", "--workspace"],
+    ];
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    for step in steps {
+        eprintln!("==> cargo {}", step.join(" "));
+        match Command::new(&cargo).args(step).status() {
+            Ok(status) if status.success() => {}
+            Ok(_) => return ExitCode::FAILURE,
+            Err(error) => {
+                eprintln!("error: cannot run `{cargo}`: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
