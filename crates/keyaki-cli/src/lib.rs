@@ -1,0 +1,116 @@
+//! # keyaki-cli: the `keyaki` command
+//!
+//! A thin layer over the library crates: it reads arguments (with clap), loads documents,
+//! calls the library, and prints results for people (text) or programs (JSON). Flag names
+//! follow `aws accessanalyzer`, so a pipeline can switch with a rename.
+//!
+//! Everything is reachable through [`run`], which takes the arguments and an [`Io`] (standard
+//! input, output and error as plain readers and writers) and returns an [`Exit`] code. The
+//! binary's `main` is three lines; the tests call [`run`] with in-memory buffers.
+//!
+//! Exit codes: 0 PASS (or success), 1 FAIL, 2 bad input or usage, 3 UNKNOWN.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod document;
+mod evaluate;
+mod render;
+mod validate;
+
+pub use args::{Cli, Command, OutputFormat};
+
+use clap::Parser as _;
+use std::io::{IsTerminal as _, Read, Write};
+use std::process::ExitCode;
+
+/// The process exit code of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success, or a check that passed.
+    Pass = 0,
+    /// A check that failed.
+    Fail = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+    /// The answer could not be decided soundly.
+    Unknown = 3,
+}
+
+/// Where a run reads and writes.
+pub struct Io<'a> {
+    /// Standard input (for `-` documents).
+    pub stdin: &'a mut dyn Read,
+    /// Standard output: results.
+    pub stdout: &'a mut dyn Write,
+    /// Standard error: problems with the input and warnings.
+    pub stderr: &'a mut dyn Write,
+    /// Whether standard output is a terminal (text output and colors by default).
+    pub terminal: bool,
+}
+
+/// Runs `keyaki` with `args` (the first is the program name).
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let shown = error.render().to_string();
+            return if error.use_stderr() {
+                let _ = write!(io.stderr, "{shown}");
+                Exit::BadInput
+            } else {
+                let _ = write!(io.stdout, "{shown}");
+                Exit::Pass
+            };
+        }
+    };
+    let output = cli.output.unwrap_or(if io.terminal {
+        OutputFormat::Text
+    } else {
+        OutputFormat::Json
+    });
+    let color = io.terminal && output == OutputFormat::Text && std::env::var_os("NO_COLOR").is_none();
+    let style = render::Style::new(color);
+    match &cli.command {
+        Command::Validate(args) => validate::run(args, output, style, io),
+        Command::Evaluate(args) => evaluate::run(args, output, style, io),
+    }
+}
+
+/// The binary's entry point: real standard streams, and a broken pipe counts as success.
+pub fn main_entry() -> ExitCode {
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut stdout = BrokenPipeIsFine(stdout.lock());
+    let mut io = Io {
+        stdin: &mut std::io::stdin().lock(),
+        stdout: &mut stdout,
+        stderr: &mut std::io::stderr().lock(),
+        terminal,
+    };
+    let exit = run(std::env::args_os(), &mut io);
+    ExitCode::from(exit as u8)
+}
+
+/// A writer that swallows `BrokenPipe`, so `keyaki … | head` ends quietly.
+struct BrokenPipeIsFine<W: Write>(W);
+
+impl<W: Write> Write for BrokenPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}

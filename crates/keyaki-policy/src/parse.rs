@@ -89,8 +89,7 @@ pub fn read_json(source: &SourceFile, options: ParseOptions) -> Result<Spanned<J
     if source.byte_len() > options.max_bytes {
         return Err(Diagnostic::error(
             format!(
-                "the document is {} bytes long, more than the limit of {} bytes",
-                source.byte_len(),
+                "the document is larger than the limit of {} bytes",
                 options.max_bytes
             ),
             Span::new(0, 0),

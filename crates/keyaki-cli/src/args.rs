@@ -1,0 +1,78 @@
+//! The command-line grammar (clap derive). Flag names follow `aws accessanalyzer`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// keyaki: prove what AWS IAM policies allow, offline.
+#[derive(Debug, Parser)]
+#[command(name = "keyaki", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Output format [default: text on a terminal, json otherwise]
+    #[arg(long, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse policies and report errors and likely mistakes, with line and column
+    Validate(ValidateArgs),
+    /// Decide one request against one policy with the concrete evaluator
+    Evaluate(EvaluateArgs),
+}
+
+/// `keyaki validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Policy documents: paths, directories (every .json file inside), file://path, inline JSON, or - for stdin
+    #[arg(required = true, value_name = "POLICY")]
+    pub documents: Vec<String>,
+    /// The kind of policy [default: inferred; Principal anywhere means a resource policy]
+    #[arg(long, value_enum)]
+    pub policy_type: Option<PolicyTypeArg>,
+}
+
+/// `keyaki evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// The request, as JSON: {"principal": …, "action": …, "resource": …, "context": {…}}
+    #[arg(long, value_name = "REQUEST")]
+    pub request: String,
+    /// The kind of policy [default: inferred; Principal anywhere means a resource policy]
+    #[arg(long, value_enum)]
+    pub policy_type: Option<PolicyTypeArg>,
+}
+
+/// `--policy-type`, spelled as Access Analyzer spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyTypeArg {
+    /// An identity-based policy (no Principal)
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    /// A resource-based policy (every statement names its principals)
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+}
+
+impl From<PolicyTypeArg> for keyaki_policy::PolicyType {
+    fn from(arg: PolicyTypeArg) -> Self {
+        match arg {
+            PolicyTypeArg::Identity => keyaki_policy::PolicyType::Identity,
+            PolicyTypeArg::Resource => keyaki_policy::PolicyType::Resource,
+        }
+    }
+}
+
+/// `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// For people
+    Text,
+    /// For programs
+    Json,
+}

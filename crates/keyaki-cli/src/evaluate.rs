@@ -1,0 +1,92 @@
+//! `keyaki evaluate --policy-document P --request REQ`: the concrete evaluator, for one request.
+//!
+//! Prints the decision (Allow, ExplicitDeny, ImplicitDeny) and every statement that matched.
+//! Exit code 0 whatever the decision (the evaluation succeeded), 2 for bad input.
+
+use crate::args::EvaluateArgs;
+use crate::document::{DocumentArg, load};
+use crate::render::{Style, render};
+use crate::{Exit, Io, OutputFormat};
+use keyaki_policy::{
+    Diagnostic, ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request,
+};
+use serde_json::json;
+
+pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
+    let Some(policy_source) = load_or_report(&args.policy_document, io) else {
+        return Exit::BadInput;
+    };
+    let Some(request_source) = load_or_report(&args.request, io) else {
+        return Exit::BadInput;
+    };
+    let options = ParseOptions {
+        policy_type: args.policy_type.map(Into::into),
+        ..ParseOptions::default()
+    };
+    let parsed = parse_policy(&policy_source, options);
+    let request = parse_request(&request_source);
+    let (parsed, request) = match (parsed, request) {
+        (Ok(parsed), Ok(request)) => (parsed, request),
+        (parsed, request) => {
+            if let Err(diagnostics) = &parsed {
+                report(&policy_source, diagnostics, style, io);
+            }
+            if let Err(diagnostics) = &request {
+                report(&request_source, diagnostics, style, io);
+            }
+            return Exit::BadInput;
+        }
+    };
+    report(&policy_source, &parsed.warnings, style, io);
+    if parsed.policy_type == PolicyType::Resource && request.principal.is_none() {
+        let _ = writeln!(
+            io.stderr,
+            "error: the request has no `principal`, which a resource policy needs\n  = help: add for example `\"principal\": {{\"AWS\": \"arn:aws:iam::111122223333:role/R\"}}`, or `\"*\"` for an anonymous caller"
+        );
+        return Exit::BadInput;
+    }
+    let outcome = evaluate(&parsed.policy, parsed.policy_type, &request);
+    let text = match output {
+        OutputFormat::Json => {
+            let value = json!({
+                "decision": outcome.decision.to_string(),
+                "matchedStatements": outcome.matched_statements,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+        }
+        OutputFormat::Text => {
+            let mut text = format!("decision: {}\n", outcome.decision);
+            if outcome.matched_statements.is_empty() {
+                text.push_str("no statement matched: denied by default\n");
+            }
+            for index in &outcome.matched_statements {
+                let Some(statement) = parsed.policy.statements.get(*index) else { continue };
+                let sid = statement.sid.as_ref().map(|s| format!(" `{}`", s.value)).unwrap_or_default();
+                text.push_str(&format!(
+                    "matched statement {index}{sid} ({}) at {}\n",
+                    statement.effect.value,
+                    policy_source.location(statement.span)
+                ));
+            }
+            text
+        }
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    Exit::Pass
+}
+
+fn load_or_report(arg: &str, io: &mut Io<'_>) -> Option<SourceFile> {
+    match load(&DocumentArg::from_arg(arg), io.stdin) {
+        Ok(source) => Some(source),
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            None
+        }
+    }
+}
+
+fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
+    for diagnostic in diagnostics {
+        let _ = io.stderr.write_all(render(source, diagnostic, style).as_bytes());
+    }
+}
