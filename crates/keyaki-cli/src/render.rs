@@ -75,8 +75,13 @@ pub fn render(source: &SourceFile, diagnostic: &Diagnostic, style: Style) -> Str
         let label = diagnostic.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
         let _ = writeln!(out, "{pad} {} {}{carets}{label}", style.gutter("|"), " ".repeat(caret_at));
     }
-    if let Some(help) = &diagnostic.help {
+    if diagnostic.help.is_some() || !diagnostic.related.is_empty() {
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
+    }
+    for (span, note) in &diagnostic.related {
+        let _ = writeln!(out, "{pad} {} note: {note} at {}", style.gutter("="), source.location(*span));
+    }
+    if let Some(help) = &diagnostic.help {
         let _ = writeln!(out, "{pad} {} help: {help}", style.gutter("="));
     }
     out.push('\n');

@@ -170,8 +170,17 @@ pub fn diagnostic_json(source: &SourceFile, diagnostic: &Diagnostic) -> Value {
         "endLine": end.line,
         "endColumn": end.column,
     });
-    if let (Some(help), Value::Object(map)) = (&diagnostic.help, &mut value) {
-        map.insert("help".to_string(), Value::String(help.clone()));
+    if let Value::Object(map) = &mut value {
+        if let Some(help) = &diagnostic.help {
+            map.insert("help".to_string(), Value::String(help.clone()));
+        }
+        for (span, note) in &diagnostic.related {
+            let at = source.line_column(span.start);
+            map.insert(
+                "related".to_string(),
+                json!({"note": note, "line": at.line, "column": at.column}),
+            );
+        }
     }
     value
 }

@@ -40,6 +40,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it, when keyaki can tell.
     pub help: Option<String>,
+    /// Other places worth seeing, each with a short note (`first defined`).
+    pub related: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -51,6 +53,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -71,6 +74,12 @@ impl Diagnostic {
     /// The same diagnostic with a label under the carets.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// The same diagnostic with a pointer to another place in the document.
+    pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.related.push((span, note.into()));
         self
     }
 

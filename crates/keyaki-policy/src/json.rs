@@ -63,6 +63,8 @@ pub struct JsonError {
     pub span: Span,
     /// A hint on how to fix it, when there is one.
     pub help: Option<String>,
+    /// Another place that explains the error (the first definition of a repeated key).
+    pub related: Option<(Span, String)>,
 }
 
 /// Bounds that keep reading linear and the stack shallow.
@@ -125,6 +127,7 @@ impl Reader<'_> {
             message: message.to_string(),
             span: Span::new(self.at, self.at + width),
             help: None,
+            related: None,
         }
     }
 
@@ -185,6 +188,7 @@ impl Reader<'_> {
                 message: format!("expected a JSON value, found `{token}`"),
                 span: Span::new(self.at, end.max(self.at + 1)),
                 help: Some("strings must be in double quotes".to_string()),
+                related: None,
             })
         }
     }
@@ -216,10 +220,8 @@ impl Reader<'_> {
                 return Err(JsonError {
                     message: format!("duplicate key `{}`", key.value),
                     span: key.span,
-                    help: Some(format!(
-                        "the key is already defined at byte {}; IAM rejects documents that repeat a key",
-                        first.key.span.start
-                    )),
+                    help: Some("IAM rejects documents that repeat a key".to_string()),
+                    related: Some((first.key.span, "first defined".to_string())),
                 });
             }
             self.skip_whitespace();
@@ -303,6 +305,15 @@ impl Reader<'_> {
                     return Ok(out);
                 }
                 Some(b'\\') => out.push(self.escape()?),
+                Some(b'\n' | b'\r') => {
+                    return Err(JsonError {
+                        message: "unterminated string: the line ends before the closing `\"`"
+                            .to_string(),
+                        span: Span::new(start, self.at),
+                        help: Some("add the closing `\"`; write a line break inside a string as `\\n`".to_string()),
+                        related: None,
+                    });
+                }
                 Some(_) => {
                     let mut error = self.error_here(&format!(
                         "{} inside a string",
@@ -317,6 +328,7 @@ impl Reader<'_> {
                         message: "unterminated string".to_string(),
                         span: Span::new(start, start + 1),
                         help: Some("add the closing `\"`".to_string()),
+                        related: None,
                     });
                 }
             }
@@ -347,6 +359,7 @@ impl Reader<'_> {
                     help: Some(
                         "JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX".to_string(),
                     ),
+                    related: None,
                 });
             }
         };
@@ -364,6 +377,7 @@ impl Reader<'_> {
                 message: "a `\\u` escape needs four hexadecimal digits".to_string(),
                 span: Span::new(escape_start, self.at.min(self.bytes.len())),
                 help: None,
+                related: None,
             }),
         }
     }
@@ -444,6 +458,7 @@ impl Reader<'_> {
                 "JSON numbers look like `12`, `-0.5` or `1e3`; no leading zeros, `+` or `.5`"
                     .to_string(),
             ),
+            related: None,
         }
     }
 }
@@ -453,6 +468,7 @@ fn unpaired_surrogate(start: usize, end: usize) -> JsonError {
         message: "a `\\u` escape names an unpaired UTF-16 surrogate".to_string(),
         span: Span::new(start, end),
         help: Some("a high surrogate `\\uD800`–`\\uDBFF` must be followed by a low one".to_string()),
+        related: None,
     }
 }
 

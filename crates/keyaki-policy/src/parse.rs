@@ -109,11 +109,10 @@ pub fn read_json(source: &SourceFile, options: ParseOptions) -> Result<Spanned<J
         },
     )
     .map_err(|e| {
-        let diagnostic = Diagnostic::error(format!("invalid JSON: {}", e.message), e.span);
-        match e.help {
-            Some(help) => diagnostic.with_help(help),
-            None => diagnostic,
-        }
+        let mut diagnostic = Diagnostic::error(format!("invalid JSON: {}", e.message), e.span);
+        diagnostic.help = e.help;
+        diagnostic.related.extend(e.related);
+        diagnostic
     })
 }
 
@@ -291,7 +290,8 @@ impl GrammarReader {
                         format!("a statement cannot have both `{positive}` and `{negative}`"),
                         n.key.span,
                     )
-                    .with_help(format!("keep one of them; `{positive}` is at {}", p.key.span.start))
+                    .with_help("keep one of them")
+                    .with_related(p.key.span, format!("`{positive}` is"))
                     .with_label(format!("`{negative}` here")),
                 );
                 return None;

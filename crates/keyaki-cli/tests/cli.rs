@@ -1,0 +1,158 @@
+//! Snapshots of everything `keyaki validate` and `keyaki evaluate` print.
+//!
+//! Each file under `tests/malformed/` must be rejected (exit 2) and each under `tests/warnings/`
+//! accepted with warnings (exit 0); their rendered text is pinned by insta snapshots, so any
+//! change to a message is a reviewed change.
+
+use keyaki_cli::{Exit, Io, run};
+use std::path::Path;
+
+/// Runs keyaki in-process; returns the exit code, standard output and standard error.
+fn keyaki(args: &[&str], stdin: &[u8]) -> (Exit, String, String) {
+    let mut input = stdin;
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut io = Io { stdin: &mut input, stdout: &mut out, stderr: &mut err, terminal: false };
+    let exit = run(std::iter::once("keyaki").chain(args.iter().copied()), &mut io);
+    (exit, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+fn fixtures(folder: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(Path::new("tests").join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn snapshot_name(path: &str) -> String {
+    Path::new(path).file_stem().unwrap().to_string_lossy().to_string()
+}
+
+#[test]
+fn malformed_policies_are_rejected_with_located_messages() {
+    let files = fixtures("malformed");
+    assert!(files.len() >= 25, "at least 25 malformed inputs, found {}", files.len());
+    for path in files {
+        let (exit, out, err) = keyaki(&["validate", "--output", "text", &path], b"");
+        assert_eq!(exit, Exit::BadInput, "{path} must be rejected:\n{out}");
+        assert!(err.is_empty(), "{path}: {err}");
+        assert!(out.contains("error: "), "{path}: {out}");
+        insta::assert_snapshot!(format!("malformed__{}", snapshot_name(&path)), out);
+    }
+}
+
+#[test]
+fn likely_mistakes_are_warnings_not_errors() {
+    for path in fixtures("warnings") {
+        let (exit, out, _) = keyaki(&["validate", "--output", "text", &path], b"");
+        assert_eq!(exit, Exit::Pass, "{path} must be accepted:\n{out}");
+        assert!(out.contains("warning: ") && !out.contains("error: "), "{path}: {out}");
+        insta::assert_snapshot!(format!("warning__{}", snapshot_name(&path)), out);
+    }
+}
+
+#[test]
+fn an_explicit_policy_type_turns_mismatches_into_errors() {
+    let identity_with_principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", "--policy-type", "IDENTITY_POLICY", identity_with_principal], b"");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("malformed__principal_in_identity_policy", out);
+
+    let no_resource = "tests/warnings/identity-policy-without-resource.json";
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", "--policy-type", "IDENTITY_POLICY", no_resource], b"");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("malformed__identity_policy_without_resource", out);
+}
+
+#[test]
+fn hostile_documents_are_rejected_quickly() {
+    let huge = format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{}"}}]}}"#, "a".repeat(10 << 20));
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", "-"], huge.as_bytes());
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("malformed__ten_megabytes", out);
+
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", "-"], deep.as_bytes());
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("malformed__nested_100000_deep", out);
+}
+
+#[test]
+fn long_minified_lines_are_shown_as_a_window() {
+    let statements: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#))
+        .collect();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{},{{"Effect":"Alow","Action":"s3:*","Resource":"*"}}]}}"#,
+        statements.join(",")
+    );
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", &policy], b"");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("malformed__long_minified_line", out);
+}
+
+#[test]
+fn validate_json_output_and_multiple_documents() {
+    let (exit, out, _) = keyaki(&["validate", "tests/malformed/statement-effect-letter-case.json", "tests/warnings/duplicate-sid.json"], b"");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("validate_json_two_documents", out);
+    let (exit, out, _) = keyaki(&["validate", "--output", "text", "tests/warnings", "no/such/file.json"], b"");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("validate_text_directory_and_missing_file", out);
+}
+
+const BUCKET_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"},
+    {"Sid": "OnlyTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+  ]
+}"#;
+
+#[test]
+fn evaluate_prints_the_decision_and_matched_statements() {
+    let tls = r#"{"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k", "context": {"aws:SecureTransport": true}}"#;
+    let plain = r#"{"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k", "context": {"aws:SecureTransport": false}}"#;
+    let other = r#"{"principal": "*", "action": "s3:PutObject", "resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k", "context": {"aws:SecureTransport": true}}"#;
+    let mut shown = String::new();
+    for (name, request) in [("tls", tls), ("plain-http", plain), ("put", other)] {
+        for format in ["text", "json"] {
+            let (exit, out, err) = keyaki(&["evaluate", "--output", format, "--policy-document", BUCKET_POLICY, "--request", request], b"");
+            assert_eq!(exit, Exit::Pass, "{err}");
+            shown.push_str(&format!("== {name}, --output {format}\n{out}"));
+        }
+    }
+    insta::assert_snapshot!("evaluate_bucket_policy", shown);
+}
+
+#[test]
+fn evaluate_reports_bad_requests() {
+    let mut shown = String::new();
+    for request in [
+        r#"{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}"#,
+        r#"{"principal": {"Aws": "x"}, "action": "s3:GetObject", "resource": 7}"#,
+        r#"{"principal": "*", "action": "s3:GetObject", "resource": "r", "contxt": {}}"#,
+        "not json",
+    ] {
+        let (exit, out, err) = keyaki(&["evaluate", "--output", "json", "--policy-document", BUCKET_POLICY, "--request", request], b"");
+        assert_eq!(exit, Exit::BadInput);
+        assert!(out.is_empty());
+        shown.push_str(&format!("== {request}\n{err}"));
+    }
+    insta::assert_snapshot!("evaluate_bad_requests", shown);
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let (exit, _, err) = keyaki(&["evaluate", "--policy-document", "p.json"], b"");
+    assert_eq!(exit, Exit::BadInput);
+    assert!(err.contains("--request"), "{err}");
+    let (exit, out, _) = keyaki(&["--help"], b"");
+    assert_eq!(exit, Exit::Pass);
+    insta::assert_snapshot!("help", out);
+}
