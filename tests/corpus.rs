@@ -14,9 +14,15 @@
 //! comma-separated list of name fragments to run only some files (`KEYAKI_TEST=principal`), and
 //! prefix a fragment with `-` to leave files out (`KEYAKI_TEST=-variables`).
 
-use keyaki_policy::{
-    ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request,
-};
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
+use keyaki_policy::{ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -46,9 +52,13 @@ fn corpus_dir() -> PathBuf {
 
 /// Whether a file is selected by `KEYAKI_TEST`.
 fn selected(name: &str) -> bool {
-    let Ok(filter) = std::env::var("KEYAKI_TEST") else { return true };
-    let (excluded, included): (Vec<&str>, Vec<&str>) =
-        filter.split(',').filter(|f| !f.is_empty()).partition(|f| f.starts_with('-'));
+    let Ok(filter) = std::env::var("KEYAKI_TEST") else {
+        return true;
+    };
+    let (excluded, included): (Vec<&str>, Vec<&str>) = filter
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .partition(|f| f.starts_with('-'));
     let included_ok = included.is_empty() || included.iter().any(|f| name.contains(f));
     included_ok && !excluded.iter().any(|f| name.contains(&f[1..]))
 }
@@ -67,7 +77,10 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 fn check_name(path: &Path) {
     let stem = path.file_stem().unwrap().to_str().unwrap();
     assert!(
-        stem.contains('-') && stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        stem.contains('-')
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
         "{}: corpus files are named TOPIC-NAME.json in lowercase with dashes",
         path.display()
     );
@@ -87,7 +100,10 @@ fn evaluate_corpus() {
         let text = std::fs::read_to_string(path).unwrap();
         let file: EvaluateFile = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{name}: not a corpus case: {e}"));
-        assert!(!file.description.trim().is_empty() && !file.evidence.trim().is_empty(), "{name}: description and evidence are required");
+        assert!(
+            !file.description.trim().is_empty() && !file.evidence.trim().is_empty(),
+            "{name}: description and evidence are required"
+        );
         let policy_type = match file.policy_type.as_deref() {
             None => None,
             Some("IDENTITY_POLICY") => Some(PolicyType::Identity),
@@ -96,7 +112,10 @@ fn evaluate_corpus() {
         };
         let policy_text = serde_json::to_string_pretty(&file.policy).unwrap();
         let source = SourceFile::new(format!("{name}#policy"), policy_text.into_bytes());
-        let options = ParseOptions { policy_type, ..ParseOptions::default() };
+        let options = ParseOptions {
+            policy_type,
+            ..ParseOptions::default()
+        };
         let parsed = parse_policy(&source, options).unwrap_or_else(|errors| {
             let shown: Vec<String> = errors.iter().map(|d| source.one_line(d)).collect();
             panic!("{name}: the policy does not parse:\n{}", shown.join("\n"))
@@ -109,11 +128,19 @@ fn evaluate_corpus() {
                 serde_json::to_string(&case.request).unwrap().into_bytes(),
             );
             let request = parse_request(&request_source).unwrap_or_else(|errors| {
-                let shown: Vec<String> = errors.iter().map(|d| request_source.one_line(d)).collect();
-                panic!("{name}: request {:?} does not parse:\n{}", case.name, shown.join("\n"))
+                let shown: Vec<String> =
+                    errors.iter().map(|d| request_source.one_line(d)).collect();
+                panic!(
+                    "{name}: request {:?} does not parse:\n{}",
+                    case.name,
+                    shown.join("\n")
+                )
             });
             let outcome = evaluate(&parsed.policy, parsed.policy_type, &request);
-            let actual = (outcome.decision.to_string(), outcome.matched_statements.clone());
+            let actual = (
+                outcome.decision.to_string(),
+                outcome.matched_statements.clone(),
+            );
             let expected = (case.decision.clone(), case.matched_statements.clone());
             if actual != expected {
                 failures.push(format!(
@@ -124,5 +151,10 @@ fn evaluate_corpus() {
         }
     }
     println!("{cases} evaluate cases in {} files", files.len());
-    assert!(failures.is_empty(), "{} of {cases} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -3,6 +3,14 @@
 //! The data is not part of the repository (it sits beside it on the developers' machines), so
 //! on a fresh clone this test says it skipped and passes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
 use keyaki_policy::{ParseOptions, SourceFile, parse_policy};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +20,9 @@ fn shared_data() -> Option<PathBuf> {
 }
 
 fn policies_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -43,6 +53,16 @@ fn every_shared_policy_parses() {
         }
     }
     println!("parsed {} real policies", files.len());
-    assert!(files.len() > 1500, "expected the managed policies, found {} files", files.len());
-    assert!(failures.is_empty(), "{} of {} policies fail:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        files.len() > 1500,
+        "expected the managed policies, found {} files",
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} policies fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -22,7 +22,14 @@ fn main() -> ExitCode {
 fn ci() -> ExitCode {
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &["test", "--workspace"],
     ];
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());

@@ -65,8 +65,13 @@ pub fn json_files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(next) = pending.pop() {
-        let entries = std::fs::read_dir(&next)
-            .map_err(|e| format!("cannot read directory `{}`: {}", next.display(), io_reason(&e)))?;
+        let entries = std::fs::read_dir(&next).map_err(|e| {
+            format!(
+                "cannot read directory `{}`: {}",
+                next.display(),
+                io_reason(&e)
+            )
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

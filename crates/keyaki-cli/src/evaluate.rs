@@ -52,7 +52,10 @@ pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<
                 "decision": outcome.decision.to_string(),
                 "matchedStatements": outcome.matched_statements,
             });
-            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
         }
         OutputFormat::Text => {
             let mut text = format!("decision: {}\n", outcome.decision);
@@ -60,8 +63,14 @@ pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<
                 text.push_str("no statement matched: denied by default\n");
             }
             for index in &outcome.matched_statements {
-                let Some(statement) = parsed.policy.statements.get(*index) else { continue };
-                let sid = statement.sid.as_ref().map(|s| format!(" `{}`", s.value)).unwrap_or_default();
+                let Some(statement) = parsed.policy.statements.get(*index) else {
+                    continue;
+                };
+                let sid = statement
+                    .sid
+                    .as_ref()
+                    .map(|s| format!(" `{}`", s.value))
+                    .unwrap_or_default();
                 text.push_str(&format!(
                     "matched statement {index}{sid} ({}) at {}\n",
                     statement.effect.value,
@@ -87,6 +96,8 @@ fn load_or_report(arg: &str, io: &mut Io<'_>) -> Option<SourceFile> {
 
 fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
     for diagnostic in diagnostics {
-        let _ = io.stderr.write_all(render(source, diagnostic, style).as_bytes());
+        let _ = io
+            .stderr
+            .write_all(render(source, diagnostic, style).as_bytes());
     }
 }

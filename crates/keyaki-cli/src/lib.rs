@@ -73,7 +73,8 @@ where
     } else {
         OutputFormat::Json
     });
-    let color = io.terminal && output == OutputFormat::Text && std::env::var_os("NO_COLOR").is_none();
+    let color =
+        io.terminal && output == OutputFormat::Text && std::env::var_os("NO_COLOR").is_none();
     let style = render::Style::new(color);
     match &cli.command {
         Command::Validate(args) => validate::run(args, output, style, io),

@@ -62,24 +62,58 @@ pub fn render(source: &SourceFile, diagnostic: &Diagnostic, style: Style) -> Str
     let number = start.line.to_string();
     let pad = " ".repeat(number.len());
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {}", style.severity(diagnostic.severity), diagnostic.message);
-    let _ = writeln!(out, "{pad}{} {}", style.gutter("-->"), source.location(diagnostic.span));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        style.severity(diagnostic.severity),
+        diagnostic.message
+    );
+    let _ = writeln!(
+        out,
+        "{pad}{} {}",
+        style.gutter("-->"),
+        source.location(diagnostic.span)
+    );
     if !(diagnostic.span.start == 0 && diagnostic.span.end == 0) {
-        let (shown, caret_at, caret_len) = excerpt(line_text, start.column - 1, span_chars(source, diagnostic));
+        let (shown, caret_at, caret_len) =
+            excerpt(line_text, start.column - 1, span_chars(source, diagnostic));
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
-        let _ = writeln!(out, "{} {} {shown}", style.gutter(&number), style.gutter("|"));
+        let _ = writeln!(
+            out,
+            "{} {} {shown}",
+            style.gutter(&number),
+            style.gutter("|")
+        );
         let carets = style.paint(
-            if diagnostic.is_error() { "1;31" } else { "1;33" },
+            if diagnostic.is_error() {
+                "1;31"
+            } else {
+                "1;33"
+            },
             &"^".repeat(caret_len),
         );
-        let label = diagnostic.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
-        let _ = writeln!(out, "{pad} {} {}{carets}{label}", style.gutter("|"), " ".repeat(caret_at));
+        let label = diagnostic
+            .label
+            .as_ref()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{pad} {} {}{carets}{label}",
+            style.gutter("|"),
+            " ".repeat(caret_at)
+        );
     }
     if diagnostic.help.is_some() || !diagnostic.related.is_empty() {
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
     }
     for (span, note) in &diagnostic.related {
-        let _ = writeln!(out, "{pad} {} note: {note} at {}", style.gutter("="), source.location(*span));
+        let _ = writeln!(
+            out,
+            "{pad} {} note: {note} at {}",
+            style.gutter("="),
+            source.location(*span)
+        );
     }
     if let Some(help) = &diagnostic.help {
         let _ = writeln!(out, "{pad} {} help: {help}", style.gutter("="));
@@ -91,7 +125,10 @@ pub fn render(source: &SourceFile, diagnostic: &Diagnostic, style: Style) -> Str
 /// The line containing byte `offset`, without its line break.
 fn line_of(text: &str, offset: usize) -> &str {
     let offset = offset.min(text.len());
-    let start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |at| at + 1);
+    let start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |at| at + 1);
     let rest = text.get(start..).unwrap_or("");
     let end = rest.find('\n').unwrap_or(rest.len());
     rest.get(..end).unwrap_or("").trim_end_matches('\r')
@@ -114,7 +151,10 @@ fn span_chars(source: &SourceFile, diagnostic: &Diagnostic) -> usize {
 
 /// The text to show for a line (tabs expanded, long lines windowed), and where the carets go.
 fn excerpt(line: &str, column: usize, caret_len: usize) -> (String, usize, usize) {
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
     if chars.len() <= MAX_LINE_CHARS {
         return (chars.iter().collect(), column.min(chars.len()), caret_len);
     }

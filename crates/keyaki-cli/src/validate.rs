@@ -22,7 +22,8 @@ struct Report {
 
 impl Report {
     fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count() + usize::from(self.unreadable.is_some())
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+            + usize::from(self.unreadable.is_some())
     }
 
     fn warnings(&self) -> usize {
@@ -58,14 +59,21 @@ fn expand(arg: &str) -> Vec<Result<DocumentArg, (String, String)>> {
     let document = DocumentArg::from_arg(arg);
     match &document {
         DocumentArg::Path(path) if path.is_dir() => match json_files_under(path) {
-            Ok(files) => files.into_iter().map(|f| Ok(DocumentArg::Path(f))).collect(),
+            Ok(files) => files
+                .into_iter()
+                .map(|f| Ok(DocumentArg::Path(f)))
+                .collect(),
             Err(message) => vec![Err((arg.to_string(), message))],
         },
         _ => vec![Ok(document)],
     }
 }
 
-fn validate_one(document: Result<DocumentArg, (String, String)>, options: ParseOptions, io: &mut Io<'_>) -> Report {
+fn validate_one(
+    document: Result<DocumentArg, (String, String)>,
+    options: ParseOptions,
+    io: &mut Io<'_>,
+) -> Report {
     let loaded = document.and_then(|d| {
         let name = match &d {
             DocumentArg::Path(p) => p.display().to_string(),
@@ -77,14 +85,29 @@ fn validate_one(document: Result<DocumentArg, (String, String)>, options: ParseO
     let source = match loaded {
         Ok(source) => source,
         Err((name, message)) => {
-            return Report { name, source: None, diagnostics: Vec::new(), unreadable: Some(message), summary: None };
+            return Report {
+                name,
+                source: None,
+                diagnostics: Vec::new(),
+                unreadable: Some(message),
+                summary: None,
+            };
         }
     };
     let (diagnostics, summary) = match parse_policy(&source, options) {
-        Ok(parsed) => (parsed.warnings, Some((parsed.policy_type, parsed.policy.statements.len()))),
+        Ok(parsed) => (
+            parsed.warnings,
+            Some((parsed.policy_type, parsed.policy.statements.len())),
+        ),
         Err(diagnostics) => (diagnostics, None),
     };
-    Report { name: source.name().to_string(), source: Some(source), diagnostics, unreadable: None, summary }
+    Report {
+        name: source.name().to_string(),
+        source: Some(source),
+        diagnostics,
+        unreadable: None,
+        summary,
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -114,7 +137,11 @@ fn text_output(reports: &[Report], style: Style) -> String {
                     keyaki_policy::PolicyType::Identity => "identity policy",
                     keyaki_policy::PolicyType::Resource => "resource policy",
                 };
-                let mut line = format!("{}: valid {kind}, {}", report.name, plural(statements, "statement"));
+                let mut line = format!(
+                    "{}: valid {kind}, {}",
+                    report.name,
+                    plural(statements, "statement")
+                );
                 if !counts.is_empty() {
                     line.push_str(&format!(", {counts}"));
                 }
@@ -127,7 +154,12 @@ fn text_output(reports: &[Report], style: Style) -> String {
     }
     if reports.len() > 1 {
         let invalid = reports.iter().filter(|r| r.errors() > 0).count();
-        out.push_str(&format!("{}: {} valid, {} invalid\n", plural(reports.len(), "document"), reports.len() - invalid, invalid));
+        out.push_str(&format!(
+            "{}: {} valid, {} invalid\n",
+            plural(reports.len(), "document"),
+            reports.len() - invalid,
+            invalid
+        ));
     }
     out
 }
@@ -141,7 +173,12 @@ fn json_output(reports: &[Report]) -> String {
                 diagnostics.push(json!({"severity": "error", "message": message}));
             }
             if let Some(source) = &report.source {
-                diagnostics.extend(report.diagnostics.iter().map(|d| diagnostic_json(source, d)));
+                diagnostics.extend(
+                    report
+                        .diagnostics
+                        .iter()
+                        .map(|d| diagnostic_json(source, d)),
+                );
             }
             json!({
                 "file": report.name,
@@ -155,7 +192,10 @@ fn json_output(reports: &[Report]) -> String {
     let errors: usize = reports.iter().map(Report::errors).sum();
     let warnings: usize = reports.iter().map(Report::warnings).sum();
     let value = json!({"files": files, "errors": errors, "warnings": warnings});
-    format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    )
 }
 
 /// A diagnostic as JSON: severity, message, 1-based start and end positions, help.

@@ -4,6 +4,14 @@
 //! accepted with warnings (exit 0); their rendered text is pinned by insta snapshots, so any
 //! change to a message is a reviewed change.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
 use keyaki_cli::{Exit, Io, run};
 use std::path::Path;
 
@@ -11,9 +19,21 @@ use std::path::Path;
 fn keyaki(args: &[&str], stdin: &[u8]) -> (Exit, String, String) {
     let mut input = stdin;
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut io = Io { stdin: &mut input, stdout: &mut out, stderr: &mut err, terminal: false };
-    let exit = run(std::iter::once("keyaki").chain(args.iter().copied()), &mut io);
-    (exit, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    let mut io = Io {
+        stdin: &mut input,
+        stdout: &mut out,
+        stderr: &mut err,
+        terminal: false,
+    };
+    let exit = run(
+        std::iter::once("keyaki").chain(args.iter().copied()),
+        &mut io,
+    );
+    (
+        exit,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 fn fixtures(folder: &str) -> Vec<String> {
@@ -27,13 +47,21 @@ fn fixtures(folder: &str) -> Vec<String> {
 }
 
 fn snapshot_name(path: &str) -> String {
-    Path::new(path).file_stem().unwrap().to_string_lossy().to_string()
+    Path::new(path)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string()
 }
 
 #[test]
 fn malformed_policies_are_rejected_with_located_messages() {
     let files = fixtures("malformed");
-    assert!(files.len() >= 25, "at least 25 malformed inputs, found {}", files.len());
+    assert!(
+        files.len() >= 25,
+        "at least 25 malformed inputs, found {}",
+        files.len()
+    );
     for path in files {
         let (exit, out, err) = keyaki(&["validate", "--output", "text", &path], b"");
         assert_eq!(exit, Exit::BadInput, "{path} must be rejected:\n{out}");
@@ -48,7 +76,10 @@ fn likely_mistakes_are_warnings_not_errors() {
     for path in fixtures("warnings") {
         let (exit, out, _) = keyaki(&["validate", "--output", "text", &path], b"");
         assert_eq!(exit, Exit::Pass, "{path} must be accepted:\n{out}");
-        assert!(out.contains("warning: ") && !out.contains("error: "), "{path}: {out}");
+        assert!(
+            out.contains("warning: ") && !out.contains("error: "),
+            "{path}: {out}"
+        );
         insta::assert_snapshot!(format!("warning__{}", snapshot_name(&path)), out);
     }
 }
@@ -56,19 +87,42 @@ fn likely_mistakes_are_warnings_not_errors() {
 #[test]
 fn an_explicit_policy_type_turns_mismatches_into_errors() {
     let identity_with_principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
-    let (exit, out, _) = keyaki(&["validate", "--output", "text", "--policy-type", "IDENTITY_POLICY", identity_with_principal], b"");
+    let (exit, out, _) = keyaki(
+        &[
+            "validate",
+            "--output",
+            "text",
+            "--policy-type",
+            "IDENTITY_POLICY",
+            identity_with_principal,
+        ],
+        b"",
+    );
     assert_eq!(exit, Exit::BadInput);
     insta::assert_snapshot!("malformed__principal_in_identity_policy", out);
 
     let no_resource = "tests/warnings/identity-policy-without-resource.json";
-    let (exit, out, _) = keyaki(&["validate", "--output", "text", "--policy-type", "IDENTITY_POLICY", no_resource], b"");
+    let (exit, out, _) = keyaki(
+        &[
+            "validate",
+            "--output",
+            "text",
+            "--policy-type",
+            "IDENTITY_POLICY",
+            no_resource,
+        ],
+        b"",
+    );
     assert_eq!(exit, Exit::BadInput);
     insta::assert_snapshot!("malformed__identity_policy_without_resource", out);
 }
 
 #[test]
 fn hostile_documents_are_rejected_quickly() {
-    let huge = format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{}"}}]}}"#, "a".repeat(10 << 20));
+    let huge = format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{}"}}]}}"#,
+        "a".repeat(10 << 20)
+    );
     let (exit, out, _) = keyaki(&["validate", "--output", "text", "-"], huge.as_bytes());
     assert_eq!(exit, Exit::BadInput);
     insta::assert_snapshot!("malformed__ten_megabytes", out);
@@ -95,10 +149,26 @@ fn long_minified_lines_are_shown_as_a_window() {
 
 #[test]
 fn validate_json_output_and_multiple_documents() {
-    let (exit, out, _) = keyaki(&["validate", "tests/malformed/statement-effect-letter-case.json", "tests/warnings/duplicate-sid.json"], b"");
+    let (exit, out, _) = keyaki(
+        &[
+            "validate",
+            "tests/malformed/statement-effect-letter-case.json",
+            "tests/warnings/duplicate-sid.json",
+        ],
+        b"",
+    );
     assert_eq!(exit, Exit::BadInput);
     insta::assert_snapshot!("validate_json_two_documents", out);
-    let (exit, out, _) = keyaki(&["validate", "--output", "text", "tests/warnings", "no/such/file.json"], b"");
+    let (exit, out, _) = keyaki(
+        &[
+            "validate",
+            "--output",
+            "text",
+            "tests/warnings",
+            "no/such/file.json",
+        ],
+        b"",
+    );
     assert_eq!(exit, Exit::BadInput);
     insta::assert_snapshot!("validate_text_directory_and_missing_file", out);
 }
@@ -122,7 +192,18 @@ fn evaluate_prints_the_decision_and_matched_statements() {
     let mut shown = String::new();
     for (name, request) in [("tls", tls), ("plain-http", plain), ("put", other)] {
         for format in ["text", "json"] {
-            let (exit, out, err) = keyaki(&["evaluate", "--output", format, "--policy-document", BUCKET_POLICY, "--request", request], b"");
+            let (exit, out, err) = keyaki(
+                &[
+                    "evaluate",
+                    "--output",
+                    format,
+                    "--policy-document",
+                    BUCKET_POLICY,
+                    "--request",
+                    request,
+                ],
+                b"",
+            );
             assert_eq!(exit, Exit::Pass, "{err}");
             shown.push_str(&format!("== {name}, --output {format}\n{out}"));
         }
@@ -139,7 +220,18 @@ fn evaluate_reports_bad_requests() {
         r#"{"principal": "*", "action": "s3:GetObject", "resource": "r", "contxt": {}}"#,
         "not json",
     ] {
-        let (exit, out, err) = keyaki(&["evaluate", "--output", "json", "--policy-document", BUCKET_POLICY, "--request", request], b"");
+        let (exit, out, err) = keyaki(
+            &[
+                "evaluate",
+                "--output",
+                "json",
+                "--policy-document",
+                BUCKET_POLICY,
+                "--request",
+                request,
+            ],
+            b"",
+        );
         assert_eq!(exit, Exit::BadInput);
         assert!(out.is_empty());
         shown.push_str(&format!("== {request}\n{err}"));

@@ -75,7 +75,11 @@ pub fn evaluate(policy: &Policy, policy_type: PolicyType, request: &Request) -> 
 
 /// Whether one statement matches the request, ignoring its effect. (Policy variables were
 /// already recognized, or left as literal text, when the policy was read.)
-pub fn statement_matches(statement: &Statement, policy_type: PolicyType, request: &Request) -> bool {
+pub fn statement_matches(
+    statement: &Statement,
+    policy_type: PolicyType,
+    request: &Request,
+) -> bool {
     let principal_ok = match (policy_type, &statement.principal) {
         (PolicyType::Identity, _) | (PolicyType::Resource, None) => true,
         (PolicyType::Resource, Some(element)) => principal::element_matches(element, request),

@@ -132,7 +132,11 @@ impl Reader<'_> {
     }
 
     fn found_description(&self) -> String {
-        match self.text.get(self.at..).and_then(|rest| rest.chars().next()) {
+        match self
+            .text
+            .get(self.at..)
+            .and_then(|rest| rest.chars().next())
+        {
             None => "the end of the document".to_string(),
             Some(c) if c.is_control() => format!("control character U+{:04X}", u32::from(c)),
             Some(c) => format!("`{c}`"),
@@ -310,15 +314,16 @@ impl Reader<'_> {
                         message: "unterminated string: the line ends before the closing `\"`"
                             .to_string(),
                         span: Span::new(start, self.at),
-                        help: Some("add the closing `\"`; write a line break inside a string as `\\n`".to_string()),
+                        help: Some(
+                            "add the closing `\"`; write a line break inside a string as `\\n`"
+                                .to_string(),
+                        ),
                         related: None,
                     });
                 }
                 Some(_) => {
-                    let mut error = self.error_here(&format!(
-                        "{} inside a string",
-                        self.found_description()
-                    ));
+                    let mut error =
+                        self.error_here(&format!("{} inside a string", self.found_description()));
                     error.help =
                         Some("write control characters as escapes, such as `\\n`".to_string());
                     return Err(error);
@@ -338,7 +343,11 @@ impl Reader<'_> {
     fn escape(&mut self) -> Result<char, JsonError> {
         let start = self.at;
         self.at += 1; // backslash
-        let Some(kind) = self.text.get(self.at..).and_then(|rest| rest.chars().next()) else {
+        let Some(kind) = self
+            .text
+            .get(self.at..)
+            .and_then(|rest| rest.chars().next())
+        else {
             return Err(self.error_here("unterminated escape at the end of the document"));
         };
         self.at += kind.len_utf8();
@@ -357,7 +366,8 @@ impl Reader<'_> {
                     message: format!("unknown escape `\\{kind}` in a string"),
                     span: Span::new(start, self.at),
                     help: Some(
-                        "JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX".to_string(),
+                        "JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"
+                            .to_string(),
                     ),
                     related: None,
                 });
@@ -428,7 +438,10 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        if matches!(self.peek(), Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.')) {
+        if matches!(
+            self.peek(),
+            Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.')
+        ) {
             return Err(self.malformed_number(start));
         }
         Ok(self.text.get(start..self.at).unwrap_or("").to_string())
@@ -446,7 +459,9 @@ impl Reader<'_> {
             .get(start..)
             .unwrap_or_default()
             .iter()
-            .position(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-'))
+            .position(
+                |b| !matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-'),
+            )
             .map_or(self.bytes.len(), |n| start + n);
         JsonError {
             message: format!(
@@ -467,7 +482,9 @@ fn unpaired_surrogate(start: usize, end: usize) -> JsonError {
     JsonError {
         message: "a `\\u` escape names an unpaired UTF-16 surrogate".to_string(),
         span: Span::new(start, end),
-        help: Some("a high surrogate `\\uD800`–`\\uDBFF` must be followed by a low one".to_string()),
+        help: Some(
+            "a high surrogate `\\uD800`–`\\uDBFF` must be followed by a low one".to_string(),
+        ),
         related: None,
     }
 }

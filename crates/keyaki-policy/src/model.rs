@@ -31,7 +31,9 @@ pub struct Policy {
 impl Policy {
     /// Whether `${…}` is a policy variable here: only under `Version` `2012-10-17`.
     pub fn has_variables_enabled(&self) -> bool {
-        self.version.as_ref().is_some_and(|v| v.value == VERSION_2012)
+        self.version
+            .as_ref()
+            .is_some_and(|v| v.value == VERSION_2012)
     }
 }
 

@@ -219,11 +219,8 @@ impl GrammarReader {
             Some(member) => self.effect(member),
             None => {
                 self.error(
-                    Diagnostic::error(
-                        format!("statement {index} has no `Effect`"),
-                        head,
-                    )
-                    .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+                    Diagnostic::error(format!("statement {index} has no `Effect`"), head)
+                        .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
                 );
                 None
             }
@@ -264,9 +261,8 @@ impl GrammarReader {
                     .into_iter()
                     .find(|e| e.eq_ignore_ascii_case(other))
                 {
-                    diagnostic = diagnostic.with_help(format!(
-                        "IAM spells it `{fix}`, with this letter case"
-                    ));
+                    diagnostic = diagnostic
+                        .with_help(format!("IAM spells it `{fix}`, with this letter case"));
                 }
                 self.error(diagnostic);
                 None
@@ -305,7 +301,9 @@ impl GrammarReader {
                             format!("statement {index} has no `{positive}` or `{negative}`"),
                             head,
                         )
-                        .with_help(format!("add `\"{positive}\": …`, for example `\"s3:GetObject\"`")),
+                        .with_help(format!(
+                            "add `\"{positive}\": …`, for example `\"s3:GetObject\"`"
+                        )),
                     );
                 }
                 return None;
@@ -364,7 +362,11 @@ impl GrammarReader {
     }
 
     /// Settles the policy type (asked for, or inferred) and reports what does not fit it.
-    fn settle_policy_type(&mut self, policy: Option<&Policy>, asked: Option<PolicyType>) -> PolicyType {
+    fn settle_policy_type(
+        &mut self,
+        policy: Option<&Policy>,
+        asked: Option<PolicyType>,
+    ) -> PolicyType {
         let inferred = if self.principal_spans.is_empty() {
             PolicyType::Identity
         } else {
@@ -383,7 +385,10 @@ impl GrammarReader {
                     let diagnostic = if asked.is_some() {
                         Diagnostic::error("the statement has no `Resource` or `NotResource`", span)
                     } else {
-                        Diagnostic::warning("the statement has no `Resource` or `NotResource`", span)
+                        Diagnostic::warning(
+                            "the statement has no `Resource` or `NotResource`",
+                            span,
+                        )
                     };
                     self.error(diagnostic.with_help(
                         "IAM rejects identity policies without `Resource`; add `\"Resource\": \"*\"` or the ARNs meant",
@@ -421,10 +426,16 @@ impl GrammarReader {
                 .iter()
                 .any(|s| s.sid.as_ref().is_some_and(|other| other.value == sid.value));
             if earlier && !sid.value.is_empty() {
-                self.error(Diagnostic::warning(
-                    format!("the `Sid` `{}` is used by an earlier statement too", sid.value),
-                    sid.span,
-                ).with_help("statement ids should be unique within a policy"));
+                self.error(
+                    Diagnostic::warning(
+                        format!(
+                            "the `Sid` `{}` is used by an earlier statement too",
+                            sid.value
+                        ),
+                        sid.span,
+                    )
+                    .with_help("statement ids should be unique within a policy"),
+                );
             }
         }
     }
@@ -458,7 +469,11 @@ impl GrammarReader {
     }
 
     /// A string or a non-empty array of strings.
-    fn string_list(&mut self, value: &Spanned<Json>, element: &str) -> Option<Vec<Spanned<String>>> {
+    fn string_list(
+        &mut self,
+        value: &Spanned<Json>,
+        element: &str,
+    ) -> Option<Vec<Spanned<String>>> {
         match &value.value {
             Json::String(text) => Some(vec![Spanned::new(text.clone(), value.span)]),
             Json::Array(items) if items.is_empty() => {
@@ -475,7 +490,10 @@ impl GrammarReader {
             }
             other => {
                 self.error(Diagnostic::error(
-                    format!("`{element}` must be a string or an array of strings, found {}", other.type_name()),
+                    format!(
+                        "`{element}` must be a string or an array of strings, found {}",
+                        other.type_name()
+                    ),
                     value.span,
                 ));
                 None
@@ -489,8 +507,10 @@ impl GrammarReader {
             if known.contains(&name) {
                 continue;
             }
-            let mut diagnostic =
-                Diagnostic::error(format!("unknown element `{name}` in {place}"), member.key.span);
+            let mut diagnostic = Diagnostic::error(
+                format!("unknown element `{name}` in {place}"),
+                member.key.span,
+            );
             let suggestion = known
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(name))
@@ -499,7 +519,11 @@ impl GrammarReader {
                 Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
                 None => diagnostic.with_help(format!(
                     "{place} may contain {}",
-                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
             self.error(diagnostic);

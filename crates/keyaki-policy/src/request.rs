@@ -20,8 +20,8 @@
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::json::{Json, Member};
-use crate::parse::{ParseOptions, read_json};
 use crate::parse::principal_account;
+use crate::parse::{ParseOptions, read_json};
 use crate::span::Spanned;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -162,7 +162,10 @@ pub fn parse_request(source: &SourceFile) -> Result<Request, Vec<Diagnostic>> {
 fn read_request(tree: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<Request> {
     let Json::Object(members) = &tree.value else {
         errors.push(Diagnostic::error(
-            format!("a request must be an object, found {}", tree.value.type_name()),
+            format!(
+                "a request must be an object, found {}",
+                tree.value.type_name()
+            ),
             tree.span,
         ));
         return None;
@@ -204,7 +207,11 @@ fn read_text(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<String> {
         Json::String(text) => Some(text.clone()),
         other => {
             errors.push(Diagnostic::error(
-                format!("`{}` must be a string, found {}", member.key.value, other.type_name()),
+                format!(
+                    "`{}` must be a string, found {}",
+                    member.key.value,
+                    other.type_name()
+                ),
                 member.value.span,
             ));
             None
@@ -214,7 +221,9 @@ fn read_text(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<String> {
 
 fn read_principal(value: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<RequestPrincipal> {
     let aws = |text: &str| match principal_account(text) {
-        Some(account) if text.len() == 12 => RequestPrincipal::Aws(format!("arn:aws:iam::{account}:root")),
+        Some(account) if text.len() == 12 => {
+            RequestPrincipal::Aws(format!("arn:aws:iam::{account}:root"))
+        }
         _ => RequestPrincipal::Aws(text.to_string()),
     };
     match &value.value {
@@ -236,8 +245,15 @@ fn read_principal(value: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option
                 "Federated" => Some(RequestPrincipal::Federated(text.clone())),
                 "CanonicalUser" => Some(RequestPrincipal::CanonicalUser(text.clone())),
                 other => {
-                    errors.push(Diagnostic::error(format!("unknown principal type `{other}`"), member.key.span)
-                        .with_help("principal types are `AWS`, `Service`, `Federated` and `CanonicalUser`"));
+                    errors.push(
+                        Diagnostic::error(
+                            format!("unknown principal type `{other}`"),
+                            member.key.span,
+                        )
+                        .with_help(
+                            "principal types are `AWS`, `Service`, `Federated` and `CanonicalUser`",
+                        ),
+                    );
                     None
                 }
             }
@@ -257,7 +273,10 @@ type ContextEntry = (String, Vec<String>, bool);
 fn read_context(value: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<Vec<ContextEntry>> {
     let Json::Object(members) = &value.value else {
         errors.push(Diagnostic::error(
-            format!("`context` must be an object, found {}", value.value.type_name()),
+            format!(
+                "`context` must be an object, found {}",
+                value.value.type_name()
+            ),
             value.span,
         ));
         return None;
@@ -268,7 +287,10 @@ fn read_context(value: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<V
         let folded = member.key.value.to_ascii_lowercase();
         if seen.contains(&folded) {
             errors.push(Diagnostic::error(
-                format!("context key `{}` is given twice (keys ignore letter case)", member.key.value),
+                format!(
+                    "context key `{}` is given twice (keys ignore letter case)",
+                    member.key.value
+                ),
                 member.key.span,
             ));
             continue;
@@ -284,7 +306,10 @@ fn read_context(value: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<V
                 Json::String(text) | Json::Number(text) => values.push(text.clone()),
                 Json::Bool(b) => values.push(b.to_string()),
                 other => errors.push(Diagnostic::error(
-                    format!("a context value must be a string, number or boolean, found {}", other.type_name()),
+                    format!(
+                        "a context value must be a string, number or boolean, found {}",
+                        other.type_name()
+                    ),
                     item.span,
                 )),
             }

@@ -61,7 +61,10 @@ impl Decimal {
         } else {
             let point = usize::try_from(point).ok()?;
             if point >= digits.len() {
-                (format!("{digits}{}", "0".repeat(point - digits.len())), String::new())
+                (
+                    format!("{digits}{}", "0".repeat(point - digits.len())),
+                    String::new(),
+                )
             } else {
                 (
                     digits.get(..point)?.to_string(),
@@ -110,7 +113,11 @@ impl fmt::Display for Decimal {
         if self.negative {
             f.write_str("-")?;
         }
-        let integer = if self.integer.is_empty() { "0" } else { &self.integer };
+        let integer = if self.integer.is_empty() {
+            "0"
+        } else {
+            &self.integer
+        };
         f.write_str(integer)?;
         if !self.fraction.is_empty() {
             write!(f, ".{}", self.fraction)?;
@@ -133,7 +140,12 @@ impl Instant {
     /// (`2024-01-31`, `2024-01-31T12:00Z`, `2024-01-31T12:00:00.5+09:00`). A date-time without
     /// a zone is taken as UTC.
     pub fn parse(text: &str) -> Option<Instant> {
-        if !text.is_empty() && text.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+        if !text.is_empty()
+            && text
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        {
             let seconds: i64 = text.parse().ok()?;
             return Some(Instant { seconds, nanos: 0 });
         }
@@ -186,7 +198,11 @@ mod iso8601 {
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let month_index = (5 * day_of_year + 2) / 153;
         let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-        let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+        let month = if month_index < 10 {
+            month_index + 3
+        } else {
+            month_index - 9
+        };
         let year = year_of_era + era * 400 + i64::from(month <= 2);
         (year, month, day)
     }
@@ -205,7 +221,7 @@ mod iso8601 {
         Some((digits.parse().ok()?, text.get(width..)?))
     }
 
-    fn expect<'t>(text: &'t str, sep: char) -> Option<&'t str> {
+    fn expect(text: &str, sep: char) -> Option<&str> {
         text.strip_prefix(sep)
     }
 

@@ -21,7 +21,10 @@ const ARN_PARTS: usize = 6;
 /// Whether `text` matches the ARN pattern, with variables taken from `request`.
 pub fn matches(pattern: &Pattern, text: &str, request: &Request) -> bool {
     let parts = split_pattern(&pattern.segments);
-    let globs: Option<Vec<Glob>> = parts.iter().map(|p| Glob::resolve(p, Some(request))).collect();
+    let globs: Option<Vec<Glob>> = parts
+        .iter()
+        .map(|p| Glob::resolve(p, Some(request)))
+        .collect();
     let Some(globs) = globs else { return false };
     let text_parts: Vec<&str> = text.splitn(ARN_PARTS, ':').collect();
     let open_ended = globs.len() < ARN_PARTS && globs.last().is_some_and(Glob::ends_with_any_run);
@@ -45,7 +48,9 @@ fn split_pattern(segments: &[Segment]) -> Vec<Vec<Segment>> {
         };
         let mut rest = text.as_str();
         while parts.len() < ARN_PARTS {
-            let Some((before, after)) = rest.split_once(':') else { break };
+            let Some((before, after)) = rest.split_once(':') else {
+                break;
+            };
             if !before.is_empty() {
                 push(&mut parts, Segment::Literal(before.to_string()));
             }
@@ -71,20 +76,45 @@ mod tests {
     use crate::pattern::PatternSyntax;
 
     fn arn_match(pattern: &str, text: &str) -> bool {
-        let syntax = PatternSyntax { wildcards: true, variables: true };
-        let request = Request::for_identity("s3:GetObject", text).with_context_string("aws:username", "a:b");
+        let syntax = PatternSyntax {
+            wildcards: true,
+            variables: true,
+        };
+        let request =
+            Request::for_identity("s3:GetObject", text).with_context_string("aws:username", "a:b");
         matches(&Pattern::parse(pattern, syntax).unwrap(), text, &request)
     }
 
     #[test]
     fn wildcards_stay_within_the_first_five_parts() {
-        assert!(arn_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c"));
-        assert!(arn_match("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"));
-        assert!(!arn_match("arn:aws:ec2:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"));
-        assert!(!arn_match("arn:aws:ec*:123456789012:x", "arn:aws:ec2:us-east-1:123456789012:x"));
-        assert!(arn_match("arn:aws:iam::*:role/R", "arn:aws:iam::123456789012:role/R"));
-        assert!(!arn_match("arn:aws:iam::*:role/R", "arn:aws:iam::123456789012:role/R:x"));
-        assert!(arn_match("arn:aws:logs:*:*:log-group:*", "arn:aws:logs:us-east-1:1:log-group:g:log-stream:s"));
+        assert!(arn_match(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b:c"
+        ));
+        assert!(arn_match(
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(!arn_match(
+            "arn:aws:ec2:*:instance/*",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(!arn_match(
+            "arn:aws:ec*:123456789012:x",
+            "arn:aws:ec2:us-east-1:123456789012:x"
+        ));
+        assert!(arn_match(
+            "arn:aws:iam::*:role/R",
+            "arn:aws:iam::123456789012:role/R"
+        ));
+        assert!(!arn_match(
+            "arn:aws:iam::*:role/R",
+            "arn:aws:iam::123456789012:role/R:x"
+        ));
+        assert!(arn_match(
+            "arn:aws:logs:*:*:log-group:*",
+            "arn:aws:logs:us-east-1:1:log-group:g:log-stream:s"
+        ));
     }
 
     #[test]
@@ -92,16 +122,34 @@ mod tests {
         assert!(arn_match("*", "arn:aws:s3:::b"));
         assert!(arn_match("arn:aws:s3:*", "arn:aws:s3:::b/k"));
         assert!(arn_match("arn:*", "arn:aws:iam::1:role/x"));
-        assert!(arn_match("arn:aws:ec2:us-*", "arn:aws:ec2:us-east-1:1:instance/i"));
-        assert!(!arn_match("arn:aws:ec2:eu-*", "arn:aws:ec2:us-east-1:1:instance/i"));
+        assert!(arn_match(
+            "arn:aws:ec2:us-*",
+            "arn:aws:ec2:us-east-1:1:instance/i"
+        ));
+        assert!(!arn_match(
+            "arn:aws:ec2:eu-*",
+            "arn:aws:ec2:us-east-1:1:instance/i"
+        ));
         assert!(!arn_match("arn:aws:s3", "arn:aws:s3:::b"));
     }
 
     #[test]
     fn variables_are_literal_text_within_their_part() {
-        assert!(arn_match("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/a:b/k"));
-        assert!(!arn_match("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/a/k"));
-        assert!(!arn_match("arn:aws:iam::${aws:username}:role/x", "arn:aws:iam::a:b:role/x"));
-        assert!(!arn_match("arn:aws:s3:::b/${aws:missing}", "arn:aws:s3:::b/"));
+        assert!(arn_match(
+            "arn:aws:s3:::b/${aws:username}/*",
+            "arn:aws:s3:::b/a:b/k"
+        ));
+        assert!(!arn_match(
+            "arn:aws:s3:::b/${aws:username}/*",
+            "arn:aws:s3:::b/a/k"
+        ));
+        assert!(!arn_match(
+            "arn:aws:iam::${aws:username}:role/x",
+            "arn:aws:iam::a:b:role/x"
+        ));
+        assert!(!arn_match(
+            "arn:aws:s3:::b/${aws:missing}",
+            "arn:aws:s3:::b/"
+        ));
     }
 }

@@ -64,7 +64,12 @@ pub fn holds(condition: &Condition, request: &Request) -> bool {
 }
 
 /// Whether one request value matches one policy value under the *positive* form of `kind`.
-fn value_matches(kind: OperatorKind, policy: &ConditionValue, text: &str, request: &Request) -> bool {
+fn value_matches(
+    kind: OperatorKind,
+    policy: &ConditionValue,
+    text: &str,
+    request: &Request,
+) -> bool {
     match policy {
         ConditionValue::Pattern(pattern) if kind.value_type() == ValueType::Arn => {
             arn::matches(pattern, text, request)
@@ -74,15 +79,17 @@ fn value_matches(kind: OperatorKind, policy: &ConditionValue, text: &str, reques
             Some(glob) => glob.matches(text),
             None => false,
         },
-        ConditionValue::Number(bound) => Decimal::parse(text).is_some_and(|n| {
-            compare(kind, n.cmp(bound))
-        }),
-        ConditionValue::Date(bound) => Instant::parse(text).is_some_and(|d| compare(kind, d.cmp(bound))),
+        ConditionValue::Number(bound) => {
+            Decimal::parse(text).is_some_and(|n| compare(kind, n.cmp(bound)))
+        }
+        ConditionValue::Date(bound) => {
+            Instant::parse(text).is_some_and(|d| compare(kind, d.cmp(bound)))
+        }
         ConditionValue::Bool(expected) => parse_bool(text) == Some(*expected),
         ConditionValue::Binary(bytes) => parse_base64(text).is_some_and(|b| &b == bytes),
-        ConditionValue::Ip(network) => {
-            text.parse::<IpAddr>().is_ok_and(|address| network.contains(address))
-        }
+        ConditionValue::Ip(network) => text
+            .parse::<IpAddr>()
+            .is_ok_and(|address| network.contains(address)),
     }
 }
 
@@ -91,7 +98,9 @@ fn value_matches(kind: OperatorKind, policy: &ConditionValue, text: &str, reques
 fn compare(kind: OperatorKind, ordering: Ordering) -> bool {
     use OperatorKind as K;
     match kind {
-        K::NumericEquals | K::NumericNotEquals | K::DateEquals | K::DateNotEquals => ordering.is_eq(),
+        K::NumericEquals | K::NumericNotEquals | K::DateEquals | K::DateNotEquals => {
+            ordering.is_eq()
+        }
         K::NumericLessThan | K::DateLessThan => ordering.is_lt(),
         K::NumericLessThanEquals | K::DateLessThanEquals => ordering.is_le(),
         K::NumericGreaterThan | K::DateGreaterThan => ordering.is_gt(),

@@ -123,7 +123,11 @@ fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
             },
         }
     }
-    tokens.get(p..).unwrap_or_default().iter().all(|t| *t == Token::AnyRun)
+    tokens
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|t| *t == Token::AnyRun)
 }
 
 #[cfg(test)]
@@ -132,7 +136,10 @@ mod tests {
     use crate::pattern::PatternSyntax;
 
     fn glob(text: &str) -> Glob {
-        let syntax = PatternSyntax { wildcards: true, variables: false };
+        let syntax = PatternSyntax {
+            wildcards: true,
+            variables: false,
+        };
         Glob::from_literal_pattern(&Pattern::parse(text, syntax).unwrap()).unwrap()
     }
 
@@ -174,7 +181,11 @@ mod tests {
             let g = glob(p);
             for t in &texts {
                 let chars: Vec<char> = t.chars().collect();
-                assert_eq!(g.matches(t), naive(&g.tokens, &chars), "pattern {p:?} text {t:?}");
+                assert_eq!(
+                    g.matches(t),
+                    naive(&g.tokens, &chars),
+                    "pattern {p:?} text {t:?}"
+                );
             }
         }
     }

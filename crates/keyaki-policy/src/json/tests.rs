@@ -15,10 +15,14 @@ fn error(text: &str) -> (String, usize) {
 fn reads_every_kind_of_value_with_spans() {
     let doc = read(r#" {"a": [1, -2.5e3, true, false, null, "x\u00e9\ud83d\ude00"]} "#).unwrap();
     assert_eq!(doc.span, Span::new(1, 61));
-    let Json::Object(members) = doc.value else { panic!() };
+    let Json::Object(members) = doc.value else {
+        panic!()
+    };
     assert_eq!(members[0].key.value, "a");
     assert_eq!(members[0].key.span, Span::new(2, 5));
-    let Json::Array(items) = &members[0].value.value else { panic!() };
+    let Json::Array(items) = &members[0].value.value else {
+        panic!()
+    };
     assert_eq!(items[0].value, Json::Number("1".into()));
     assert_eq!(items[1].value, Json::Number("-2.5e3".into()));
     assert_eq!(items[1].span, Span::new(11, 17));
@@ -29,8 +33,20 @@ fn reads_every_kind_of_value_with_spans() {
 
 #[test]
 fn rejects_malformed_documents_with_positions() {
-    assert_eq!(error(""), ("expected a JSON value, found the end of the document".into(), 0));
-    assert_eq!(error("{} x"), ("unexpected text after the end of the JSON document".into(), 3));
+    assert_eq!(
+        error(""),
+        (
+            "expected a JSON value, found the end of the document".into(),
+            0
+        )
+    );
+    assert_eq!(
+        error("{} x"),
+        (
+            "unexpected text after the end of the JSON document".into(),
+            3
+        )
+    );
     assert_eq!(error(r#"{"a":1,}"#).1, 7);
     assert_eq!(error("[1,]").1, 3);
     assert_eq!(error(r#"{"a" 1}"#).1, 5);
@@ -43,12 +59,24 @@ fn rejects_malformed_documents_with_positions() {
     assert_eq!(error("[tru]").0, "expected a JSON value, found `tru`");
     assert_eq!(error("[NaN]").0, "expected a JSON value, found `N`");
     assert_eq!(error(r#"["abc"#).0, "unterminated string");
-    assert_eq!(error("[\"a\tb\"]").0, "control character U+0009 inside a string");
+    assert_eq!(
+        error("[\"a\tb\"]").0,
+        "control character U+0009 inside a string"
+    );
     assert_eq!(error(r#"["\x"]"#).0, "unknown escape `\\x` in a string");
     assert_eq!(error(r#"["\é"]"#).0, "unknown escape `\\é` in a string");
-    assert_eq!(error(r#"["\u12"]"#).0, "a `\\u` escape needs four hexadecimal digits");
-    assert_eq!(error(r#"["\ud800"]"#).0, "a `\\u` escape names an unpaired UTF-16 surrogate");
-    assert_eq!(error(r#"["\udc00"]"#).0, "a `\\u` escape names an unpaired UTF-16 surrogate");
+    assert_eq!(
+        error(r#"["\u12"]"#).0,
+        "a `\\u` escape needs four hexadecimal digits"
+    );
+    assert_eq!(
+        error(r#"["\ud800"]"#).0,
+        "a `\\u` escape names an unpaired UTF-16 surrogate"
+    );
+    assert_eq!(
+        error(r#"["\udc00"]"#).0,
+        "a `\\u` escape names an unpaired UTF-16 surrogate"
+    );
 }
 
 #[test]

@@ -20,13 +20,19 @@ impl GrammarReader {
         };
         let mut conditions = Vec::new();
         for block in operators {
-            let Some(operator) = self.operator(&block.key) else { continue };
-            let Some(keys) = self.object(&block.value, &format!("the `{}` block", block.key.value)) else {
+            let Some(operator) = self.operator(&block.key) else {
+                continue;
+            };
+            let Some(keys) = self.object(&block.value, &format!("the `{}` block", block.key.value))
+            else {
                 continue;
             };
             for key in keys {
                 if key.key.value.is_empty() {
-                    self.error(Diagnostic::error("a condition key cannot be the empty string", key.key.span));
+                    self.error(Diagnostic::error(
+                        "a condition key cannot be the empty string",
+                        key.key.span,
+                    ));
                     continue;
                 }
                 if let Some(values) = self.condition_values(operator.value.kind, key) {
@@ -46,11 +52,15 @@ impl GrammarReader {
             Some(("ForAnyValue", rest)) => (Some(SetQualifier::ForAnyValue), rest),
             Some(("ForAllValues", rest)) => (Some(SetQualifier::ForAllValues), rest),
             Some((other, _)) => {
-                let fix = ["ForAnyValue", "ForAllValues"].into_iter().find(|q| q.eq_ignore_ascii_case(other));
-                let diagnostic = Diagnostic::error(format!("unknown set qualifier `{other}`"), name.span);
+                let fix = ["ForAnyValue", "ForAllValues"]
+                    .into_iter()
+                    .find(|q| q.eq_ignore_ascii_case(other));
+                let diagnostic =
+                    Diagnostic::error(format!("unknown set qualifier `{other}`"), name.span);
                 self.error(match fix {
                     Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
-                    None => diagnostic.with_help("the set qualifiers are `ForAnyValue:` and `ForAllValues:`"),
+                    None => diagnostic
+                        .with_help("the set qualifiers are `ForAnyValue:` and `ForAllValues:`"),
                 });
                 return None;
             }
@@ -64,9 +74,16 @@ impl GrammarReader {
             let fix = OperatorKind::ALL
                 .iter()
                 .map(|k| k.name())
-                .min_by_key(|k| super::edit_distance(&k.to_ascii_lowercase(), &base.to_ascii_lowercase()))
-                .filter(|k| super::edit_distance(&k.to_ascii_lowercase(), &base.to_ascii_lowercase()) <= 3);
-            let diagnostic = Diagnostic::error(format!("unknown condition operator `{}`", name.value), name.span);
+                .min_by_key(|k| {
+                    super::edit_distance(&k.to_ascii_lowercase(), &base.to_ascii_lowercase())
+                })
+                .filter(|k| {
+                    super::edit_distance(&k.to_ascii_lowercase(), &base.to_ascii_lowercase()) <= 3
+                });
+            let diagnostic = Diagnostic::error(
+                format!("unknown condition operator `{}`", name.value),
+                name.span,
+            );
             self.error(match fix {
                 Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
                 None => diagnostic.with_help("operators are String…, Numeric…, Date…, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn… and Null, optionally with an `IfExists` suffix"),
@@ -74,35 +91,74 @@ impl GrammarReader {
             return None;
         };
         if kind == OperatorKind::Null && (if_exists || qualifier.is_some()) {
-            self.error(Diagnostic::error(format!("`Null` cannot be written as `{}`", name.value), name.span)
-                .with_help("`Null` already tests whether the key exists; write plain `Null`"));
+            self.error(
+                Diagnostic::error(
+                    format!("`Null` cannot be written as `{}`", name.value),
+                    name.span,
+                )
+                .with_help("`Null` already tests whether the key exists; write plain `Null`"),
+            );
             return None;
         }
-        Some(Spanned::new(Operator { qualifier, kind, if_exists }, name.span))
+        Some(Spanned::new(
+            Operator {
+                qualifier,
+                kind,
+                if_exists,
+            },
+            name.span,
+        ))
     }
 
-    fn condition_values(&mut self, kind: OperatorKind, key: &Member) -> Option<Vec<Spanned<ConditionValue>>> {
+    fn condition_values(
+        &mut self,
+        kind: OperatorKind,
+        key: &Member,
+    ) -> Option<Vec<Spanned<ConditionValue>>> {
         let items: Vec<&Spanned<Json>> = match &key.value.value {
             Json::Array(items) if items.is_empty() => {
-                self.error(Diagnostic::error(format!("condition key `{}` has an empty list of values", key.key.value), key.value.span)
-                    .with_help("give at least one value"));
+                self.error(
+                    Diagnostic::error(
+                        format!(
+                            "condition key `{}` has an empty list of values",
+                            key.key.value
+                        ),
+                        key.value.span,
+                    )
+                    .with_help("give at least one value"),
+                );
                 return None;
             }
             Json::Array(items) => items.iter().collect(),
             _ => vec![&key.value],
         };
-        let values: Vec<_> = items.into_iter().filter_map(|item| self.condition_value(kind, item)).collect();
-        (values.len() == match &key.value.value { Json::Array(items) => items.len(), _ => 1 }).then_some(values)
+        let values: Vec<_> = items
+            .into_iter()
+            .filter_map(|item| self.condition_value(kind, item))
+            .collect();
+        (values.len()
+            == match &key.value.value {
+                Json::Array(items) => items.len(),
+                _ => 1,
+            })
+        .then_some(values)
     }
 
-    fn condition_value(&mut self, kind: OperatorKind, item: &Spanned<Json>) -> Option<Spanned<ConditionValue>> {
+    fn condition_value(
+        &mut self,
+        kind: OperatorKind,
+        item: &Spanned<Json>,
+    ) -> Option<Spanned<ConditionValue>> {
         let text = match &item.value {
             Json::String(text) => text.clone(),
             Json::Number(text) => text.clone(),
             Json::Bool(b) => b.to_string(),
             other => {
                 self.error(Diagnostic::error(
-                    format!("a condition value must be a string, number or boolean, found {}", other.type_name()),
+                    format!(
+                        "a condition value must be a string, number or boolean, found {}",
+                        other.type_name()
+                    ),
                     item.span,
                 ));
                 return None;
@@ -110,11 +166,15 @@ impl GrammarReader {
         };
         let typed = match kind.value_type() {
             ValueType::String | ValueType::Arn => {
-                let syntax = PatternSyntax { wildcards: kind.has_wildcards(), variables: self.variables };
+                let syntax = PatternSyntax {
+                    wildcards: kind.has_wildcards(),
+                    variables: self.variables,
+                };
                 if !self.variables && text.contains("${") {
                     self.literal_variable_spans.push(item.span);
                 }
-                self.pattern(&Spanned::new(text.clone(), item.span), syntax).map(ConditionValue::Pattern)
+                self.pattern(&Spanned::new(text.clone(), item.span), syntax)
+                    .map(ConditionValue::Pattern)
             }
             ValueType::Number => Decimal::parse(&text).map(ConditionValue::Number),
             ValueType::Date => Instant::parse(&text).map(ConditionValue::Date),
@@ -124,7 +184,13 @@ impl GrammarReader {
         };
         if typed.is_none() && !matches!(kind.value_type(), ValueType::String | ValueType::Arn) {
             let (what, help) = malformed(kind.value_type());
-            self.error(Diagnostic::error(format!("malformed {what} `{text}` for `{}`", kind.name()), item.span).with_help(help));
+            self.error(
+                Diagnostic::error(
+                    format!("malformed {what} `{text}` for `{}`", kind.name()),
+                    item.span,
+                )
+                .with_help(help),
+            );
         }
         typed.map(|value| Spanned::new(value, item.span))
     }
@@ -133,12 +199,27 @@ impl GrammarReader {
 /// How to name a value type in an error, and what a well-formed value looks like.
 fn malformed(value_type: ValueType) -> (&'static str, &'static str) {
     match value_type {
-        ValueType::Number => ("number", "write a decimal number such as `10`, `-2.5` or `1e3`"),
-        ValueType::Date => ("date", "write an ISO 8601 date such as `2024-01-31T12:00:00Z`, or epoch seconds such as `1706702400`"),
+        ValueType::Number => (
+            "number",
+            "write a decimal number such as `10`, `-2.5` or `1e3`",
+        ),
+        ValueType::Date => (
+            "date",
+            "write an ISO 8601 date such as `2024-01-31T12:00:00Z`, or epoch seconds such as `1706702400`",
+        ),
         ValueType::Bool => ("boolean", "write `true` or `false`"),
-        ValueType::Presence => ("`Null` value", "write `true` (the key is absent) or `false` (the key is present)"),
-        ValueType::Binary => ("base64 value", "`BinaryEquals` compares base64-encoded bytes, such as `QmluYXJ5VmFsdWU=`"),
-        ValueType::Ip => ("IP address or CIDR block", "write an IPv4 or IPv6 address or CIDR block, such as `203.0.113.0/24` or `2001:db8::/32`"),
+        ValueType::Presence => (
+            "`Null` value",
+            "write `true` (the key is absent) or `false` (the key is present)",
+        ),
+        ValueType::Binary => (
+            "base64 value",
+            "`BinaryEquals` compares base64-encoded bytes, such as `QmluYXJ5VmFsdWU=`",
+        ),
+        ValueType::Ip => (
+            "IP address or CIDR block",
+            "write an IPv4 or IPv6 address or CIDR block, such as `203.0.113.0/24` or `2001:db8::/32`",
+        ),
         ValueType::String | ValueType::Arn => ("value", ""),
     }
 }

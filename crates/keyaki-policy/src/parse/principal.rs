@@ -21,12 +21,18 @@ impl GrammarReader {
         head: Span,
         effect: Option<&Spanned<Effect>>,
     ) -> Option<PrincipalElement> {
-        let (member, negated) = match (super::find(members, "Principal"), super::find(members, "NotPrincipal")) {
+        let (member, negated) = match (
+            super::find(members, "Principal"),
+            super::find(members, "NotPrincipal"),
+        ) {
             (Some(_), Some(n)) => {
-                self.error(Diagnostic::error(
-                    "a statement cannot have both `Principal` and `NotPrincipal`",
-                    n.key.span,
-                ).with_help("keep one of them"));
+                self.error(
+                    Diagnostic::error(
+                        "a statement cannot have both `Principal` and `NotPrincipal`",
+                        n.key.span,
+                    )
+                    .with_help("keep one of them"),
+                );
                 return None;
             }
             (Some(p), None) => (p, false),
@@ -45,22 +51,39 @@ impl GrammarReader {
             );
         }
         let principals = match &member.value.value {
-            Json::String(text) => vec![self.aws_principal(&Spanned::new(text.clone(), member.value.span))?],
+            Json::String(text) => {
+                vec![self.aws_principal(&Spanned::new(text.clone(), member.value.span))?]
+            }
             Json::Object(kinds) if kinds.is_empty() => {
-                self.error(Diagnostic::error(format!("`{}` is an empty object", member.key.value), member.value.span)
-                    .with_help("name principals under `AWS`, `Service`, `Federated` or `CanonicalUser`"));
+                self.error(
+                    Diagnostic::error(
+                        format!("`{}` is an empty object", member.key.value),
+                        member.value.span,
+                    )
+                    .with_help(
+                        "name principals under `AWS`, `Service`, `Federated` or `CanonicalUser`",
+                    ),
+                );
                 return None;
             }
             Json::Object(kinds) => self.principal_kinds(kinds)?,
             other => {
                 self.error(Diagnostic::error(
-                    format!("`{}` must be `\"*\"` or an object, found {}", member.key.value, other.type_name()),
+                    format!(
+                        "`{}` must be `\"*\"` or an object, found {}",
+                        member.key.value,
+                        other.type_name()
+                    ),
                     member.value.span,
                 ));
                 return None;
             }
         };
-        Some(PrincipalElement { negated, principals, span })
+        Some(PrincipalElement {
+            negated,
+            principals,
+            span,
+        })
     }
 
     fn principal_kinds(&mut self, kinds: &[Member]) -> Option<Vec<Spanned<Principal>>> {
@@ -69,11 +92,16 @@ impl GrammarReader {
         for kind in kinds {
             let name = kind.key.value.as_str();
             if !PRINCIPAL_KINDS.contains(&name) {
-                let fix = PRINCIPAL_KINDS.iter().find(|k| k.eq_ignore_ascii_case(name));
-                let diagnostic = Diagnostic::error(format!("unknown principal type `{name}`"), kind.key.span);
+                let fix = PRINCIPAL_KINDS
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(name));
+                let diagnostic =
+                    Diagnostic::error(format!("unknown principal type `{name}`"), kind.key.span);
                 self.error(match fix {
                     Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
-                    None => diagnostic.with_help("principal types are `AWS`, `Service`, `Federated` and `CanonicalUser`"),
+                    None => diagnostic.with_help(
+                        "principal types are `AWS`, `Service`, `Federated` and `CanonicalUser`",
+                    ),
                 });
                 ok = false;
                 continue;
@@ -109,7 +137,11 @@ impl GrammarReader {
         Some(Spanned::new(principal, value.span))
     }
 
-    fn named_principal(&mut self, kind: &str, value: &Spanned<String>) -> Option<Spanned<Principal>> {
+    fn named_principal(
+        &mut self,
+        kind: &str,
+        value: &Spanned<String>,
+    ) -> Option<Spanned<Principal>> {
         self.no_partial_wildcard(value)?;
         let text = value.value.clone();
         let principal = match kind {
@@ -129,7 +161,10 @@ impl GrammarReader {
             return None;
         }
         if value.value.is_empty() {
-            self.error(Diagnostic::error("a principal cannot be the empty string", value.span));
+            self.error(Diagnostic::error(
+                "a principal cannot be the empty string",
+                value.span,
+            ));
             return None;
         }
         Some(())

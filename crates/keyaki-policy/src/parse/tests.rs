@@ -4,11 +4,19 @@ use super::*;
 use crate::model::{ConditionValue, Principal};
 
 fn read(text: &str) -> Result<ParsedPolicy, Vec<Diagnostic>> {
-    parse_policy(&SourceFile::new("p.json", text.as_bytes().to_vec()), ParseOptions::default())
+    parse_policy(
+        &SourceFile::new("p.json", text.as_bytes().to_vec()),
+        ParseOptions::default(),
+    )
 }
 
 fn first_error(text: &str) -> String {
-    read(text).unwrap_err().into_iter().find(Diagnostic::is_error).unwrap().message
+    read(text)
+        .unwrap_err()
+        .into_iter()
+        .find(Diagnostic::is_error)
+        .unwrap()
+        .message
 }
 
 #[test]
@@ -22,17 +30,30 @@ fn reads_a_full_statement() {
     assert_eq!(s.effect.value, Effect::Deny);
     let principal = s.principal.as_ref().unwrap();
     assert!(principal.negated);
-    let kinds: Vec<_> = principal.principals.iter().map(|p| p.value.clone()).collect();
-    assert_eq!(kinds, vec![
-        Principal::Account("123456789012".into()),
-        Principal::Account("444455556666".into()),
-        Principal::Aws("arn:aws:iam::1:role/R".into()),
-        Principal::Service("s.amazonaws.com".into()),
-    ]);
+    let kinds: Vec<_> = principal
+        .principals
+        .iter()
+        .map(|p| p.value.clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Principal::Account("123456789012".into()),
+            Principal::Account("444455556666".into()),
+            Principal::Aws("arn:aws:iam::1:role/R".into()),
+            Principal::Service("s.amazonaws.com".into()),
+        ]
+    );
     assert!(s.action.negated && s.resource.as_ref().unwrap().negated);
     assert_eq!(s.conditions.len(), 2);
-    assert_eq!(s.conditions[0].operator.value.to_string(), "ForAllValues:StringLikeIfExists");
-    assert!(matches!(s.conditions[1].values[0].value, ConditionValue::Number(_)));
+    assert_eq!(
+        s.conditions[0].operator.value.to_string(),
+        "ForAllValues:StringLikeIfExists"
+    );
+    assert!(matches!(
+        s.conditions[1].values[0].value,
+        ConditionValue::Number(_)
+    ));
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
 }
 
@@ -40,39 +61,85 @@ fn reads_a_full_statement() {
 fn reports_every_problem_not_just_the_first() {
     let errors = read(r#"{"Statement":[{"Effect":"allow","Action":"s3:*"},{"Effect":"Allow","Action":"x:y","NotAction":"y:z","Resource":"*"}]}"#).unwrap_err();
     let messages: Vec<_> = errors.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.contains(&"`Effect` must be `Allow` or `Deny`, found `allow`"), "{messages:?}");
-    assert!(messages.contains(&"a statement cannot have both `Action` and `NotAction`"), "{messages:?}");
+    assert!(
+        messages.contains(&"`Effect` must be `Allow` or `Deny`, found `allow`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"a statement cannot have both `Action` and `NotAction`"),
+        "{messages:?}"
+    );
 }
 
 #[test]
 fn likely_mistakes_are_warnings() {
     let parsed = read(r#"{"Version":"2012-10-18","Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"s3:GetObject","Resource":"*"}]}"#).unwrap();
     let warnings: Vec<_> = parsed.warnings.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(warnings, vec![
-        "unknown policy `Version` `2012-10-18`",
-        "`NotPrincipal` with `Allow` grants access to everyone not listed",
-        "`${…}` is literal text here, not a policy variable",
-    ].into_iter().take(2).collect::<Vec<_>>());
+    assert_eq!(
+        warnings,
+        vec![
+            "unknown policy `Version` `2012-10-18`",
+            "`NotPrincipal` with `Allow` grants access to everyone not listed",
+            "`${…}` is literal text here, not a policy variable",
+        ]
+        .into_iter()
+        .take(2)
+        .collect::<Vec<_>>()
+    );
     let parsed = read(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}"#).unwrap();
-    assert_eq!(parsed.warnings[0].message, "the statement has no `Resource` or `NotResource`");
+    assert_eq!(
+        parsed.warnings[0].message,
+        "the statement has no `Resource` or `NotResource`"
+    );
 }
 
 #[test]
 fn malformed_values_are_errors() {
-    let with = |op: &str, v: &str| first_error(&format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{{"{op}":{{"k":{v}}}}}}}]}}"#));
-    assert_eq!(with("DateLessThan", r#""tomorrow""#), "malformed date `tomorrow` for `DateLessThan`");
-    assert_eq!(with("NumericEquals", r#""1,5""#), "malformed number `1,5` for `NumericEquals`");
-    assert_eq!(with("IpAddress", r#""10.0.0.0/33""#), "malformed IP address or CIDR block `10.0.0.0/33` for `IpAddress`");
-    assert_eq!(with("StringEqualz", r#""x""#), "unknown condition operator `StringEqualz`");
-    assert_eq!(with("ForSomeValues:StringEquals", r#""x""#), "unknown set qualifier `ForSomeValues`");
-    assert_eq!(with("Bool", r#""yes""#), "malformed boolean `yes` for `Bool`");
-    assert_eq!(with("NullIfExists", "true"), "`Null` cannot be written as `NullIfExists`");
+    let with = |op: &str, v: &str| {
+        first_error(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{{"{op}":{{"k":{v}}}}}}}]}}"#
+        ))
+    };
+    assert_eq!(
+        with("DateLessThan", r#""tomorrow""#),
+        "malformed date `tomorrow` for `DateLessThan`"
+    );
+    assert_eq!(
+        with("NumericEquals", r#""1,5""#),
+        "malformed number `1,5` for `NumericEquals`"
+    );
+    assert_eq!(
+        with("IpAddress", r#""10.0.0.0/33""#),
+        "malformed IP address or CIDR block `10.0.0.0/33` for `IpAddress`"
+    );
+    assert_eq!(
+        with("StringEqualz", r#""x""#),
+        "unknown condition operator `StringEqualz`"
+    );
+    assert_eq!(
+        with("ForSomeValues:StringEquals", r#""x""#),
+        "unknown set qualifier `ForSomeValues`"
+    );
+    assert_eq!(
+        with("Bool", r#""yes""#),
+        "malformed boolean `yes` for `Bool`"
+    );
+    assert_eq!(
+        with("NullIfExists", "true"),
+        "`Null` cannot be written as `NullIfExists`"
+    );
 }
 
 #[test]
 fn limits_bound_the_work() {
-    let big = format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"a:b","Resource":"{}"}}]}}"#, "x".repeat(11 << 20));
-    assert_eq!(first_error(&big), "the document is larger than the limit of 1048576 bytes");
+    let big = format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Action":"a:b","Resource":"{}"}}]}}"#,
+        "x".repeat(11 << 20)
+    );
+    assert_eq!(
+        first_error(&big),
+        "the document is larger than the limit of 1048576 bytes"
+    );
     let deep = "[".repeat(100_000);
     assert!(first_error(&deep).contains("deeper than 32 levels"));
 }
