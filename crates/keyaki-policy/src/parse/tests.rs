@@ -80,11 +80,7 @@ fn likely_mistakes_are_warnings() {
         vec![
             "unknown policy `Version` `2012-10-18`",
             "`NotPrincipal` with `Allow` grants access to everyone not listed",
-            "`${…}` is literal text here, not a policy variable",
         ]
-        .into_iter()
-        .take(2)
-        .collect::<Vec<_>>()
     );
     let parsed = read(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}"#).unwrap();
     assert_eq!(
