@@ -1,0 +1,119 @@
+//! The alphabet of a question: finitely many characters that stand for all of Unicode.
+//!
+//! A search over strings cannot try all 1.1 million characters at every step, and need not:
+//! for a given set of patterns, two characters that no pattern names literally behave the same
+//! everywhere (each can only be matched by `?` or `*`). So the search tries
+//!
+//! - every character some pattern names literally, and, for a case-insensitive pattern, every
+//!   character that folds to the same lowercase (`k`, `K` and the Kelvin sign `K`), and
+//! - one *representative* of all the other characters.
+//!
+//! This is exact: any string over Unicode has a twin over this alphabet that every pattern
+//! treats identically (replace each unnamed character with the representative).
+//!
+//! The order of the alphabet decides which witness a breadth-first search finds first among
+//! the shortest ones: characters as the patterns write them come before their other letter
+//! cases, and readable characters come first (lowercase letters, digits, uppercase, then
+//! common ARN punctuation), so witnesses read like `s3:Get` or `s3:aaa`, never like control
+//! bytes.
+
+use crate::glob::{CaseMode, fold_case};
+use crate::nfa::GlobNfa;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+/// Characters in order of preference for witnesses.
+const READABLE: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_/.:";
+
+/// The characters to try, readable first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alphabet {
+    chars: Vec<char>,
+}
+
+impl Alphabet {
+    /// The alphabet that distinguishes everything the given automata can distinguish.
+    pub fn for_automata<'a>(automata: impl IntoIterator<Item = &'a GlobNfa>) -> Self {
+        let mut written: BTreeSet<char> = BTreeSet::new();
+        let mut named: BTreeSet<char> = BTreeSet::new();
+        for nfa in automata {
+            for c in nfa.literal_chars() {
+                written.insert(c);
+                named.insert(c);
+                if nfa.case() == CaseMode::Insensitive {
+                    named.extend(same_fold(c));
+                }
+            }
+        }
+        let representative = READABLE
+            .chars()
+            .chain(('\u{a1}'..=char::MAX).filter(|c| !c.is_control()))
+            .find(|c| !named.contains(c) && !named.contains(&fold_case(*c)));
+        let mut chars: Vec<char> = named.into_iter().chain(representative).collect();
+        // Characters as the patterns write them (and the representative) before the other
+        // letter cases of case-insensitive ones: `s3:Get*` yields `s3:Get`, not `s3:get`.
+        let variant = |c: &char| Some(*c) != representative && !written.contains(c);
+        chars.sort_by_key(|c| (variant(c), preference(*c)));
+        Alphabet { chars }
+    }
+
+    /// The characters, readable first.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+}
+
+/// Sort key: position in [`READABLE`], then other printable characters, control characters last.
+fn preference(c: char) -> (u8, u32) {
+    match READABLE.chars().position(|r| r == c) {
+        Some(rank) => (0, rank as u32),
+        None if c.is_control() || c.is_whitespace() => (2, u32::from(c)),
+        None => (1, u32::from(c)),
+    }
+}
+
+/// Every character whose [`fold_case`] equals that of `c` (including `c`).
+fn same_fold(c: char) -> Vec<char> {
+    static PREIMAGES: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
+    let preimages = PREIMAGES.get_or_init(|| {
+        let mut map: HashMap<char, Vec<char>> = HashMap::new();
+        for x in ('\0'..=char::MAX).filter(|x| fold_case(*x) != *x) {
+            map.entry(fold_case(x)).or_default().push(x);
+        }
+        map
+    });
+    let folded = fold_case(c);
+    let mut all = vec![folded];
+    all.extend(preimages.get(&folded).into_iter().flatten().copied());
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glob::GlobPattern;
+
+    #[test]
+    fn case_insensitive_patterns_bring_every_character_of_the_same_fold() {
+        let nfa = GlobNfa::new(GlobPattern::parse("k*"), CaseMode::Insensitive);
+        let alphabet = Alphabet::for_automata([&nfa]);
+        assert!(alphabet.chars().contains(&'k'));
+        assert!(alphabet.chars().contains(&'K'));
+        assert!(
+            alphabet.chars().contains(&'\u{212A}'),
+            "the Kelvin sign folds to k"
+        );
+        assert_eq!(
+            alphabet.chars().first(),
+            Some(&'a'),
+            "the representative is readable"
+        );
+    }
+
+    #[test]
+    fn the_representative_avoids_named_characters() {
+        let nfa = GlobNfa::new(GlobPattern::parse("abc*"), CaseMode::Sensitive);
+        let alphabet = Alphabet::for_automata([&nfa]);
+        assert_eq!(alphabet.chars(), &['a', 'b', 'c', 'd']);
+    }
+}

@@ -1,0 +1,132 @@
+//! Graphviz DOT pictures of automata, for teaching.
+//!
+//! [`nfa_dot`] draws the position automaton as compiled: one node per position, an edge per
+//! piece (`*` as a loop plus an ε-edge, since the star may match nothing), the last position
+//! doubly circled. [`dfa_dot`] draws what the search really walks: the sets of live positions
+//! reachable from the start, one node per set, with edges labelled by the characters of the
+//! alphabet ([`crate::alphabet`]); `other` stands for every character no pattern names.
+//! Output is deterministic, so snapshots can pin it.
+
+use crate::alphabet::Alphabet;
+use crate::glob::Piece;
+use crate::nfa::GlobNfa;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt::Write as _;
+
+/// The position NFA of one pattern.
+pub fn nfa_dot(nfa: &GlobNfa) -> String {
+    let n = nfa.pattern().len();
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph nfa {{");
+    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(
+        out,
+        "  label={};",
+        quote(&format!("{} ({:?})", nfa.pattern(), nfa.case()))
+    );
+    let _ = writeln!(out, "  node [shape=circle];");
+    let _ = writeln!(out, "  start [shape=point];");
+    let _ = writeln!(out, "  {n} [shape=doublecircle];");
+    let _ = writeln!(out, "  start -> 0;");
+    for (i, piece) in nfa.pattern().pieces().iter().enumerate() {
+        match piece {
+            Piece::Char(c) => {
+                let _ = writeln!(out, "  {i} -> {} [label={}];", i + 1, quote(&c.to_string()));
+            }
+            Piece::AnyChar => {
+                let _ = writeln!(out, "  {i} -> {} [label=\"any\"];", i + 1);
+            }
+            Piece::AnyRun => {
+                let _ = writeln!(out, "  {i} -> {i} [label=\"any\"];");
+                let _ = writeln!(out, "  {i} -> {} [label=\"ε\", style=dashed];", i + 1);
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The reachable sets of live positions of one pattern (its determinization), up to
+/// `max_states` sets.
+pub fn dfa_dot(nfa: &GlobNfa, max_states: usize) -> String {
+    let alphabet = Alphabet::for_automata([nfa]);
+    let named: Vec<char> = nfa.literal_chars().collect();
+    let mut ids: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut sets: Vec<Vec<u64>> = vec![nfa.initial().to_vec()];
+    ids.insert(nfa.initial().to_vec(), 0);
+    let mut queue = VecDeque::from([0usize]);
+    // (from, to) → labels, ordered for stable output.
+    let mut edges: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    let mut next = vec![0; nfa.words()];
+    while let Some(from) = queue.pop_front() {
+        let Some(live) = sets.get(from).cloned() else {
+            break;
+        };
+        for &c in alphabet.chars() {
+            nfa.step(&live, c, &mut next);
+            if nfa.is_dead(&next) {
+                continue;
+            }
+            let to = match ids.get(&next) {
+                Some(&id) => id,
+                None if sets.len() < max_states => {
+                    ids.insert(next.clone(), sets.len());
+                    sets.push(next.clone());
+                    queue.push_back(sets.len() - 1);
+                    sets.len() - 1
+                }
+                None => continue,
+            };
+            let label = if named.contains(&c)
+                || named
+                    .iter()
+                    .any(|n| crate::fold_case(*n) == crate::fold_case(c))
+            {
+                c.to_string()
+            } else {
+                "other".to_string()
+            };
+            edges.entry((from, to)).or_default().push(label);
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph dfa {{");
+    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(
+        out,
+        "  label={};",
+        quote(&format!(
+            "{} ({:?}), determinized",
+            nfa.pattern(),
+            nfa.case()
+        ))
+    );
+    let _ = writeln!(out, "  start [shape=point];");
+    let _ = writeln!(out, "  start -> 0;");
+    for (id, live) in sets.iter().enumerate() {
+        let shape = if nfa.accepts(live) {
+            "doublecircle"
+        } else {
+            "circle"
+        };
+        let positions: Vec<String> = nfa.positions(live).iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  {id} [shape={shape}, label={}];",
+            quote(&format!("{{{}}}", positions.join(",")))
+        );
+    }
+    for ((from, to), labels) in &edges {
+        let _ = writeln!(
+            out,
+            "  {from} -> {to} [label={}];",
+            quote(&labels.join(" "))
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -1,0 +1,200 @@
+//! The glob automaton: a position NFA run bit-parallel ("shift-and").
+//!
+//! A pattern of `n` pieces has `n + 1` *positions*: position `i` means "the first `i` pieces
+//! have been matched". Reading a character moves every live position forward:
+//!
+//! - position `i` with piece `Char(c)` or `?` advances to `i + 1` when the character fits;
+//! - position `i` with piece `*` stays at `i` (the star eats the character);
+//! - a star may also match nothing, so a live position `i` with piece `*` makes `i + 1` live
+//!   too (the *closure*). Stars never follow stars ([`crate::glob`]), so one step of closure
+//!   is enough.
+//!
+//! The set of live positions is a bit set, and each step is a handful of word operations
+//! (Baeza-Yates and Gonnet, "A new approach to text searching", CACM 1992): with `accept[c]`
+//! the positions whose piece accepts `c` and `star` the positions holding a star,
+//!
+//! ```text
+//! next = ((live & accept[c]) << 1) | (live & star);   next |= (next & star) << 1
+//! ```
+//!
+//! The pattern matches when position `n` is live at the end. Two facts let the product search
+//! stop early: a set with no live position can never accept (*dead*), and a set containing
+//! the position of a final `*` accepts every continuation (*universal*).
+//!
+//! Why not a DFA? Determinizing is where glob automata blow up (`*a*a*a*` has exponentially
+//! many reachable position sets in the worst case); here the product search only ever builds
+//! the sets it reaches, and each is one small bit set.
+
+use crate::glob::{CaseMode, GlobPattern, Piece, fold_case};
+use std::collections::HashMap;
+
+/// A set of positions: bit `i` of word `i / 64` is position `i`.
+pub type Positions = [u64];
+
+/// A compiled glob pattern.
+#[derive(Debug, Clone)]
+pub struct GlobNfa {
+    pattern: GlobPattern,
+    case: CaseMode,
+    /// Words per position set.
+    words: usize,
+    /// Positions holding `*`.
+    star: Vec<u64>,
+    /// Positions holding `?`.
+    any_char: Vec<u64>,
+    /// For each (folded, when case-insensitive) literal character, the positions holding it.
+    by_char: HashMap<char, Vec<u64>>,
+    /// The live positions before any character is read.
+    initial: Vec<u64>,
+}
+
+impl GlobNfa {
+    /// Compiles `pattern` for matching in `case` mode.
+    pub fn new(pattern: GlobPattern, case: CaseMode) -> Self {
+        let positions = pattern.len() + 1;
+        let words = positions.div_ceil(64);
+        let mut star = vec![0; words];
+        let mut any_char = vec![0; words];
+        let mut by_char: HashMap<char, Vec<u64>> = HashMap::new();
+        for (i, piece) in pattern.pieces().iter().enumerate() {
+            match piece {
+                Piece::AnyRun => set_bit(&mut star, i),
+                Piece::AnyChar => set_bit(&mut any_char, i),
+                Piece::Char(c) => {
+                    let key = match case {
+                        CaseMode::Sensitive => *c,
+                        CaseMode::Insensitive => fold_case(*c),
+                    };
+                    set_bit(by_char.entry(key).or_insert_with(|| vec![0; words]), i);
+                }
+            }
+        }
+        let mut nfa = GlobNfa {
+            pattern,
+            case,
+            words,
+            star,
+            any_char,
+            by_char,
+            initial: vec![0; words],
+        };
+        let mut initial = vec![0; words];
+        set_bit(&mut initial, 0);
+        nfa.close(&mut initial);
+        nfa.initial = initial;
+        nfa
+    }
+
+    /// The pattern this automaton was compiled from.
+    pub fn pattern(&self) -> &GlobPattern {
+        &self.pattern
+    }
+
+    /// The case mode it was compiled for.
+    pub fn case(&self) -> CaseMode {
+        self.case
+    }
+
+    /// Words per position set.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
+    /// The live positions before any character is read.
+    pub fn initial(&self) -> &Positions {
+        &self.initial
+    }
+
+    /// The characters the pattern names literally, as written.
+    pub fn literal_chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.pattern.pieces().iter().filter_map(|p| match p {
+            Piece::Char(c) => Some(*c),
+            _ => None,
+        })
+    }
+
+    /// Reads one character: writes the successor of `live` into `next`.
+    pub fn step(&self, live: &Positions, c: char, next: &mut Positions) {
+        let key = match self.case {
+            CaseMode::Sensitive => c,
+            CaseMode::Insensitive => fold_case(c),
+        };
+        let literal = self.by_char.get(&key);
+        let mut carry = 0;
+        for w in 0..self.words {
+            let l = word(live, w);
+            let accept = word(&self.any_char, w) | literal.map_or(0, |m| word(m, w));
+            let moved = l & accept;
+            let shifted = (moved << 1) | carry;
+            carry = moved >> 63;
+            set_word(next, w, shifted | (l & word(&self.star, w)));
+        }
+        self.close(next);
+    }
+
+    /// Adds the positions a star lets through without reading anything.
+    fn close(&self, live: &mut Positions) {
+        let mut carry = 0;
+        for w in 0..self.words {
+            let at_star = word(live, w) & word(&self.star, w);
+            let extra = (at_star << 1) | carry;
+            carry = at_star >> 63;
+            set_word(live, w, word(live, w) | extra);
+        }
+    }
+
+    /// Whether the set accepts: the last position is live.
+    pub fn accepts(&self, live: &Positions) -> bool {
+        bit(live, self.pattern.len())
+    }
+
+    /// Whether no position is live: nothing can ever be accepted from here.
+    pub fn is_dead(&self, live: &Positions) -> bool {
+        live.iter().all(|w| *w == 0)
+    }
+
+    /// Whether every continuation is accepted: the position of a final `*` is live.
+    pub fn is_universal(&self, live: &Positions) -> bool {
+        let n = self.pattern.len();
+        n > 0 && self.pattern.pieces().last() == Some(&Piece::AnyRun) && bit(live, n - 1)
+    }
+
+    /// Whether the pattern matches `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        let mut live = self.initial.clone();
+        let mut next = vec![0; self.words];
+        for c in text.chars() {
+            self.step(&live, c, &mut next);
+            std::mem::swap(&mut live, &mut next);
+            if self.is_dead(&live) {
+                return false;
+            }
+        }
+        self.accepts(&live)
+    }
+
+    /// The live positions of a set, ascending (for display).
+    pub fn positions(&self, live: &Positions) -> Vec<usize> {
+        (0..=self.pattern.len()).filter(|&i| bit(live, i)).collect()
+    }
+}
+
+fn word(set: &Positions, w: usize) -> u64 {
+    set.get(w).copied().unwrap_or(0)
+}
+
+fn set_word(set: &mut Positions, w: usize, value: u64) {
+    if let Some(slot) = set.get_mut(w) {
+        *slot = value;
+    }
+}
+
+fn set_bit(set: &mut Positions, i: usize) {
+    if let Some(slot) = set.get_mut(i / 64) {
+        *slot |= 1 << (i % 64);
+    }
+}
+
+fn bit(set: &Positions, i: usize) -> bool {
+    word(set, i / 64) & (1 << (i % 64)) != 0
+}

@@ -1,0 +1,354 @@
+//! Deciding a conjunction of memberships by a lazy product search.
+//!
+//! A question about one string variable `x` is a conjunction of [`Constraint`]s:
+//! `x ∈ L1 ∧ x ∈ L2 ∧ x ∉ L3 ∧ …` (a disequality `x ≠ "c"` is `x ∉ {c}`, a literal pattern).
+//! Its solutions are the strings every automaton of the conjunction agrees on, and a
+//! breadth-first search over the *product* of the automata finds the shortest one: a product
+//! state is the tuple of every automaton's live positions; it is *final* when every positive
+//! automaton accepts and no negative one does. Only reached states are ever built, and the
+//! search stops at the first final state (a witness) or when nothing new is reachable (empty).
+//!
+//! Two kinds of product state are pruned at once, without exploring below them: one where a
+//! positive automaton is dead (it can never accept again) and one where a negative automaton
+//! is universal (it will accept whatever follows).
+//!
+//! **Explanations.** When the conjunction is empty, the search also says *why*: every pruned
+//! successor and every non-final reached state is blamed on one constraint that caused it
+//! (preferring constraints already blamed, to keep the set small). The blamed constraints
+//! alone are already empty: the search restricted to them reaches exactly the projections of
+//! the states reached before, and each of those is still pruned or non-final because of a
+//! blamed constraint. That set is then shrunk by deletion (drop a constraint, re-check, keep
+//! it out if still empty) while affordable, which makes it minimal: no proper subset of the
+//! answer is empty. The solver turns such an explanation into a short learned clause.
+
+use crate::alphabet::Alphabet;
+use crate::nfa::GlobNfa;
+use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+
+/// One membership of the string variable.
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    /// The automaton.
+    pub automaton: Arc<GlobNfa>,
+    /// `true` for `x ∈ L`, `false` for `x ∉ L`.
+    pub positive: bool,
+}
+
+impl Constraint {
+    /// `x ∈ L(automaton)`.
+    pub fn member(automaton: Arc<GlobNfa>) -> Self {
+        Constraint {
+            automaton,
+            positive: true,
+        }
+    }
+
+    /// `x ∉ L(automaton)`.
+    pub fn non_member(automaton: Arc<GlobNfa>) -> Self {
+        Constraint {
+            automaton,
+            positive: false,
+        }
+    }
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let relation = if self.positive { "∈" } else { "∉" };
+        let case = match self.automaton.case() {
+            crate::CaseMode::Sensitive => "",
+            crate::CaseMode::Insensitive => " (ignoring case)",
+        };
+        write!(f, "x {relation} `{}`{case}", self.automaton.pattern())
+    }
+}
+
+/// Limits on one search.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// The most product states one search may build.
+    pub max_states: usize,
+    /// The most constraints for which an explanation is shrunk to a minimal one.
+    pub max_minimize: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_states: 1_000_000,
+            max_minimize: 16,
+        }
+    }
+}
+
+/// The search built more product states than its budget allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetExceeded {
+    /// The number of states built when the search gave up.
+    pub states: usize,
+}
+
+impl fmt::Display for BudgetExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the string search built {} automaton states, more than its budget",
+            self.states
+        )
+    }
+}
+
+impl std::error::Error for BudgetExceeded {}
+
+/// The answer to a conjunction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A string satisfying every constraint.
+    Witness(String),
+    /// No string does; `core` lists indices (ascending) of constraints that are already
+    /// unsatisfiable together.
+    Empty {
+        /// The explanation.
+        core: Vec<usize>,
+    },
+}
+
+/// What one search found, with how much it built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    /// Witness or emptiness.
+    pub answer: Answer,
+    /// Product states built.
+    pub states: usize,
+}
+
+/// Decides the conjunction: a shortest witness, or an explanation of emptiness.
+pub fn solve(constraints: &[Constraint], budget: Budget) -> Result<Search, BudgetExceeded> {
+    let all: Vec<usize> = (0..constraints.len()).collect();
+    let search = explore(constraints, &all, budget)?;
+    let states = search.states;
+    let answer = match search.outcome {
+        Outcome::Witness(w) => Answer::Witness(w),
+        Outcome::Empty { blamed } => Answer::Empty {
+            core: minimize(constraints, blamed, budget),
+        },
+    };
+    Ok(Search { answer, states })
+}
+
+/// Shrinks an empty subset by deletion while affordable.
+fn minimize(constraints: &[Constraint], mut core: Vec<usize>, budget: Budget) -> Vec<usize> {
+    core.sort_unstable();
+    if core.len() > budget.max_minimize {
+        return core;
+    }
+    let mut i = 0;
+    while i < core.len() {
+        let without: Vec<usize> = core
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| *c)
+            .collect();
+        match explore(constraints, &without, budget) {
+            Ok(Explored {
+                outcome: Outcome::Empty { .. },
+                ..
+            }) => core = without,
+            _ => i += 1,
+        }
+    }
+    core
+}
+
+enum Outcome {
+    Witness(String),
+    Empty { blamed: Vec<usize> },
+}
+
+struct Explored {
+    outcome: Outcome,
+    states: usize,
+}
+
+/// The product search over the constraints `selected` (indices into `constraints`).
+fn explore(
+    constraints: &[Constraint],
+    selected: &[usize],
+    budget: Budget,
+) -> Result<Explored, BudgetExceeded> {
+    let parts: Vec<&Constraint> = selected
+        .iter()
+        .filter_map(|&i| constraints.get(i))
+        .collect();
+    let layout = Layout::new(&parts);
+    let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
+    let mut blame = Blame::default();
+
+    let mut start = vec![0; layout.total];
+    for (k, part) in parts.iter().enumerate() {
+        layout
+            .slot_mut(&mut start, k)
+            .copy_from_slice(part.automaton.initial());
+    }
+    // Every state built: its parent and the character that led to it.
+    let mut states: Vec<(Box<[u64]>, usize, char)> = Vec::new();
+    let mut index: HashMap<Box<[u64]>, usize> = HashMap::new();
+    let mut queue = VecDeque::new();
+    if let Some(k) = layout.pruned_by(&parts, &start, &blame) {
+        blame.add(selected, k);
+    } else {
+        let start: Box<[u64]> = start.into();
+        index.insert(start.clone(), 0);
+        states.push((start, usize::MAX, '\0'));
+        queue.push_back(0);
+    }
+    let mut next = vec![0; layout.total];
+    while let Some(current) = queue.pop_front() {
+        let Some((state, _, _)) = states.get(current) else {
+            break;
+        };
+        let state = state.clone();
+        match layout.unfinished_by(&parts, &state, &blame) {
+            None => {
+                let witness = reconstruct(&states, current);
+                return Ok(Explored {
+                    outcome: Outcome::Witness(witness),
+                    states: states.len(),
+                });
+            }
+            Some(k) => blame.add(selected, k),
+        }
+        for &c in alphabet.chars() {
+            for (k, part) in parts.iter().enumerate() {
+                part.automaton
+                    .step(layout.slot(&state, k), c, layout.slot_mut(&mut next, k));
+            }
+            if let Some(k) = layout.pruned_by(&parts, &next, &blame) {
+                blame.add(selected, k);
+                continue;
+            }
+            if index.contains_key(next.as_slice()) {
+                continue;
+            }
+            if states.len() >= budget.max_states {
+                return Err(BudgetExceeded {
+                    states: states.len(),
+                });
+            }
+            let key: Box<[u64]> = next.clone().into();
+            index.insert(key.clone(), states.len());
+            states.push((key, current, c));
+            queue.push_back(states.len() - 1);
+        }
+    }
+    Ok(Explored {
+        outcome: Outcome::Empty {
+            blamed: blame.into_sorted(),
+        },
+        states: states.len(),
+    })
+}
+
+fn reconstruct(states: &[(Box<[u64]>, usize, char)], mut at: usize) -> String {
+    let mut chars = Vec::new();
+    while let Some((_, parent, c)) = states.get(at) {
+        if *parent == usize::MAX {
+            break;
+        }
+        chars.push(*c);
+        at = *parent;
+    }
+    chars.iter().rev().collect()
+}
+
+/// Where each automaton's positions sit in a product state's words.
+struct Layout {
+    offsets: Vec<(usize, usize)>,
+    total: usize,
+}
+
+impl Layout {
+    fn new(parts: &[&Constraint]) -> Self {
+        let mut offsets = Vec::new();
+        let mut total = 0;
+        for part in parts {
+            offsets.push((total, part.automaton.words()));
+            total += part.automaton.words();
+        }
+        Layout { offsets, total }
+    }
+
+    fn slot<'s>(&self, state: &'s [u64], k: usize) -> &'s [u64] {
+        let (at, len) = self.offsets.get(k).copied().unwrap_or((0, 0));
+        state.get(at..at + len).unwrap_or_default()
+    }
+
+    fn slot_mut<'s>(&self, state: &'s mut [u64], k: usize) -> &'s mut [u64] {
+        let (at, len) = self.offsets.get(k).copied().unwrap_or((0, 0));
+        state.get_mut(at..at + len).unwrap_or_default()
+    }
+
+    /// The constraint that makes this state hopeless (a dead positive or a universal
+    /// negative), preferring one already blamed; `None` when the state is worth exploring.
+    fn pruned_by(&self, parts: &[&Constraint], state: &[u64], blame: &Blame) -> Option<usize> {
+        let hopeless = |k: usize| {
+            parts.get(k).is_some_and(|part| {
+                let live = self.slot(state, k);
+                if part.positive {
+                    part.automaton.is_dead(live)
+                } else {
+                    part.automaton.is_universal(live)
+                }
+            })
+        };
+        blame.prefer((0..parts.len()).filter(|&k| hopeless(k)))
+    }
+
+    /// The constraint that keeps this state from being final, preferring one already blamed;
+    /// `None` when the state is final (a witness ends here).
+    fn unfinished_by(&self, parts: &[&Constraint], state: &[u64], blame: &Blame) -> Option<usize> {
+        let unhappy = |k: usize| {
+            parts
+                .get(k)
+                .is_some_and(|part| part.automaton.accepts(self.slot(state, k)) != part.positive)
+        };
+        blame.prefer((0..parts.len()).filter(|&k| unhappy(k)))
+    }
+}
+
+/// Constraints blamed so far, by position among the searched parts.
+#[derive(Default)]
+struct Blame {
+    parts: Vec<usize>,
+    original: Vec<usize>,
+}
+
+impl Blame {
+    /// Among candidate parts, one already blamed if any, else the first.
+    fn prefer(&self, candidates: impl Iterator<Item = usize>) -> Option<usize> {
+        let candidates: Vec<usize> = candidates.collect();
+        candidates
+            .iter()
+            .copied()
+            .find(|k| self.parts.contains(k))
+            .or(candidates.first().copied())
+    }
+
+    fn add(&mut self, selected: &[usize], part: usize) {
+        if !self.parts.contains(&part) {
+            self.parts.push(part);
+            if let Some(original) = selected.get(part) {
+                self.original.push(*original);
+            }
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<usize> {
+        self.original.sort_unstable();
+        self.original
+    }
+}
