@@ -152,7 +152,10 @@ fn evaluate_corpus() {
     }
     println!("{cases} evaluate cases in {} files", files.len());
     if std::env::var_os("KEYAKI_TEST").is_none() {
-        assert!(cases >= 80, "the evaluate corpus must hold at least 80 cases, found {cases}");
+        assert!(
+            cases >= 80,
+            "the evaluate corpus must hold at least 80 cases, found {cases}"
+        );
     }
     assert!(
         failures.is_empty(),

@@ -3,6 +3,11 @@
 //!
 //! - `cargo xtask ci`: exactly what CI runs (`.ci/run` calls the same three steps):
 //!   formatting, clippy with warnings denied, and the test suite.
+//! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
+//!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
+//!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
+
+mod bench_automata;
 
 use std::process::{Command, ExitCode};
 
@@ -10,9 +15,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench-automata") => match bench_automata::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask ci");
-            eprintln!("  ci    run what CI runs: fmt --check, clippy -D warnings, test");
+            eprintln!("usage: cargo xtask <ci|bench-automata>");
+            eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
+            eprintln!("  bench-automata  compare keyaki's automata with regex-automata's DFAs");
             ExitCode::from(2)
         }
     }

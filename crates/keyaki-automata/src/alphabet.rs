@@ -37,13 +37,8 @@ impl Alphabet {
         let mut written: BTreeSet<char> = BTreeSet::new();
         let mut named: BTreeSet<char> = BTreeSet::new();
         for nfa in automata {
-            for c in nfa.literal_chars() {
-                written.insert(c);
-                named.insert(c);
-                if nfa.case() == CaseMode::Insensitive {
-                    named.extend(same_fold(c));
-                }
-            }
+            written.extend(nfa.literal_chars());
+            named.extend(nfa.distinguished_chars());
         }
         let representative = READABLE
             .chars()
@@ -65,11 +60,34 @@ impl Alphabet {
 
 /// Sort key: position in [`READABLE`], then other printable characters, control characters last.
 fn preference(c: char) -> (u8, u32) {
-    match READABLE.chars().position(|r| r == c) {
-        Some(rank) => (0, rank as u32),
+    let rank = match c {
+        'a'..='z' => Some(u32::from(c) - u32::from('a')),
+        '0'..='9' => Some(26 + u32::from(c) - u32::from('0')),
+        'A'..='Z' => Some(36 + u32::from(c) - u32::from('A')),
+        '-' => Some(62),
+        '_' => Some(63),
+        '/' => Some(64),
+        '.' => Some(65),
+        ':' => Some(66),
+        _ => None,
+    };
+    match rank {
+        Some(rank) => (0, rank),
         None if c.is_control() || c.is_whitespace() => (2, u32::from(c)),
         None => (1, u32::from(c)),
     }
+}
+
+/// The characters one automaton distinguishes (computed once, when it is compiled).
+pub(crate) fn distinguished_chars(nfa: &GlobNfa) -> Vec<char> {
+    let mut chars: BTreeSet<char> = BTreeSet::new();
+    for c in nfa.literal_chars() {
+        chars.insert(c);
+        if nfa.case() == CaseMode::Insensitive {
+            chars.extend(same_fold(c));
+        }
+    }
+    chars.into_iter().collect()
 }
 
 /// Every character whose [`fold_case`] equals that of `c` (including `c`).
@@ -108,6 +126,14 @@ mod tests {
             Some(&'a'),
             "the representative is readable"
         );
+    }
+
+    #[test]
+    fn preference_follows_the_readable_order() {
+        let ranks: Vec<(u8, u32)> = READABLE.chars().map(preference).collect();
+        assert!(ranks.windows(2).all(|w| w[0] < w[1]) && ranks.iter().all(|r| r.0 == 0));
+        assert_eq!(preference('é').0, 1);
+        assert_eq!(preference('\n').0, 2);
     }
 
     #[test]

@@ -121,6 +121,12 @@ impl Engine {
             .clone()
     }
 
+    /// The automaton matching exactly `text`: `x ≠ "text"` is
+    /// `Constraint::non_member(engine.literal("text", case))`.
+    pub fn literal(&self, text: &str, case: CaseMode) -> Arc<GlobNfa> {
+        self.automaton(&GlobPattern::literal(text), case)
+    }
+
     /// The number of distinct automata compiled so far.
     pub fn cached(&self) -> usize {
         self.cache

@@ -46,6 +46,9 @@ pub struct GlobNfa {
     by_char: HashMap<char, Vec<u64>>,
     /// The live positions before any character is read.
     initial: Vec<u64>,
+    /// Every character this automaton tells apart from the others: its literal characters
+    /// and, when case-insensitive, every character of the same fold (sorted, no repeats).
+    distinguished: Vec<char>,
 }
 
 impl GlobNfa {
@@ -77,7 +80,9 @@ impl GlobNfa {
             any_char,
             by_char,
             initial: vec![0; words],
+            distinguished: Vec::new(),
         };
+        nfa.distinguished = crate::alphabet::distinguished_chars(&nfa);
         let mut initial = vec![0; words];
         set_bit(&mut initial, 0);
         nfa.close(&mut initial);
@@ -113,18 +118,37 @@ impl GlobNfa {
         })
     }
 
+    /// Every character this automaton tells apart from characters it does not name: its
+    /// literal characters and, when case-insensitive, every character with the same fold.
+    pub fn distinguished_chars(&self) -> &[char] {
+        &self.distinguished
+    }
+
     /// Reads one character: writes the successor of `live` into `next`.
     pub fn step(&self, live: &Positions, c: char, next: &mut Positions) {
+        let mask = self.accept_mask(c);
+        self.step_with_mask(live, &mask, next);
+    }
+
+    /// The positions whose piece accepts `c` (its literal, or `?`). A search that reads the
+    /// same characters many times computes these once per character ([`GlobNfa::step_with_mask`]).
+    pub fn accept_mask(&self, c: char) -> Vec<u64> {
         let key = match self.case {
             CaseMode::Sensitive => c,
             CaseMode::Insensitive => fold_case(c),
         };
         let literal = self.by_char.get(&key);
+        (0..self.words)
+            .map(|w| word(&self.any_char, w) | literal.map_or(0, |m| word(m, w)))
+            .collect()
+    }
+
+    /// Reads one character given its [`GlobNfa::accept_mask`].
+    pub fn step_with_mask(&self, live: &Positions, accept: &Positions, next: &mut Positions) {
         let mut carry = 0;
         for w in 0..self.words {
             let l = word(live, w);
-            let accept = word(&self.any_char, w) | literal.map_or(0, |m| word(m, w));
-            let moved = l & accept;
+            let moved = l & word(accept, w);
             let shifted = (moved << 1) | carry;
             carry = moved >> 63;
             set_word(next, w, shifted | (l & word(&self.star, w)));

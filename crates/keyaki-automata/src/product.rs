@@ -23,7 +23,7 @@
 
 use crate::alphabet::Alphabet;
 use crate::nfa::GlobNfa;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
@@ -186,6 +186,17 @@ fn explore(
         .collect();
     let layout = Layout::new(&parts);
     let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
+    // masks[k][i]: the positions of part k that accept the alphabet's i-th character.
+    let masks: Vec<Vec<Vec<u64>>> = parts
+        .iter()
+        .map(|part| {
+            alphabet
+                .chars()
+                .iter()
+                .map(|&c| part.automaton.accept_mask(c))
+                .collect()
+        })
+        .collect();
     let mut blame = Blame::default();
 
     let mut start = vec![0; layout.total];
@@ -196,7 +207,8 @@ fn explore(
     }
     // Every state built: its parent and the character that led to it.
     let mut states: Vec<(Box<[u64]>, usize, char)> = Vec::new();
-    let mut index: HashMap<Box<[u64]>, usize> = HashMap::new();
+    // Product states are short word arrays: FxHash hashes them several times faster than SipHash.
+    let mut index: FxHashMap<Box<[u64]>, usize> = FxHashMap::default();
     let mut queue = VecDeque::new();
     if let Some(k) = layout.pruned_by(&parts, &start, &blame) {
         blame.add(selected, k);
@@ -222,10 +234,17 @@ fn explore(
             }
             Some(k) => blame.add(selected, k),
         }
-        for &c in alphabet.chars() {
+        for (i, &c) in alphabet.chars().iter().enumerate() {
             for (k, part) in parts.iter().enumerate() {
-                part.automaton
-                    .step(layout.slot(&state, k), c, layout.slot_mut(&mut next, k));
+                let mask = masks
+                    .get(k)
+                    .and_then(|m| m.get(i))
+                    .map_or(&[][..], Vec::as_slice);
+                part.automaton.step_with_mask(
+                    layout.slot(&state, k),
+                    mask,
+                    layout.slot_mut(&mut next, k),
+                );
             }
             if let Some(k) = layout.pruned_by(&parts, &next, &blame) {
                 blame.add(selected, k);

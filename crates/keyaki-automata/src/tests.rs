@@ -221,6 +221,23 @@ fn witnesses_are_short_readable_and_deterministic() {
 }
 
 #[test]
+fn disequalities_are_negated_literals() {
+    let engine = Engine::default();
+    let question = [
+        Constraint::member(engine.automaton(&GlobPattern::parse("s3:?"), CaseMode::Sensitive)),
+        Constraint::non_member(engine.literal("s3:a", CaseMode::Sensitive)),
+        Constraint::non_member(engine.literal("s3:b", CaseMode::Sensitive)),
+        Constraint::non_member(engine.literal("s3:*", CaseMode::Sensitive)),
+    ];
+    assert_eq!(
+        engine.solve(&question).unwrap().answer,
+        Answer::Witness("s3:c".into())
+    );
+    assert!(engine.literal("a*", CaseMode::Sensitive).matches("a*"));
+    assert!(!engine.literal("a*", CaseMode::Sensitive).matches("ab"));
+}
+
+#[test]
 fn known_names_are_preferred_when_they_fit() {
     let engine = Engine::default();
     let all = engine.automaton(&GlobPattern::parse("s3:*"), CaseMode::Insensitive);
