@@ -21,6 +21,25 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
+    /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
+    Sat(SatArgs),
+}
+
+/// `keyaki sat`.
+#[derive(Debug, Args)]
+pub struct SatArgs {
+    /// The CNF file (DIMACS), or - for stdin
+    #[arg(value_name = "FILE.cnf")]
+    pub file: String,
+    /// Give up after this many conflicts (answer `s UNKNOWN`, exit 3)
+    #[arg(long)]
+    pub max_conflicts: Option<u64>,
+    /// Give up after this many seconds (answer `s UNKNOWN`, exit 3)
+    #[arg(long)]
+    pub timeout: Option<f64>,
+    /// Print statistics as `c` comment lines
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// `keyaki validate`.

@@ -8,7 +8,8 @@
 //! input, output and error as plain readers and writers) and returns an [`Exit`] code. The
 //! binary's `main` is three lines; the tests call [`run`] with in-memory buffers.
 //!
-//! Exit codes: 0 PASS (or success), 1 FAIL, 2 bad input or usage, 3 UNKNOWN.
+//! Exit codes: 0 PASS (or success), 1 FAIL, 2 bad input or usage, 3 UNKNOWN; `keyaki sat`
+//! follows the SAT competition instead: 10 SAT, 20 UNSAT.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ mod args;
 mod document;
 mod evaluate;
 mod render;
+mod sat;
 mod validate;
 
 pub use args::{Cli, Command, OutputFormat};
@@ -35,6 +37,10 @@ pub enum Exit {
     BadInput = 2,
     /// The answer could not be decided soundly.
     Unknown = 3,
+    /// `keyaki sat`: satisfiable (the SAT competition's code).
+    Satisfiable = 10,
+    /// `keyaki sat`: unsatisfiable (the SAT competition's code).
+    Unsatisfiable = 20,
 }
 
 /// Where a run reads and writes.
@@ -79,6 +85,7 @@ where
     match &cli.command {
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
+        Command::Sat(args) => sat::run(args, io),
     }
 }
 
