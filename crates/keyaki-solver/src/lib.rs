@@ -12,6 +12,10 @@
 //!   search makes them, and answer with conflicts and propagations explained by short clauses.
 //! - **DIMACS** ([`dimacs`]) in and out, for `keyaki sat FILE.cnf` and for benchmarking against
 //!   MiniSat on the standard SATLIB families.
+//! - **Formulas of keyaki-logic** ([`smt`]): Tseitin encoding into clauses whose literals
+//!   include theory atoms, decided with the combined theory solvers of [`theories`] (strings by
+//!   automata, numbers and dates by bounds, addresses by ranges, multi-valued keys by reduction
+//!   to strings), with a model for every SAT answer.
 //! - **A trace** ([`trace`]) of every decision, propagation, conflict, learned clause, backjump
 //!   and restart, when asked for.
 //!
@@ -36,12 +40,16 @@ pub mod decide;
 pub mod dimacs;
 pub mod lit;
 pub mod restart;
+pub mod smt;
 pub mod solver;
+pub mod theories;
 pub mod theory;
 pub mod trace;
 
 pub use lit::{LBool, Lit, Var};
+pub use smt::{Model, Smt, SmtConfig, SmtResult, check};
 pub use solver::{Config, SolveResult, Solver, Stats, StopReason};
+pub use theories::Value;
 pub use theory::{NoTheory, Theory, TheoryResponse};
 pub use trace::Event;
 

@@ -214,6 +214,11 @@ impl<T: Theory> Solver<T> {
         &self.theory
     }
 
+    /// The theory, to configure it.
+    pub fn theory_mut(&mut self) -> &mut T {
+        &mut self.theory
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> Stats {
         self.stats

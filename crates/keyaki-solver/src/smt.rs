@@ -1,0 +1,211 @@
+//! Deciding a formula of keyaki-logic: Tseitin encoding, the CDCL core, the theories, a model.
+//!
+//! **Tseitin encoding** (Tseitin, 1968) turns a formula into clauses without blowing up: each
+//! ∧/∨ node gets a fresh propositional variable `g` and the clauses that make `g` equivalent to
+//! the node (`g → aᵢ` for every operand and `a₁ ∧ … → g` for ∧; dually for ∨); negation is
+//! free (a negated literal); atoms become propositional variables whose assignments the theory
+//! watches. Hash-consing in keyaki-logic means a shared subformula is encoded once. The root
+//! is asserted as a unit clause. The result is equisatisfiable with the formula, and a model of
+//! the clauses restricted to the atoms is a model of the formula.
+//!
+//! The answer is a value: [`SmtResult::Sat`] with a [`Model`] (every variable's value and
+//! every atom's truth), [`SmtResult::Unsat`], or [`SmtResult::Unknown`] with the reason (a
+//! budget ran out, or a string search was inconclusive).
+
+use crate::lit::{Lit, Var as SatVar};
+use crate::solver::{Config, SolveResult, Solver};
+use crate::theories::{IamTheory, Value};
+use crate::trace::Event;
+use keyaki_automata::{Budget, Engine};
+use keyaki_logic::{Atom, AtomId, Context, Formula, Node, Sort, Var};
+use std::collections::{BTreeMap, HashMap};
+
+/// A model of a formula: values for its variables and truth values for its atoms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// Values of the theory variables (strings, numbers, dates, addresses, sets).
+    pub values: BTreeMap<Var, Value>,
+    /// Truth of every atom of the formula.
+    pub atoms: BTreeMap<AtomId, bool>,
+}
+
+impl Model {
+    /// Whether an atom is true in the model.
+    pub fn atom(&self, id: AtomId) -> bool {
+        self.atoms.get(&id).copied().unwrap_or(false)
+    }
+}
+
+/// The answer about a formula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmtResult {
+    /// Satisfiable, with a model.
+    Sat(Model),
+    /// Unsatisfiable: proved for every assignment.
+    Unsat,
+    /// Undecided, and why.
+    Unknown(String),
+}
+
+/// Limits for one question.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SmtConfig {
+    /// The SAT core's limits (conflicts, time, tracing).
+    pub sat: Config,
+    /// The string searches' limits.
+    pub automata: Budget,
+}
+
+/// The formula's encoding: which SAT variable stands for which atom.
+pub struct Encoding {
+    /// For each SAT variable, the atom it stands for (Tseitin variables have none).
+    pub atom_of: Vec<Option<AtomId>>,
+    literal_of: HashMap<Formula, Lit>,
+    /// The clauses, in order of creation.
+    pub clauses: Vec<Vec<Lit>>,
+}
+
+impl Encoding {
+    /// Encodes `root` of `cx`.
+    pub fn new(cx: &Context, root: Formula) -> Encoding {
+        let mut encoding = Encoding {
+            atom_of: Vec::new(),
+            literal_of: HashMap::new(),
+            clauses: Vec::new(),
+        };
+        let top = encoding.encode(cx, root);
+        encoding.clauses.push(vec![top]);
+        encoding
+    }
+
+    fn fresh(&mut self, atom: Option<AtomId>) -> Lit {
+        let var = SatVar(self.atom_of.len() as u32);
+        self.atom_of.push(atom);
+        var.positive()
+    }
+
+    fn encode(&mut self, cx: &Context, f: Formula) -> Lit {
+        if let Some(&lit) = self.literal_of.get(&f) {
+            return lit;
+        }
+        let lit = match cx.node(f).clone() {
+            Node::True | Node::False => {
+                let lit = self.fresh(None);
+                let value = matches!(cx.node(f), Node::True);
+                self.clauses.push(vec![if value { lit } else { !lit }]);
+                lit
+            }
+            Node::Atom(id) => self.fresh(Some(id)),
+            Node::Not(inner) => !self.encode(cx, inner),
+            Node::And(operands) | Node::Or(operands) => {
+                let is_and = matches!(cx.node(f), Node::And(_));
+                let inputs: Vec<Lit> = operands.iter().map(|g| self.encode(cx, *g)).collect();
+                let gate = self.fresh(None);
+                // ∧: gate → each input, all inputs → gate.  ∨: each input → gate, gate → some input.
+                let polarity = |l: Lit| if is_and { l } else { !l };
+                for &input in &inputs {
+                    self.clauses.push(vec![!polarity(gate), polarity(input)]);
+                }
+                let mut closing: Vec<Lit> = inputs.iter().map(|&i| !polarity(i)).collect();
+                closing.push(polarity(gate));
+                self.clauses.push(closing);
+                gate
+            }
+        };
+        self.literal_of.insert(f, lit);
+        lit
+    }
+}
+
+/// Whether an atom needs a theory (Booleans and single-valued presence are plain variables).
+fn is_theory_atom(cx: &Context, atom: &Atom) -> bool {
+    match atom {
+        Atom::BoolTrue { .. } => false,
+        Atom::Present { var } => matches!(cx.var_info(*var).map(|i| i.sort), Some(Sort::StrSet)),
+        _ => true,
+    }
+}
+
+/// A question being decided, kept for its trace and statistics.
+pub struct Smt {
+    /// The encoding.
+    pub encoding: Encoding,
+    solver: Solver<IamTheory>,
+}
+
+impl Smt {
+    /// Encodes `root` and prepares the solver.
+    pub fn new(cx: &Context, root: Formula, config: SmtConfig) -> Smt {
+        let encoding = Encoding::new(cx, root);
+        let atom_of: Vec<Option<Atom>> = encoding
+            .atom_of
+            .iter()
+            .map(|id| {
+                id.and_then(|id| cx.atom(id))
+                    .filter(|a| is_theory_atom(cx, a))
+                    .cloned()
+            })
+            .collect();
+        let sorts = cx.vars().map(|(v, info)| (v, info.sort)).collect();
+        let theory = IamTheory::new(Engine::with_budget(config.automata), atom_of.clone(), sorts);
+        let mut solver = Solver::with_theory(config.sat, theory);
+        for (i, atom) in atom_of.iter().enumerate() {
+            let var = solver.new_var();
+            if atom.is_some() {
+                solver.set_theory_atom(var);
+            }
+            debug_assert_eq!(var.index(), i);
+        }
+        for clause in &encoding.clauses {
+            solver.add_clause(clause);
+        }
+        Smt { encoding, solver }
+    }
+
+    /// Prefers values from `names` for a string variable (real action names, for example).
+    pub fn prefer(&mut self, var: Var, names: Vec<String>) {
+        self.solver.theory_mut().prefer(var, names);
+    }
+
+    /// Decides the formula.
+    pub fn check(&mut self) -> SmtResult {
+        match self.solver.solve() {
+            SolveResult::Unsat => SmtResult::Unsat,
+            SolveResult::Unknown(reason) => {
+                SmtResult::Unknown(format!("the SAT search stopped: {reason:?}"))
+            }
+            SolveResult::Sat(assignment) => {
+                let theory = self.solver.theory();
+                if theory.inconclusive {
+                    return SmtResult::Unknown("a string search exceeded its budget".to_string());
+                }
+                let atoms = self
+                    .encoding
+                    .atom_of
+                    .iter()
+                    .zip(&assignment)
+                    .filter_map(|(id, value)| id.map(|id| (id, *value)))
+                    .collect();
+                SmtResult::Sat(Model {
+                    values: theory.values.clone(),
+                    atoms,
+                })
+            }
+        }
+    }
+
+    /// The recorded steps (with `Config::trace`).
+    pub fn events(&self) -> &[Event] {
+        self.solver.events()
+    }
+
+    /// The SAT core's counters.
+    pub fn stats(&self) -> crate::Stats {
+        self.solver.stats()
+    }
+}
+
+/// Decides `root` of `cx` in one call.
+pub fn check(cx: &Context, root: Formula, config: SmtConfig) -> SmtResult {
+    Smt::new(cx, root, config).check()
+}

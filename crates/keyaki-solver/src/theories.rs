@@ -1,0 +1,283 @@
+//! The theory solvers of keyaki's questions, combined into one [`Theory`] for the SAT core.
+//!
+//! Every atom is about one variable, and atoms about different variables never interact, so
+//! the combination is a dispatch: the literals asserted so far are grouped by variable and
+//! each group is decided by the solver of the variable's sort — strings by automata
+//! ([`strings`]), numbers and dates by bounds ([`order`]), addresses by ranges ([`ip`]), sets
+//! of strings by reduction to strings ([`sets`]). Booleans and the presence of single-valued
+//! keys need no theory: they are plain propositional variables.
+//!
+//! A group is re-decided from scratch whenever a new literal joins it; conflicts come back as
+//! clauses of the few literals involved. When a string search exceeds its budget, the theory
+//! cannot refute the group; it lets the search go on but remembers, and a model found after
+//! that is reported as *unknown* rather than as SAT.
+
+pub mod ip;
+pub mod order;
+pub mod sets;
+pub mod strings;
+
+use crate::lit::Lit;
+use crate::theory::{Theory, TheoryResponse};
+use keyaki_automata::Engine;
+use keyaki_logic::{Atom, Instant, Number, Sort, Var as LogicVar};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A concrete value of a variable in a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// A number.
+    Num(Number),
+    /// An instant.
+    Date(Instant),
+    /// An address on the combined IPv4/IPv6 line.
+    Ip(u128),
+    /// A set of strings.
+    Set(Vec<String>),
+}
+
+/// The combined theory of one question.
+pub struct IamTheory {
+    engine: Engine,
+    /// The atom behind each SAT variable that is a theory atom.
+    atom_of: Vec<Option<Atom>>,
+    sorts: BTreeMap<LogicVar, Sort>,
+    /// Preferred values for string variables (real action names, for example).
+    known: BTreeMap<LogicVar, Vec<String>>,
+    asserted: Vec<Lit>,
+    level_starts: Vec<usize>,
+    /// Set when some group could not be decided within its budget.
+    pub inconclusive: bool,
+    /// The values found by the last final check.
+    pub values: BTreeMap<LogicVar, Value>,
+}
+
+impl IamTheory {
+    /// A theory for atoms `atom_of[sat_var]` over variables of the given sorts.
+    pub fn new(
+        engine: Engine,
+        atom_of: Vec<Option<Atom>>,
+        sorts: BTreeMap<LogicVar, Sort>,
+    ) -> Self {
+        IamTheory {
+            engine,
+            atom_of,
+            sorts,
+            known: BTreeMap::new(),
+            asserted: Vec::new(),
+            level_starts: Vec::new(),
+            inconclusive: false,
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Prefers values from `names` for a string variable, when they fit.
+    pub fn prefer(&mut self, var: LogicVar, names: Vec<String>) {
+        self.known.insert(var, names);
+    }
+
+    fn atom(&self, lit: Lit) -> Option<&Atom> {
+        self.atom_of.get(lit.var().index()).and_then(Option::as_ref)
+    }
+
+    /// Decides the literals of one variable: its value, or a conflict (the true literals).
+    fn decide(&mut self, var: LogicVar) -> Result<Option<Value>, Vec<Lit>> {
+        let lits: Vec<(Lit, Atom)> = self
+            .asserted
+            .iter()
+            .filter_map(|&l| {
+                self.atom(l)
+                    .filter(|a| a.var() == var)
+                    .map(|a| (l, a.clone()))
+            })
+            .collect();
+        match self.sorts.get(&var).copied() {
+            Some(Sort::Str { .. }) => self.decide_string(var, &lits),
+            Some(Sort::Num) => {
+                let facts: Vec<order::Fact<Number>> = lits
+                    .iter()
+                    .filter_map(|(lit, atom)| match atom {
+                        Atom::NumCmp { cmp, value, .. } => Some(order::Fact {
+                            lit: *lit,
+                            cmp: *cmp,
+                            constant: *value,
+                            holds: lit.is_positive(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                order::solve(&facts).map(|v| Some(Value::Num(v)))
+            }
+            Some(Sort::Date) => {
+                let facts: Vec<order::Fact<i128>> = lits
+                    .iter()
+                    .filter_map(|(lit, atom)| match atom {
+                        Atom::DateCmp { cmp, value, .. } => Some(order::Fact {
+                            lit: *lit,
+                            cmp: *cmp,
+                            constant: value.0,
+                            holds: lit.is_positive(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                order::solve(&facts).map(|v| Some(Value::Date(Instant(v))))
+            }
+            Some(Sort::Ip) => {
+                let facts: Vec<ip::Membership> = lits
+                    .iter()
+                    .filter_map(|(lit, atom)| match atom {
+                        Atom::IpIn { range, .. } => Some(ip::Membership {
+                            lit: *lit,
+                            range: *range,
+                            inside: lit.is_positive(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                ip::solve(&facts).map(|v| Some(Value::Ip(v)))
+            }
+            Some(Sort::StrSet) => self.decide_set(&lits),
+            Some(Sort::Bool) | None => Ok(None),
+        }
+    }
+
+    fn decide_string(
+        &mut self,
+        var: LogicVar,
+        lits: &[(Lit, Atom)],
+    ) -> Result<Option<Value>, Vec<Lit>> {
+        let facts: Vec<strings::Membership> = lits
+            .iter()
+            .filter_map(|(lit, atom)| match atom {
+                Atom::StrIn {
+                    pattern,
+                    ignore_case,
+                    ..
+                } => Some(strings::Membership {
+                    lit: *lit,
+                    pattern: pattern.clone(),
+                    ignore_case: *ignore_case,
+                    member: lit.is_positive(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let known: Vec<&str> = self
+            .known
+            .get(&var)
+            .map(|names| names.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        match strings::solve(&self.engine, &facts, &known) {
+            Ok(strings::Outcome::Value(value)) => Ok(Some(Value::Str(value))),
+            Ok(strings::Outcome::Conflict(core)) => Err(core),
+            Err(_) => {
+                self.inconclusive = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn decide_set(&mut self, lits: &[(Lit, Atom)]) -> Result<Option<Value>, Vec<Lit>> {
+        let facts: Vec<sets::SetFact> = lits
+            .iter()
+            .filter_map(|(lit, atom)| {
+                let holds = lit.is_positive();
+                match atom {
+                    Atom::SetAny {
+                        patterns,
+                        negated,
+                        ignore_case,
+                        ..
+                    } => Some(sets::SetFact {
+                        lit: *lit,
+                        exists: holds,
+                        patterns: patterns.clone(),
+                        negated: *negated == holds,
+                        ignore_case: *ignore_case,
+                    }),
+                    Atom::SetAll {
+                        patterns,
+                        negated,
+                        ignore_case,
+                        ..
+                    } => Some(sets::SetFact {
+                        lit: *lit,
+                        exists: !holds,
+                        patterns: patterns.clone(),
+                        negated: *negated == holds,
+                        ignore_case: *ignore_case,
+                    }),
+                    // present: some element (any); absent: no element at all.
+                    Atom::Present { .. } => Some(sets::SetFact {
+                        lit: *lit,
+                        exists: holds,
+                        patterns: Vec::new(),
+                        negated: holds,
+                        ignore_case: false,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect();
+        match sets::solve(&self.engine, &facts) {
+            Ok(Ok(elements)) => Ok(Some(Value::Set(elements))),
+            Ok(Err(core)) => Err(core),
+            Err(_) => {
+                self.inconclusive = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn check(&mut self, vars: BTreeSet<LogicVar>, record: bool) -> TheoryResponse {
+        for var in vars {
+            match self.decide(var) {
+                Ok(Some(value)) if record => {
+                    self.values.insert(var, value);
+                }
+                Ok(_) => {}
+                Err(true_lits) => {
+                    return TheoryResponse::conflict(true_lits.into_iter().map(|l| !l).collect());
+                }
+            }
+        }
+        TheoryResponse::consistent()
+    }
+}
+
+impl Theory for IamTheory {
+    fn push_level(&mut self) {
+        self.level_starts.push(self.asserted.len());
+    }
+
+    fn pop_levels(&mut self, levels: usize) {
+        let keep = self.level_starts.len().saturating_sub(levels);
+        if let Some(&start) = self.level_starts.get(keep) {
+            self.asserted.truncate(start);
+        }
+        self.level_starts.truncate(keep);
+    }
+
+    fn partial_check(&mut self, new: &[Lit]) -> TheoryResponse {
+        self.asserted.extend_from_slice(new);
+        let touched: BTreeSet<LogicVar> = new
+            .iter()
+            .filter_map(|&l| self.atom(l).map(Atom::var))
+            .collect();
+        self.check(touched, false)
+    }
+
+    fn final_check(&mut self, new: &[Lit]) -> TheoryResponse {
+        self.asserted.extend_from_slice(new);
+        self.values.clear();
+        let all: BTreeSet<LogicVar> = self
+            .asserted
+            .iter()
+            .filter_map(|&l| self.atom(l).map(Atom::var))
+            .collect();
+        self.check(all, true)
+    }
+}
