@@ -12,6 +12,7 @@
 //!   `∃v ∈ S. v ∈ "team*"`, `∀v ∈ S. v ∈ "a" ∨ v ∈ "b"`.
 //! - **Formulas** ([`Formula`]) combine atoms with ¬, ∧, ∨, →, built only through simplifying,
 //!   hash-consing constructors of a [`Context`] ([`formula`]).
+//! - **A reader** for formulas written as s-expressions ([`sexpr`]), used by the corpus.
 //! - **Two printers**: the math notation of the design brief ([`print`]) for people, and
 //!   SMT-LIB 2 ([`smtlib`]) to replay any question in z3 or cvc5.
 //!
@@ -31,6 +32,7 @@
 
 pub mod formula;
 pub mod print;
+pub mod sexpr;
 pub mod smtlib;
 pub mod term;
 pub mod value;

@@ -10,77 +10,13 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_logic::{
-    Atom, Cmp, Context, Formula, Instant, IpRange, Number, Pattern, Piece, Sort, Var,
-};
+use keyaki_logic::{Atom, Cmp, Context, Formula, Instant, IpRange, Number, Pattern, Sort, Var};
 use keyaki_solver::{SmtConfig, SmtResult, Value, check};
 use std::collections::BTreeMap;
 
-/// An obviously right glob matcher, independent of keyaki-automata.
-fn glob_matches(pieces: &[Piece], text: &[char], ignore_case: bool) -> bool {
-    let fold = |c: char| {
-        if ignore_case {
-            c.to_lowercase().next().unwrap_or(c)
-        } else {
-            c
-        }
-    };
-    match pieces.split_first() {
-        None => text.is_empty(),
-        Some((Piece::AnyRun, rest)) => {
-            (0..=text.len()).any(|i| glob_matches(rest, &text[i..], ignore_case))
-        }
-        Some((Piece::AnyChar, rest)) => {
-            !text.is_empty() && glob_matches(rest, &text[1..], ignore_case)
-        }
-        Some((Piece::Char(c), rest)) => {
-            text.first().is_some_and(|t| fold(*t) == fold(*c))
-                && glob_matches(rest, &text[1..], ignore_case)
-        }
-    }
-}
+mod common;
 
-/// The truth of an atom under concrete values (absent variables take no value here: the
-/// random formulas only use atoms whose variables have values).
-fn atom_holds(atom: &Atom, values: &BTreeMap<Var, Value>, bools: &BTreeMap<Var, bool>) -> bool {
-    match atom {
-        Atom::StrIn {
-            var,
-            pattern,
-            ignore_case,
-        } => match values.get(var) {
-            Some(Value::Str(s)) => glob_matches(
-                &pattern.pieces,
-                &s.chars().collect::<Vec<_>>(),
-                *ignore_case,
-            ),
-            _ => glob_matches(&pattern.pieces, &[], *ignore_case),
-        },
-        Atom::NumCmp { var, cmp, value } => match values.get(var) {
-            Some(Value::Num(n)) => cmp.holds(n.cmp(value)),
-            _ => cmp.holds(Number::integer(0).cmp(value)),
-        },
-        Atom::DateCmp { var, cmp, value } => match values.get(var) {
-            Some(Value::Date(d)) => cmp.holds(d.cmp(value)),
-            _ => cmp.holds(Instant(0).cmp(value)),
-        },
-        Atom::IpIn { var, range } => match values.get(var) {
-            Some(Value::Ip(a)) => range.contains(*a),
-            _ => range.contains(0),
-        },
-        Atom::BoolTrue { var } | Atom::Present { var } => bools.get(var).copied().unwrap_or(false),
-        Atom::SetAny { .. } | Atom::SetAll { .. } => unreachable!("not generated"),
-    }
-}
-
-fn eval(
-    cx: &Context,
-    f: Formula,
-    values: &BTreeMap<Var, Value>,
-    bools: &BTreeMap<Var, bool>,
-) -> bool {
-    cx.eval(f, &mut |_, atom| atom_holds(atom, values, bools))
-}
+use common::{eval, model_bools};
 
 fn str_atom(cx: &mut Context, var: Var, pattern: &str, ignore_case: bool) -> Formula {
     cx.atom_formula(Atom::StrIn {
@@ -424,17 +360,7 @@ fn random_formulas_agree_with_evaluation_and_brute_force() {
         let f = random_formula(&mut cx, &mut rng, &vars, 3);
         match verdict(&cx, f) {
             SmtResult::Sat(model) => {
-                let bools: BTreeMap<Var, bool> = vars
-                    .iter()
-                    .filter(|(_, s)| *s == Sort::Bool)
-                    .map(|(v, _)| {
-                        let id = cx
-                            .atoms()
-                            .find(|(_, a)| matches!(a, Atom::BoolTrue { var } if var == v))
-                            .map(|(id, _)| id);
-                        (*v, id.is_some_and(|id| model.atom(id)))
-                    })
-                    .collect();
+                let bools = model_bools(&cx, &model);
                 assert!(
                     eval(&cx, f, &model.values, &bools),
                     "round {round}: the model does not satisfy {}\n{model:?}",

@@ -1,0 +1,143 @@
+//! The SMT formula corpus: `corpus/smt/TOPIC-NAME.json`, formulas with known verdicts.
+//!
+//! ```json
+//! {"description": "…", "evidence": "why each verdict is right (an argument, or z3's agreement)",
+//!  "vars": {"Action": "string-ci", "Resource": "string", "n": "number", "t": "date",
+//!           "ip": "ip", "b": "bool", "tags": "set"},
+//!  "cases": [{"name": "…", "formula": "(and (in Action \"s3:Get*\") …)", "expect": "sat"}]}
+//! ```
+//!
+//! Formulas use the s-expression syntax of `keyaki_logic::sexpr`. A SAT answer's model is
+//! checked by evaluating the formula on it with an independent matcher. Set `KEYAKI_TEST` to
+//! filter files by name; set `KEYAKI_SMT_DUMP=DIR` to write every case as SMT-LIB 2 for z3.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
+mod common;
+
+use keyaki_logic::{Context, Sort};
+use keyaki_solver::{SmtConfig, SmtResult, check};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormulaFile {
+    description: String,
+    evidence: String,
+    vars: BTreeMap<String, String>,
+    cases: Vec<FormulaCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormulaCase {
+    name: String,
+    formula: String,
+    expect: String,
+}
+
+fn sort_of(name: &str) -> Sort {
+    match name {
+        "string" => Sort::Str { ignore_case: false },
+        "string-ci" => Sort::Str { ignore_case: true },
+        "number" => Sort::Num,
+        "date" => Sort::Date,
+        "ip" => Sort::Ip,
+        "bool" => Sort::Bool,
+        "set" => Sort::StrSet,
+        other => panic!("unknown sort `{other}`"),
+    }
+}
+
+fn selected(name: &str) -> bool {
+    let Ok(filter) = std::env::var("KEYAKI_TEST") else {
+        return true;
+    };
+    let (excluded, included): (Vec<&str>, Vec<&str>) = filter
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .partition(|f| f.starts_with('-'));
+    (included.is_empty() || included.iter().any(|f| name.contains(f)))
+        && !excluded.iter().any(|f| name.contains(&f[1..]))
+}
+
+#[test]
+fn smt_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/smt");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let dump = std::env::var_os("KEYAKI_SMT_DUMP");
+    let (mut cases, mut failures) = (0, Vec::new());
+    for path in &files {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        if !selected(&name) {
+            continue;
+        }
+        let file: FormulaFile = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !file.description.trim().is_empty() && !file.evidence.trim().is_empty(),
+            "{name}: description and evidence are required"
+        );
+        for case in &file.cases {
+            cases += 1;
+            let mut cx = Context::new();
+            for (var, sort) in &file.vars {
+                cx.var(var, sort_of(sort)).unwrap();
+            }
+            let f = keyaki_logic::sexpr::parse(&mut cx, &case.formula)
+                .unwrap_or_else(|e| panic!("{name}/{}: {e}", case.name));
+            if let Some(dir) = &dump
+                && let Ok(smt) = cx.to_smtlib(f)
+            {
+                std::fs::write(
+                    Path::new(dir).join(format!("{name}--{}.smt2", case.name)),
+                    smt,
+                )
+                .unwrap();
+            }
+            let answer = check(&cx, f, SmtConfig::default());
+            let got = match &answer {
+                SmtResult::Sat(model) => {
+                    let bools = common::model_bools(&cx, model);
+                    if !common::eval(&cx, f, &model.values, &bools) {
+                        failures.push(format!(
+                            "{name}/{}: the model does not satisfy the formula: {model:?}",
+                            case.name
+                        ));
+                    }
+                    "sat"
+                }
+                SmtResult::Unsat => "unsat",
+                SmtResult::Unknown(_) => "unknown",
+            };
+            if got != case.expect {
+                failures.push(format!(
+                    "{name}/{}: expected {}, got {got} for {}",
+                    case.name,
+                    case.expect,
+                    cx.show(f)
+                ));
+            }
+        }
+    }
+    println!("{cases} formulas in {} files", files.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
