@@ -199,6 +199,82 @@ impl Smt {
         self.solver.events()
     }
 
+    /// A SAT literal in the formula's terms: its atom (as in the math notation, negated when
+    /// the literal is), or the Tseitin gate `gN` that stands for a subformula.
+    pub fn describe(&self, cx: &Context, lit: Lit) -> String {
+        match self
+            .encoding
+            .atom_of
+            .get(lit.var().index())
+            .copied()
+            .flatten()
+            .and_then(|id| cx.atom(id))
+        {
+            Some(atom) => cx.show_atom(atom, lit.is_positive()),
+            None => format!(
+                "{}g{}",
+                if lit.is_positive() { "" } else { "¬" },
+                lit.var().index()
+            ),
+        }
+    }
+
+    /// The recorded steps, one per line, with literals in the formula's terms.
+    pub fn trace_text(&self, cx: &Context) -> String {
+        let clause = |lits: &[Lit]| {
+            lits.iter()
+                .map(|l| self.describe(cx, *l))
+                .collect::<Vec<_>>()
+                .join(" ∨ ")
+        };
+        let mut out = String::new();
+        for event in self.events() {
+            let line = match event {
+                Event::Decide { literal, level } => {
+                    format!("decide    @{level} {}", self.describe(cx, *literal))
+                }
+                Event::Propagate { literal, clause: c } => format!(
+                    "propagate    {}   by {}",
+                    self.describe(cx, *literal),
+                    clause(c)
+                ),
+                Event::TheoryPropagate { literal, because } => format!(
+                    "theory       {} because {}",
+                    self.describe(cx, *literal),
+                    because
+                        .iter()
+                        .map(|l| self.describe(cx, *l))
+                        .collect::<Vec<_>>()
+                        .join(" ∧ ")
+                ),
+                Event::Conflict { clause: c, theory } => format!(
+                    "{} {}",
+                    if *theory {
+                        "theory conflict: need"
+                    } else {
+                        "conflict: false clause"
+                    },
+                    clause(c)
+                ),
+                Event::Learn { clause: c, lbd } => {
+                    format!("learn        {} (lbd {lbd})", clause(c))
+                }
+                Event::Backjump { level } => format!("backjump  @{level}"),
+                Event::Restart => "restart".to_string(),
+                Event::Reduce { deleted } => {
+                    format!("reduce       {deleted} learned clauses deleted")
+                }
+                Event::Model => {
+                    "model: every variable assigned, the theories agree → SAT".to_string()
+                }
+                Event::Unsat => "conflict at level 0 → UNSAT".to_string(),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
     /// The SAT core's counters.
     pub fn stats(&self) -> crate::Stats {
         self.solver.stats()

@@ -461,7 +461,8 @@ impl<T: Theory> Solver<T> {
     fn resolve_conflict(&mut self, conflict: ClauseRef, from_theory: bool) -> Option<SolveResult> {
         self.stats.conflicts += 1;
         if self.config.trace {
-            let clause = self.db.lits(conflict).to_vec();
+            let mut clause = self.db.lits(conflict).to_vec();
+            clause.dedup(); // a unit theory conflict is stored with its literal twice
             self.events.push(Event::Conflict {
                 clause,
                 theory: from_theory,
