@@ -81,6 +81,15 @@ fn preference(c: char) -> (u8, u32) {
 /// The characters one automaton distinguishes (computed once, when it is compiled).
 pub(crate) fn distinguished_chars(nfa: &GlobNfa) -> Vec<char> {
     let mut chars: BTreeSet<char> = BTreeSet::new();
+    // Within-part wildcards tell `:` apart from every other character.
+    if nfa.pattern().pieces().iter().any(|p| {
+        matches!(
+            p,
+            crate::glob::Piece::PartChar | crate::glob::Piece::PartRun
+        )
+    }) {
+        chars.insert(':');
+    }
     for c in nfa.literal_chars() {
         chars.insert(c);
         if nfa.case() == CaseMode::Insensitive {

@@ -36,9 +36,17 @@ pub fn nfa_dot(nfa: &GlobNfa) -> String {
             Piece::AnyChar => {
                 let _ = writeln!(out, "  {i} -> {} [label=\"any\"];", i + 1);
             }
-            Piece::AnyRun => {
-                let _ = writeln!(out, "  {i} -> {i} [label=\"any\"];");
+            Piece::AnyRun | Piece::PartRun => {
+                let label = if *piece == Piece::AnyRun {
+                    "any"
+                } else {
+                    "any but :"
+                };
+                let _ = writeln!(out, "  {i} -> {i} [label=\"{label}\"];");
                 let _ = writeln!(out, "  {i} -> {} [label=\"ε\", style=dashed];", i + 1);
+            }
+            Piece::PartChar => {
+                let _ = writeln!(out, "  {i} -> {} [label=\"any but :\"];", i + 1);
             }
         }
     }

@@ -6,6 +6,9 @@
 //! normalizes the cache key and guarantees that a star is never followed by a star, a fact the
 //! automaton's one-step closure relies on ([`crate::nfa`]).
 //!
+//! Inside the first five parts of an ARN, IAM's `*` and `?` never cross a `:`: those are the
+//! [`Piece::PartRun`] and [`Piece::PartChar`] pieces, shown as `[^:]*` and `[^:]`.
+//!
 //! Whether letter case matters is not part of the pattern but of its use ([`CaseMode`]):
 //! actions compare ignoring case, resources do not, and the same text may be used both ways.
 
@@ -20,6 +23,17 @@ pub enum Piece {
     AnyChar,
     /// `*`: any run of characters, possibly empty.
     AnyRun,
+    /// `?` within one part of an ARN: any one character except `:`.
+    PartChar,
+    /// `*` within one part of an ARN: any run of characters without `:`, possibly empty.
+    PartRun,
+}
+
+impl Piece {
+    /// Whether the piece is `*` or its within-a-part form.
+    pub fn is_run(self) -> bool {
+        matches!(self, Piece::AnyRun | Piece::PartRun)
+    }
 }
 
 /// A glob pattern: literal characters, `?` and `*`, with no two stars in a row.
@@ -29,14 +43,20 @@ pub struct GlobPattern {
 }
 
 impl GlobPattern {
-    /// Builds a pattern from pieces, merging consecutive stars.
+    /// Builds a pattern from pieces, merging consecutive runs: two runs in a row match what
+    /// the wider of them matches alone (`**` = `*`, and a within-part run beside `*` adds
+    /// nothing).
     pub fn new(pieces: impl IntoIterator<Item = Piece>) -> Self {
         let mut merged: Vec<Piece> = Vec::new();
         for piece in pieces {
-            if piece == Piece::AnyRun && merged.last() == Some(&Piece::AnyRun) {
-                continue;
+            match merged.last_mut() {
+                Some(last) if last.is_run() && piece.is_run() => {
+                    if piece == Piece::AnyRun {
+                        *last = Piece::AnyRun;
+                    }
+                }
+                _ => merged.push(piece),
             }
-            merged.push(piece);
         }
         GlobPattern { pieces: merged }
     }
@@ -88,6 +108,8 @@ impl fmt::Display for GlobPattern {
                 Piece::Char(c) => write!(f, "{c}")?,
                 Piece::AnyChar => f.write_str("?")?,
                 Piece::AnyRun => f.write_str("*")?,
+                Piece::PartChar => f.write_str("[^:]")?,
+                Piece::PartRun => f.write_str("[^:]*")?,
             }
         }
         Ok(())

@@ -17,6 +17,10 @@
 //! next = ((live & accept[c]) << 1) | (live & star);   next |= (next & star) << 1
 //! ```
 //!
+//! A run within an ARN part (`[^:]*`) and a character within a part (`[^:]`) behave the same
+//! except on `:`, which they refuse: the masks are computed per character, so `:` simply
+//! gets different ones.
+//!
 //! The pattern matches when position `n` is live at the end. Two facts let the product search
 //! stop early: a set with no live position can never accept (*dead*), and a set containing
 //! the position of a final `*` accepts every continuation (*universal*).
@@ -42,6 +46,10 @@ pub struct GlobNfa {
     star: Vec<u64>,
     /// Positions holding `?`.
     any_char: Vec<u64>,
+    /// Positions holding a within-part `*`.
+    part_star: Vec<u64>,
+    /// Positions holding a within-part `?`.
+    part_char: Vec<u64>,
     /// For each (folded, when case-insensitive) literal character, the positions holding it.
     by_char: HashMap<char, Vec<u64>>,
     /// The live positions before any character is read.
@@ -58,11 +66,15 @@ impl GlobNfa {
         let words = positions.div_ceil(64);
         let mut star = vec![0; words];
         let mut any_char = vec![0; words];
+        let mut part_star = vec![0; words];
+        let mut part_char = vec![0; words];
         let mut by_char: HashMap<char, Vec<u64>> = HashMap::new();
         for (i, piece) in pattern.pieces().iter().enumerate() {
             match piece {
                 Piece::AnyRun => set_bit(&mut star, i),
                 Piece::AnyChar => set_bit(&mut any_char, i),
+                Piece::PartRun => set_bit(&mut part_star, i),
+                Piece::PartChar => set_bit(&mut part_char, i),
                 Piece::Char(c) => {
                     let key = match case {
                         CaseMode::Sensitive => *c,
@@ -78,6 +90,8 @@ impl GlobNfa {
             words,
             star,
             any_char,
+            part_star,
+            part_char,
             by_char,
             initial: vec![0; words],
             distinguished: Vec::new(),
@@ -126,41 +140,53 @@ impl GlobNfa {
 
     /// Reads one character: writes the successor of `live` into `next`.
     pub fn step(&self, live: &Positions, c: char, next: &mut Positions) {
-        let mask = self.accept_mask(c);
-        self.step_with_mask(live, &mask, next);
+        let masks = self.step_masks(c);
+        self.step_with(live, &masks, next);
     }
 
-    /// The positions whose piece accepts `c` (its literal, or `?`). A search that reads the
-    /// same characters many times computes these once per character ([`GlobNfa::step_with_mask`]).
-    pub fn accept_mask(&self, c: char) -> Vec<u64> {
+    /// What reading `c` does at each position: which positions advance (their piece accepts
+    /// `c`) and which stay (a run that may swallow `c`). A search that reads the same
+    /// characters many times computes these once per character ([`GlobNfa::step_with`]).
+    pub fn step_masks(&self, c: char) -> StepMasks {
         let key = match self.case {
             CaseMode::Sensitive => c,
             CaseMode::Insensitive => fold_case(c),
         };
         let literal = self.by_char.get(&key);
-        (0..self.words)
-            .map(|w| word(&self.any_char, w) | literal.map_or(0, |m| word(m, w)))
-            .collect()
+        let within_part = c != ':';
+        let part = |mask: &[u64], w: usize| if within_part { word(mask, w) } else { 0 };
+        StepMasks {
+            advance: (0..self.words)
+                .map(|w| {
+                    word(&self.any_char, w)
+                        | part(&self.part_char, w)
+                        | literal.map_or(0, |m| word(m, w))
+                })
+                .collect(),
+            stay: (0..self.words)
+                .map(|w| word(&self.star, w) | part(&self.part_star, w))
+                .collect(),
+        }
     }
 
-    /// Reads one character given its [`GlobNfa::accept_mask`].
-    pub fn step_with_mask(&self, live: &Positions, accept: &Positions, next: &mut Positions) {
+    /// Reads one character given its [`GlobNfa::step_masks`].
+    pub fn step_with(&self, live: &Positions, masks: &StepMasks, next: &mut Positions) {
         let mut carry = 0;
         for w in 0..self.words {
             let l = word(live, w);
-            let moved = l & word(accept, w);
+            let moved = l & word(&masks.advance, w);
             let shifted = (moved << 1) | carry;
             carry = moved >> 63;
-            set_word(next, w, shifted | (l & word(&self.star, w)));
+            set_word(next, w, shifted | (l & word(&masks.stay, w)));
         }
         self.close(next);
     }
 
-    /// Adds the positions a star lets through without reading anything.
+    /// Adds the positions a run lets through without reading anything.
     fn close(&self, live: &mut Positions) {
         let mut carry = 0;
         for w in 0..self.words {
-            let at_star = word(live, w) & word(&self.star, w);
+            let at_star = word(live, w) & (word(&self.star, w) | word(&self.part_star, w));
             let extra = (at_star << 1) | carry;
             carry = at_star >> 63;
             set_word(live, w, word(live, w) | extra);
@@ -201,6 +227,15 @@ impl GlobNfa {
     pub fn positions(&self, live: &Positions) -> Vec<usize> {
         (0..=self.pattern.len()).filter(|&i| bit(live, i)).collect()
     }
+}
+
+/// The effect of reading one character, per position (see [`GlobNfa::step_masks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepMasks {
+    /// Positions whose piece accepts the character: they advance.
+    pub advance: Vec<u64>,
+    /// Positions holding a run that may swallow the character: they stay.
+    pub stay: Vec<u64>,
 }
 
 fn word(set: &Positions, w: usize) -> u64 {

@@ -22,7 +22,7 @@
 //! answer is empty. The solver turns such an explanation into a short learned clause.
 
 use crate::alphabet::Alphabet;
-use crate::nfa::GlobNfa;
+use crate::nfa::{GlobNfa, StepMasks};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::fmt;
@@ -186,14 +186,14 @@ fn explore(
         .collect();
     let layout = Layout::new(&parts);
     let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
-    // masks[k][i]: the positions of part k that accept the alphabet's i-th character.
-    let masks: Vec<Vec<Vec<u64>>> = parts
+    // masks[k][i]: what reading the alphabet's i-th character does to part k.
+    let masks: Vec<Vec<StepMasks>> = parts
         .iter()
         .map(|part| {
             alphabet
                 .chars()
                 .iter()
-                .map(|&c| part.automaton.accept_mask(c))
+                .map(|&c| part.automaton.step_masks(c))
                 .collect()
         })
         .collect();
@@ -236,15 +236,13 @@ fn explore(
         }
         for (i, &c) in alphabet.chars().iter().enumerate() {
             for (k, part) in parts.iter().enumerate() {
-                let mask = masks
-                    .get(k)
-                    .and_then(|m| m.get(i))
-                    .map_or(&[][..], Vec::as_slice);
-                part.automaton.step_with_mask(
-                    layout.slot(&state, k),
-                    mask,
-                    layout.slot_mut(&mut next, k),
-                );
+                if let Some(mask) = masks.get(k).and_then(|m| m.get(i)) {
+                    part.automaton.step_with(
+                        layout.slot(&state, k),
+                        mask,
+                        layout.slot_mut(&mut next, k),
+                    );
+                }
             }
             if let Some(k) = layout.pruned_by(&parts, &next, &blame) {
                 blame.add(selected, k);

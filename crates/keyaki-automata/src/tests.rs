@@ -14,6 +14,12 @@ fn naive(pattern: &[Piece], text: &[char], case: CaseMode) -> bool {
         None => text.is_empty(),
         Some((Piece::AnyRun, rest)) => (0..=text.len()).any(|i| naive(rest, &text[i..], case)),
         Some((Piece::AnyChar, rest)) => !text.is_empty() && naive(rest, &text[1..], case),
+        Some((Piece::PartRun, rest)) => (0..=text.len())
+            .take_while(|&i| i == 0 || text[i - 1] != ':')
+            .any(|i| naive(rest, &text[i..], case)),
+        Some((Piece::PartChar, rest)) => {
+            text.first().is_some_and(|&t| t != ':') && naive(rest, &text[1..], case)
+        }
         Some((Piece::Char(c), rest)) => {
             text.first().is_some_and(|t| same(*c, *t)) && naive(rest, &text[1..], case)
         }
@@ -36,13 +42,15 @@ fn all_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
 
 /// The characters brute force tries: every character the generated patterns name, with its
 /// other letter case, and one character no pattern names.
-const BRUTE_ALPHABET: [char; 5] = ['a', 'A', 'b', 'B', 'z'];
+const BRUTE_ALPHABET: [char; 6] = ['a', 'A', 'b', 'B', ':', 'z'];
 
 fn pattern_strategy() -> impl Strategy<Value = GlobPattern> {
     let piece = prop_oneof![
-        3 => prop_oneof![Just('a'), Just('A'), Just('b')].prop_map(Piece::Char),
+        4 => prop_oneof![Just('a'), Just('A'), Just('b'), Just(':')].prop_map(Piece::Char),
         1 => Just(Piece::AnyChar),
         2 => Just(Piece::AnyRun),
+        1 => Just(Piece::PartChar),
+        1 => Just(Piece::PartRun),
     ];
     proptest::collection::vec(piece, 0..6).prop_map(GlobPattern::new)
 }
@@ -76,6 +84,8 @@ fn regex_of(pattern: &GlobPattern, case: CaseMode) -> regex_automata::dfa::dense
             Piece::Char(c) => source.push_str(&regex_syntax_escape(*c)),
             Piece::AnyChar => source.push('.'),
             Piece::AnyRun => source.push_str(".*"),
+            Piece::PartChar => source.push_str("[^:]"),
+            Piece::PartRun => source.push_str("[^:]*"),
         }
     }
     let syntax =
@@ -350,6 +360,39 @@ fn automata_are_compiled_once_per_pattern_and_case() {
     assert!(Arc::ptr_eq(&a, &b), "`**` is `*`");
     assert!(!Arc::ptr_eq(&a, &c));
     assert_eq!(engine.cached(), 2);
+}
+
+#[test]
+fn within_part_wildcards_never_cross_a_colon() {
+    let engine = Engine::default();
+    let arn = GlobPattern::new("arn:".chars().map(Piece::Char).chain([
+        Piece::PartRun,
+        Piece::Char(':'),
+        Piece::Char('s'),
+        Piece::Char('3'),
+        Piece::Char(':'),
+        Piece::AnyRun,
+    ]));
+    let nfa = engine.automaton(&arn, CaseMode::Sensitive);
+    assert!(nfa.matches("arn:aws:s3:::b/k:x"));
+    assert!(
+        !nfa.matches("arn:aws:x:s3:::b"),
+        "the within-part run cannot swallow `aws:x`"
+    );
+    assert_eq!(arn.to_string(), "arn:[^:]*:s3:*");
+    let merged = GlobPattern::new([Piece::PartRun, Piece::AnyRun, Piece::PartRun]);
+    assert_eq!(merged.pieces(), &[Piece::AnyRun]);
+    // Something outside: a colon inside the second part.
+    let question = [
+        Constraint::member(
+            engine.automaton(&GlobPattern::parse("arn:*:s3:*"), CaseMode::Sensitive),
+        ),
+        Constraint::non_member(nfa),
+    ];
+    assert_eq!(
+        engine.solve(&question).unwrap().answer,
+        Answer::Witness("arn:::s3:".into())
+    );
 }
 
 #[test]

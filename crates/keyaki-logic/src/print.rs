@@ -2,7 +2,8 @@
 //! `(Action = "s3:PutObject") ∧ (Resource = "arn:aws:s3:::DOC-EXAMPLE-BUCKET")`.
 //!
 //! Atoms print as `(name op constant)`: `=`/`≠` for a literal string, `∈`/`∉` for a pattern
-//! (IAM wildcard syntax, a literal `*` or `?` written `${*}`/`${?}`), `<`, `≤`, `≥`, `>` for
+//! (IAM wildcard syntax, a literal `*` or `?` written `${*}`/`${?}`; an ARN pattern prints as
+//! written, its `*` and `?` keeping IAM's rule of staying inside an ARN part), `<`, `≤`, `≥`, `>` for
 //! numbers and dates, `∈` for networks. A comparison whose letter-case rule differs from the
 //! variable's usual one says so (`ignoring case`, `matching case`). Negated atoms print as the
 //! negated relation where there is one. Nested ∧/∨ are parenthesized; the top level is not.
@@ -21,6 +22,9 @@ pub fn pattern_text(pattern: &Pattern) -> String {
             Piece::Char(c) => c.to_string(),
             Piece::AnyChar => "?".to_string(),
             Piece::AnyRun => "*".to_string(),
+            // Inside an ARN part, IAM's own `?` and `*`: shown as written in the policy.
+            Piece::PartChar => "?".to_string(),
+            Piece::PartRun => "*".to_string(),
         })
         .collect()
 }

@@ -9,6 +9,7 @@
 //! | `true`, `false`, `(not f)`, `(and f…)`, `(or f…)`, `(=> a b)`, `(<=> a b)` | Boolean structure |
 //! | `(= x "text")` | string equality (the variable's letter-case rule) |
 //! | `(in x "s3:Get*")` | IAM wildcard match (`in-ci`, `in-cs` force the case rule) |
+//! | `(arn x "arn:aws:s3:::b/*")` | IAM ARN match, part by part ([`Pattern::arn`]) |
 //! | `(< x 10)`, `(<= …)`, `(= x 10)`, `(>= …)`, `(> …)` | numbers; dates in epoch seconds |
 //! | `(ip x "10.0.0.0/8")` | address in network (IPv4 or IPv6; a bare address is one host) |
 //! | `(bool x)`, `(present x)` | a Boolean variable is true; a key is present |
@@ -183,6 +184,11 @@ fn atom(cx: &mut Context, head: &str, args: &[Sexp]) -> Result<Formula, String> 
                 }
             }
         }
+        ("arn", Sort::Str { ignore_case }, [value]) => Atom::StrIn {
+            var,
+            pattern: Pattern::arn(&Pattern::parse(string_arg(value)?).pieces),
+            ignore_case,
+        },
         ("ip", Sort::Ip, [value]) => Atom::IpIn {
             var,
             range: parse_network(string_arg(value)?)?,

@@ -168,6 +168,9 @@ fn string_literal(text: &str) -> String {
     out
 }
 
+/// Any character but `:`.
+const NOT_COLON: &str = "(re.inter re.allchar (re.comp (str.to_re \":\")))";
+
 fn regex(pattern: &Pattern, ignore_case: bool) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut literal = String::new();
@@ -199,6 +202,14 @@ fn regex(pattern: &Pattern, ignore_case: bool) -> String {
             Piece::AnyRun => {
                 flush(&mut literal, &mut parts);
                 parts.push("(re.* re.allchar)".to_string());
+            }
+            Piece::PartChar => {
+                flush(&mut literal, &mut parts);
+                parts.push(NOT_COLON.to_string());
+            }
+            Piece::PartRun => {
+                flush(&mut literal, &mut parts);
+                parts.push(format!("(re.* {NOT_COLON})"));
             }
         }
     }

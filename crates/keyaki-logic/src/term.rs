@@ -42,6 +42,17 @@ pub enum Piece {
     AnyChar,
     /// Any run of characters, possibly empty.
     AnyRun,
+    /// Any one character except `:` (a `?` inside one part of an ARN).
+    PartChar,
+    /// Any run of characters without `:` (a `*` inside one part of an ARN).
+    PartRun,
+}
+
+impl Piece {
+    /// Whether the piece is a run (`*`, or its within-part form).
+    pub fn is_run(self) -> bool {
+        matches!(self, Piece::AnyRun | Piece::PartRun)
+    }
 }
 
 /// A string pattern: the IAM wildcard language (`*`, `?`, literal characters).
@@ -66,16 +77,45 @@ impl Pattern {
         Pattern::from_pieces(text.chars().map(Piece::Char))
     }
 
-    /// Builds a pattern, merging consecutive stars.
+    /// Builds a pattern, merging consecutive runs (the wider one wins).
     pub fn from_pieces(pieces: impl IntoIterator<Item = Piece>) -> Pattern {
         let mut merged: Vec<Piece> = Vec::new();
         for piece in pieces {
-            if piece == Piece::AnyRun && merged.last() == Some(&Piece::AnyRun) {
-                continue;
+            match merged.last_mut() {
+                Some(last) if last.is_run() && piece.is_run() => {
+                    if piece == Piece::AnyRun {
+                        *last = Piece::AnyRun;
+                    }
+                }
+                _ => merged.push(piece),
             }
-            merged.push(piece);
         }
         Pattern { pieces: merged }
+    }
+
+    /// The pattern that matches the way IAM matches ARNs: the pattern's parts are separated by
+    /// its `:` characters; in the first five parts `*` and `?` stay inside their part (they
+    /// become [`Piece::PartRun`] and [`Piece::PartChar`]); in the sixth, the resource part,
+    /// they match anything. A pattern of fewer than six parts that ends with `*` lets that
+    /// last `*` match the rest, further parts included (`arn:aws:s3:*`, `*`).
+    pub fn arn(pieces: &[Piece]) -> Pattern {
+        let parts = pieces.iter().filter(|p| **p == Piece::Char(':')).count() + 1;
+        let open_ended = parts < 6 && pieces.last() == Some(&Piece::AnyRun);
+        let mut colons = 0;
+        let mut converted = Vec::with_capacity(pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            let last = i + 1 == pieces.len();
+            converted.push(match piece {
+                Piece::Char(':') => {
+                    colons += 1;
+                    Piece::Char(':')
+                }
+                Piece::AnyRun if colons < 5 && !(last && open_ended) => Piece::PartRun,
+                Piece::AnyChar if colons < 5 => Piece::PartChar,
+                other => *other,
+            });
+        }
+        Pattern::from_pieces(converted)
     }
 
     /// The literal text, when the pattern has no wildcard.

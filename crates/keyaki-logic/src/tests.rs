@@ -154,6 +154,31 @@ fn every_atom_prints() {
 }
 
 #[test]
+fn arn_patterns_keep_wildcards_inside_parts() {
+    let arn = |t: &str| Pattern::arn(&Pattern::parse(t).pieces).pieces;
+    use Piece::*;
+    assert_eq!(arn("*"), vec![AnyRun], "a lone star matches everything");
+    let s3 = arn("arn:aws:s3:::b/*");
+    assert_eq!(
+        s3.last(),
+        Some(&AnyRun),
+        "the resource part's star crosses colons"
+    );
+    let ec2 = arn("arn:aws:ec2:*:*:instance/*");
+    assert_eq!(ec2.iter().filter(|p| **p == PartRun).count(), 2);
+    assert_eq!(ec2.last(), Some(&AnyRun));
+    let short = arn("arn:aws:ec2:us-*");
+    assert_eq!(
+        short.last(),
+        Some(&AnyRun),
+        "a short pattern's final star matches the rest"
+    );
+    let closed = arn("arn:aws:ec2:*-1");
+    assert!(closed.contains(&PartRun) && !closed.contains(&AnyRun));
+    assert!(arn("arn:aws:iam::?:root").contains(&PartChar));
+}
+
+#[test]
 fn smtlib_export() {
     let (cx, _, question, _) = seed_context();
     insta::assert_snapshot!("seed_question_smtlib", cx.to_smtlib(question).unwrap());

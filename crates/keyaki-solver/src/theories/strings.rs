@@ -30,6 +30,8 @@ pub fn glob(pattern: &Pattern) -> GlobPattern {
         Piece::Char(c) => GlobPiece::Char(*c),
         Piece::AnyChar => GlobPiece::AnyChar,
         Piece::AnyRun => GlobPiece::AnyRun,
+        Piece::PartChar => GlobPiece::PartChar,
+        Piece::PartRun => GlobPiece::PartRun,
     }))
 }
 

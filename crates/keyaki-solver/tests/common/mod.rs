@@ -24,6 +24,12 @@ pub fn glob_matches(pieces: &[Piece], text: &[char], ignore_case: bool) -> bool 
         Some((Piece::AnyChar, rest)) => {
             !text.is_empty() && glob_matches(rest, &text[1..], ignore_case)
         }
+        Some((Piece::PartRun, rest)) => (0..=text.len())
+            .take_while(|&i| i == 0 || text[i - 1] != ':')
+            .any(|i| glob_matches(rest, &text[i..], ignore_case)),
+        Some((Piece::PartChar, rest)) => {
+            text.first().is_some_and(|&t| t != ':') && glob_matches(rest, &text[1..], ignore_case)
+        }
         Some((Piece::Char(c), rest)) => {
             text.first().is_some_and(|t| fold(*t) == fold(*c))
                 && glob_matches(rest, &text[1..], ignore_case)
