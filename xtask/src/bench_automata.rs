@@ -117,6 +117,8 @@ fn regex_source(pattern: &GlobPattern) -> String {
             Piece::Char(c) => source.push_str(&regex_syntax_escape(*c)),
             Piece::AnyChar => source.push('.'),
             Piece::AnyRun => source.push_str(".*"),
+            Piece::PartChar => source.push_str("[^:]"),
+            Piece::PartRun => source.push_str("[^:]*"),
         }
     }
     source.push_str(")$");
