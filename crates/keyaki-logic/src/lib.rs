@@ -12,6 +12,8 @@
 //!   `∃v ∈ S. v ∈ "team*"`, `∀v ∈ S. v ∈ "a" ∨ v ∈ "b"`.
 //! - **Formulas** ([`Formula`]) combine atoms with ¬, ∧, ∨, →, built only through simplifying,
 //!   hash-consing constructors of a [`Context`] ([`formula`]).
+//! - **Concrete evaluation** ([`concrete`]): atoms and formulas on values, the reference
+//!   semantics that models and encodings are checked against.
 //! - **A reader** for formulas written as s-expressions ([`sexpr`]), used by the corpus.
 //! - **Two printers**: the math notation of the design brief ([`print`]) for people, and
 //!   SMT-LIB 2 ([`smtlib`]) to replay any question in z3 or cvc5.
@@ -30,6 +32,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod concrete;
 pub mod formula;
 pub mod print;
 pub mod sexpr;
@@ -37,6 +40,7 @@ pub mod smtlib;
 pub mod term;
 pub mod value;
 
+pub use concrete::{Assignment, Value};
 pub use formula::{AtomId, Context, Formula, Node, SortClash, VarInfo};
 pub use smtlib::Unsupported;
 pub use term::{Atom, Cmp, Pattern, Piece, Sort, Var};

@@ -240,10 +240,8 @@ pub fn parse_network(text: &str) -> Result<IpRange, String> {
                 .map_err(|_| format!("malformed prefix `{text}`"))
         })
         .transpose()?;
-    Ok(match address {
-        std::net::IpAddr::V4(v4) => IpRange::v4(u32::from(v4), prefix.unwrap_or(32).min(32)),
-        std::net::IpAddr::V6(v6) => IpRange::v6(u128::from(v6), prefix.unwrap_or(128).min(128)),
-    })
+    let full = if address.is_ipv4() { 32 } else { 128 };
+    Ok(IpRange::of(address, prefix.unwrap_or(full)))
 }
 
 #[cfg(test)]

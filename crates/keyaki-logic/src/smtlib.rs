@@ -3,8 +3,8 @@
 //! Strings are `String` with patterns as regular expressions (`str.in_re`, `re.allchar`,
 //! `re.*`); a case-insensitive literal character becomes the union of its letter cases (the
 //! simple upper- and lowercase mappings; exotic case foldings such as the Kelvin sign are not
-//! exported). Numbers are `Real`, dates `Int` nanoseconds, addresses `Int` on the combined
-//! IPv4/IPv6 line of [`crate::value`], Booleans `Bool`, and the presence of each key a `Bool`
+//! exported). Numbers are `Real`, dates `Int` nanoseconds, addresses an `Int` with a `Bool`
+//! family flag `|NAME is IPv6|`, Booleans `Bool`, and the presence of each key a `Bool`
 //! named `|present NAME|`. Multi-valued keys have no direct counterpart and are refused.
 
 use crate::formula::{Context, Formula, Node};
@@ -36,7 +36,12 @@ impl Context {
                 symbol(&format!("present {}", info.name))
             );
             if info.sort == Sort::Ip {
-                // The combined IPv4/IPv6 line of `crate::value`, saturated at the top of `u128`.
+                // The address's bits, with its family as a separate flag.
+                let _ = writeln!(
+                    out,
+                    "(declare-const {} Bool)",
+                    symbol(&format!("{} is IPv6", info.name))
+                );
                 let _ = writeln!(
                     out,
                     "(assert (and (<= 0 {0}) (<= {0} {1})))",
@@ -100,7 +105,19 @@ impl Context {
             }
             Atom::IpIn { var, range } => {
                 let name = self.name(*var);
-                format!("(and (<= {} {name}) (<= {name} {}))", range.low, range.high)
+                let info_name = self
+                    .var_info(*var)
+                    .map_or_else(String::new, |i| i.name.clone());
+                let family = symbol(&format!("{info_name} is IPv6"));
+                let family = if range.v6 {
+                    family
+                } else {
+                    format!("(not {family})")
+                };
+                format!(
+                    "(and {family} (<= {} {name}) (<= {name} {}))",
+                    range.low, range.high
+                )
             }
             Atom::BoolTrue { var } => self.name(*var),
             Atom::Present { var } => symbol(&format!(

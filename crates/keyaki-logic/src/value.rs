@@ -2,12 +2,12 @@
 //!
 //! Numbers are exact decimals `mantissa · 10^-scale` (never floats): a policy's `10.5` and a
 //! request's `10.50` are the same number, and `0.1 + 0.2` questions never arise. Instants are
-//! nanoseconds since the Unix epoch, an integer. IP networks are closed ranges of integers in
-//! one line that holds both families: IPv4 addresses are `0 … 2^32 - 1` and IPv6 addresses
-//! follow from `2^32` on, so an IPv4 address is never inside an IPv6 network, as IAM decides.
+//! nanoseconds since the Unix epoch, an integer. IP networks are closed ranges of integers of
+//! one family, IPv4 or IPv6: an IPv4 address is never inside an IPv6 network, as IAM decides.
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// An exact decimal number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,32 +165,30 @@ fn civil_from_days(days: i128) -> (i128, i128, i128) {
     (yoe + era * 400 + i128::from(month <= 2), month, day)
 }
 
-/// A closed range of addresses on the combined IPv4/IPv6 line (see the module docs).
+/// A network: a closed range of addresses of one family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IpRange {
-    /// The first address.
+    /// Whether the range holds IPv6 addresses (IPv4 otherwise).
+    pub v6: bool,
+    /// The first address, as an integer of its family.
     pub low: u128,
     /// The last address.
     pub high: u128,
-    /// The network as written, for printing (`10.0.0.0/8`).
+    /// The prefix length, for printing (`10.0.0.0/8`).
     pub prefix: u8,
-    /// Whether the range is in the IPv6 part of the line.
-    pub v6: bool,
 }
-
-/// Where IPv6 addresses start on the combined line.
-pub const IPV6_OFFSET: u128 = 1 << 32;
 
 impl IpRange {
     /// The range of an IPv4 network `address/prefix`.
     pub fn v4(address: u32, prefix: u8) -> IpRange {
-        let size: u128 = 1 << (32 - u32::from(prefix.min(32)));
+        let prefix = prefix.min(32);
+        let size: u128 = 1 << (32 - u32::from(prefix));
         let low = u128::from(address) & !(size - 1);
         IpRange {
+            v6: false,
             low,
             high: low + size - 1,
-            prefix: prefix.min(32),
-            v6: false,
+            prefix,
         }
     }
 
@@ -203,45 +201,49 @@ impl IpRange {
         } else {
             u128::MAX << host_bits
         };
-        let first = address & mask;
-        let last = first | !mask;
-        // The combined line cannot hold all of IPv6 after the offset; saturate at the top.
         IpRange {
-            low: first.saturating_add(IPV6_OFFSET),
-            high: last.saturating_add(IPV6_OFFSET),
-            prefix,
             v6: true,
+            low: address & mask,
+            high: (address & mask) | !mask,
+            prefix,
         }
     }
 
-    /// The address on the combined line of an IPv4 address.
-    pub fn point_v4(address: u32) -> u128 {
-        u128::from(address)
+    /// The range of a network given as a standard address and prefix.
+    pub fn of(address: IpAddr, prefix: u8) -> IpRange {
+        match address {
+            IpAddr::V4(v4) => IpRange::v4(u32::from(v4), prefix),
+            IpAddr::V6(v6) => IpRange::v6(u128::from(v6), prefix),
+        }
     }
 
-    /// The address on the combined line of an IPv6 address.
-    pub fn point_v6(address: u128) -> u128 {
-        address.saturating_add(IPV6_OFFSET)
-    }
-
-    /// Whether a point of the combined line lies in the range.
-    pub fn contains(&self, point: u128) -> bool {
-        self.low <= point && point <= self.high
+    /// Whether the address lies in the range (never across families, as IAM decides).
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let (v6, bits) = ip_bits(address);
+        v6 == self.v6 && self.low <= bits && bits <= self.high
     }
 }
 
-/// Prints a point of the combined line as an IPv4 or IPv6 address.
-pub fn format_ip(point: u128) -> String {
-    if point < IPV6_OFFSET {
-        std::net::Ipv4Addr::from(point as u32).to_string()
+/// An address's family and its bits as an integer.
+pub fn ip_bits(address: IpAddr) -> (bool, u128) {
+    match address {
+        IpAddr::V4(v4) => (false, u128::from(u32::from(v4))),
+        IpAddr::V6(v6) => (true, u128::from(v6)),
+    }
+}
+
+/// The address of a family with the given bits.
+pub fn ip_from_bits(v6: bool, bits: u128) -> IpAddr {
+    if v6 {
+        IpAddr::V6(Ipv6Addr::from(bits))
     } else {
-        std::net::Ipv6Addr::from(point - IPV6_OFFSET).to_string()
+        IpAddr::V4(Ipv4Addr::from(u32::try_from(bits).unwrap_or(u32::MAX)))
     }
 }
 
 impl fmt::Display for IpRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", format_ip(self.low), self.prefix)
+        write!(f, "{}/{}", ip_from_bits(self.v6, self.low), self.prefix)
     }
 }
 
@@ -267,14 +269,19 @@ mod tests {
 
     #[test]
     fn ip_ranges_keep_the_families_apart() {
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
         let v4 = IpRange::v4(0x0A00_0000, 8);
-        assert!(v4.contains(IpRange::point_v4(0x0A01_0203)));
-        assert!(!v4.contains(IpRange::point_v4(0x0B00_0000)));
+        assert!(v4.contains(ip("10.1.2.3")));
+        assert!(!v4.contains(ip("11.0.0.0")));
         let all_v6 = IpRange::v6(0, 0);
-        assert!(!all_v6.contains(IpRange::point_v4(0x0A01_0203)));
-        assert!(all_v6.contains(IpRange::point_v6(1)));
+        assert!(!all_v6.contains(ip("10.1.2.3")));
+        assert!(all_v6.contains(ip("::1")));
+        assert!(all_v6.contains(ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")));
         assert_eq!(v4.to_string(), "10.0.0.0/8");
-        assert_eq!(format_ip(IpRange::point_v6(1)), "::1");
+        assert_eq!(
+            IpRange::v6(u128::MAX, 120).to_string(),
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120"
+        );
     }
 
     #[test]

@@ -14,9 +14,9 @@
 //! resources do not, ARNs match part by part), and [`condition`] evaluation. The matcher is
 //! written here, separately from the automata crate, so that a bug there cannot hide here.
 
-mod arn;
-mod condition;
-mod principal;
+pub mod arn;
+pub mod condition;
+pub mod principal;
 pub mod wildcard;
 
 use crate::model::{Effect, PatternList, Policy, PolicyType, Statement};

@@ -46,10 +46,10 @@ pub mod theories;
 pub mod theory;
 pub mod trace;
 
+pub use keyaki_logic::Value;
 pub use lit::{LBool, Lit, Var};
 pub use smt::{Model, Smt, SmtConfig, SmtResult, check};
 pub use solver::{Config, SolveResult, Solver, Stats, StopReason};
-pub use theories::Value;
 pub use theory::{NoTheory, Theory, TheoryResponse};
 pub use trace::Event;
 

@@ -14,10 +14,10 @@
 
 use crate::lit::{Lit, Var as SatVar};
 use crate::solver::{Config, SolveResult, Solver};
-use crate::theories::{IamTheory, Value};
+use crate::theories::IamTheory;
 use crate::trace::Event;
 use keyaki_automata::{Budget, Engine};
-use keyaki_logic::{Atom, AtomId, Context, Formula, Node, Sort, Var};
+use keyaki_logic::{Atom, AtomId, Context, Formula, Node, Sort, Value, Var};
 use std::collections::{BTreeMap, HashMap};
 
 /// A model of a formula: values for its variables and truth values for its atoms.

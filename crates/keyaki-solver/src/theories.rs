@@ -20,23 +20,8 @@ pub mod strings;
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
 use keyaki_automata::Engine;
-use keyaki_logic::{Atom, Instant, Number, Sort, Var as LogicVar};
+use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A concrete value of a variable in a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    /// A string.
-    Str(String),
-    /// A number.
-    Num(Number),
-    /// An instant.
-    Date(Instant),
-    /// An address on the combined IPv4/IPv6 line.
-    Ip(u128),
-    /// A set of strings.
-    Set(Vec<String>),
-}
 
 /// The combined theory of one question.
 pub struct IamTheory {

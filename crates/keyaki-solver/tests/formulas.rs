@@ -111,8 +111,7 @@ fn smt_corpus() {
             let answer = check(&cx, f, SmtConfig::default());
             let got = match &answer {
                 SmtResult::Sat(model) => {
-                    let bools = common::model_bools(&cx, model);
-                    if !common::eval(&cx, f, &model.values, &bools) {
+                    if !common::assignment(&cx, model).holds(&cx, f) {
                         failures.push(format!(
                             "{name}/{}: the model does not satisfy the formula: {model:?}",
                             case.name

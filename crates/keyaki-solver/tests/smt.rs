@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 mod common;
 
-use common::{eval, model_bools};
+use common::assignment;
+use keyaki_logic::Assignment;
 
 fn str_atom(cx: &mut Context, var: Var, pattern: &str, ignore_case: bool) -> Formula {
     cx.atom_formula(Atom::StrIn {
@@ -154,7 +155,10 @@ fn every_sort_decides() {
     let SmtResult::Sat(m) = verdict(&cx, q) else {
         panic!()
     };
-    assert_eq!(m.values.get(&ip), Some(&Value::Ip(0xCB00_7180)));
+    assert_eq!(
+        m.values.get(&ip),
+        Some(&Value::Ip("203.0.113.128".parse().unwrap()))
+    );
     let q = cx.and([office, not_half, not_other]);
     assert_eq!(verdict(&cx, q), SmtResult::Unsat);
 
@@ -294,7 +298,9 @@ fn brute_force(
     let strings = string_domain();
     let numbers: Vec<Number> = (-2..=8).map(|h| Number::new(h * 5, 1)).collect(); // -1, -0.5, …, 4
     let dates: Vec<i128> = (-1..=4).collect();
-    let ips: Vec<u128> = (0..=12).collect();
+    let ips: Vec<std::net::IpAddr> = (0..=12u32)
+        .map(|i| std::net::IpAddr::V4(std::net::Ipv4Addr::from(i)))
+        .collect();
     let domain_size = |sort: Sort| match sort {
         Sort::Str { .. } => strings.len(),
         Sort::Num => numbers.len(),
@@ -360,16 +366,22 @@ fn random_formulas_agree_with_evaluation_and_brute_force() {
         let f = random_formula(&mut cx, &mut rng, &vars, 3);
         match verdict(&cx, f) {
             SmtResult::Sat(model) => {
-                let bools = model_bools(&cx, &model);
                 assert!(
-                    eval(&cx, f, &model.values, &bools),
+                    assignment(&cx, &model).holds(&cx, f),
                     "round {round}: the model does not satisfy {}\n{model:?}",
                     cx.show(f)
                 );
                 sat += 1;
             }
             SmtResult::Unsat => {
-                let witness = brute_force(&vars, |values, bools| eval(&cx, f, values, bools));
+                let witness = brute_force(&vars, |values, bools| {
+                    Assignment {
+                        values: values.clone(),
+                        bools: bools.clone(),
+                        ..Assignment::default()
+                    }
+                    .holds(&cx, f)
+                });
                 assert!(
                     !witness,
                     "round {round}: UNSAT claimed but brute force satisfies {}",

@@ -1,13 +1,18 @@
-//! IP addresses: membership in networks, on one integer line for both families.
+//! IP addresses: membership in networks of either family.
 //!
 //! Each literal says the address is inside a range (a network asserted) or outside it (a network
-//! negated). The literals are consistent when the intersection of the inside-ranges, minus the
-//! union of the outside-ranges, still holds an address; a sweep over the outside-ranges sorted by
-//! their start finds the first free address. A conflict is explained by the (at most two)
-//! inside-ranges that bound the intersection and the outside-ranges that cover what is left.
+//! negated). An address has one family, so all inside-ranges must share it (two of different
+//! families conflict); the family is then fixed, or free when there is no inside-range (IPv4 is
+//! tried first). Within the family, the literals are consistent when the intersection of the
+//! inside-ranges, minus the union of the outside-ranges of that family, still holds an address;
+//! a sweep over the outside-ranges sorted by their start finds the first free address. A
+//! conflict is explained by the (at most two) inside-ranges that bound the intersection and the
+//! outside-ranges that cover what is left.
 
 use crate::lit::Lit;
 use keyaki_logic::IpRange;
+use keyaki_logic::value::ip_from_bits;
+use std::net::IpAddr;
 
 /// One asserted membership.
 #[derive(Debug, Clone, Copy)]
@@ -21,8 +26,33 @@ pub struct Membership {
 }
 
 /// An address satisfying every membership, or a conflicting subset of literals.
-pub fn solve(facts: &[Membership]) -> Result<u128, Vec<Lit>> {
-    let (mut low, mut high) = (0u128, u128::MAX);
+pub fn solve(facts: &[Membership]) -> Result<IpAddr, Vec<Lit>> {
+    let inside: Vec<&Membership> = facts.iter().filter(|f| f.inside).collect();
+    if let Some(first) = inside.first()
+        && let Some(other) = inside.iter().find(|f| f.range.v6 != first.range.v6)
+    {
+        return Err(vec![first.lit, other.lit]);
+    }
+    match inside.first() {
+        Some(first) => in_family(facts, first.range.v6),
+        None => match in_family(facts, false) {
+            Ok(address) => Ok(address),
+            Err(mut conflict) => in_family(facts, true).map_err(|more| {
+                conflict.extend(more);
+                conflict.sort_unstable();
+                conflict.dedup();
+                conflict
+            }),
+        },
+    }
+}
+
+/// The sweep within one family.
+fn in_family(facts: &[Membership], v6: bool) -> Result<IpAddr, Vec<Lit>> {
+    let facts: Vec<Membership> = facts.iter().filter(|f| f.range.v6 == v6).copied().collect();
+    let facts = facts.as_slice();
+    let top = if v6 { u128::MAX } else { u128::from(u32::MAX) };
+    let (mut low, mut high) = (0u128, top);
     let (mut low_lit, mut high_lit) = (None, None);
     for fact in facts.iter().filter(|f| f.inside) {
         if fact.range.low > low || low_lit.is_none() && fact.range.low == low {
@@ -73,7 +103,7 @@ pub fn solve(facts: &[Membership]) -> Result<u128, Vec<Lit>> {
         clause.dedup();
         return Err(clause);
     }
-    Ok(candidate)
+    Ok(ip_from_bits(v6, candidate))
 }
 
 #[cfg(test)]
@@ -95,7 +125,7 @@ mod tests {
         let ten_low = IpRange::v4(0x0A00_0000, 9);
         let ten_high = IpRange::v4(0x0A80_0000, 9);
         let addr = solve(&[m(0, ten, true), m(1, ten_low, false)]).unwrap();
-        assert_eq!(addr, 0x0A80_0000);
+        assert_eq!(addr, "10.128.0.0".parse::<IpAddr>().unwrap());
         let conflict =
             solve(&[m(0, ten, true), m(1, ten_low, false), m(2, ten_high, false)]).unwrap_err();
         assert_eq!(conflict.len(), 3);
@@ -104,6 +134,20 @@ mod tests {
             solve(&[m(0, ten, true), m(1, v6, true)]).is_err(),
             "no address is both IPv4 and IPv6"
         );
-        assert_eq!(solve(&[]).unwrap(), 0);
+        assert_eq!(solve(&[]).unwrap(), "0.0.0.0".parse::<IpAddr>().unwrap());
+        let all_v4 = IpRange::v4(0, 0);
+        let top = IpRange::v6(u128::MAX, 128);
+        assert_eq!(
+            solve(&[m(0, all_v4, false), m(1, top, false)]).unwrap(),
+            "::".parse::<IpAddr>().unwrap(),
+            "IPv4 exhausted: an IPv6 address"
+        );
+        let near_top = IpRange::v6(u128::MAX, 120);
+        assert_eq!(
+            solve(&[m(0, near_top, true), m(1, top, false)]).unwrap(),
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00"
+                .parse::<IpAddr>()
+                .unwrap()
+        );
     }
 }
