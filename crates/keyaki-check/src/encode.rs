@@ -1,0 +1,213 @@
+//! From a policy to a formula that is true exactly for the requests it allows.
+//!
+//! A statement *matches* a request when its principal, action, resource and conditions all
+//! match; the policy *allows* when some `Allow` statement matches and no `Deny` statement
+//! does. The encoding writes exactly that, over the variables of [`crate::vocabulary`]:
+//!
+//! ```text
+//! allows(P) = (match(s₀) ∨ match(s₂) ∨ …) ∧ ¬(match(s₁) ∨ …)      Allow statements, then Deny
+//! match(s)  = principal(s) ∧ action(s) ∧ resource(s) ∧ condition₁(s) ∧ …
+//! ```
+//!
+//! The concrete evaluator of keyaki-policy is the reference, part by part: actions are IAM
+//! wildcards ignoring case, resources are ARN patterns matched part by part, `Not…` elements
+//! are negations, an account principal covers every principal of the account, a role principal
+//! covers the role's sessions; conditions follow `encode/condition.rs`.
+//!
+//! **What is approximated.** A pattern with a policy variable, a condition whose key the
+//! vocabulary models with another sort, and numeric, date or address qualifiers become an
+//! *opaque* atom: a Boolean variable named after the text it stands for, free to be true or
+//! false. Its freedom only adds solutions to a question, so an UNSAT answer (a PASS) stays a
+//! proof; a SAT answer may be spurious, which the counterexample's replay through the concrete
+//! evaluator decides. The same text gives the same atom, so an unchanged statement in two
+//! versions of a policy still cancels out exactly. Each approximation is recorded.
+
+mod condition;
+mod principal;
+
+pub use principal::{ANONYMOUS, KIND_TAGS, principal_value};
+
+use crate::vocabulary::Vocabulary;
+use keyaki_logic::{Atom, Context, Formula, Pattern, Piece, Sort, Var};
+use keyaki_policy::{Effect, PatternList, Policy, PolicyType, Segment, Statement};
+
+/// What an opaque atom stands for, so a concrete request can still decide it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meaning {
+    /// The request's resource matches this ARN pattern (with its variables).
+    Resource(keyaki_policy::Pattern),
+    /// This condition holds for the request.
+    Condition(keyaki_policy::Condition),
+}
+
+/// A policy's formulas.
+#[derive(Debug, Clone)]
+pub struct EncodedPolicy {
+    /// True exactly for the requests the policy allows.
+    pub allows: Formula,
+    /// For each statement (by index), true exactly for the requests it matches.
+    pub statements: Vec<Formula>,
+}
+
+/// Builds formulas for policies in one [`Context`], over one [`Vocabulary`].
+pub struct Encoder<'a> {
+    /// Where formulas are built.
+    pub cx: &'a mut Context,
+    vocabulary: &'a Vocabulary,
+    /// `Action`.
+    pub action: Var,
+    /// `Resource`.
+    pub resource: Var,
+    /// `Principal` (kind-tagged).
+    pub principal: Var,
+    /// Every opaque atom's variable and what it stands for.
+    pub opaque: Vec<(Var, Meaning)>,
+    /// One line per approximation made, for the user.
+    pub approximations: Vec<String>,
+}
+
+/// Sorts of the request variables that always exist.
+pub const ACTION: &str = "Action";
+/// The resource variable's name.
+pub const RESOURCE: &str = "Resource";
+/// The principal variable's name.
+pub const PRINCIPAL: &str = "Principal";
+
+impl<'a> Encoder<'a> {
+    /// An encoder declaring the request variables in `cx`.
+    pub fn new(cx: &'a mut Context, vocabulary: &'a Vocabulary) -> Self {
+        let declare = |cx: &mut Context, name: &str, ignore_case: bool| {
+            cx.var(name, Sort::Str { ignore_case }).unwrap_or(Var(0))
+        };
+        let action = declare(cx, ACTION, true);
+        let resource = declare(cx, RESOURCE, false);
+        let principal = declare(cx, PRINCIPAL, false);
+        Encoder {
+            cx,
+            vocabulary,
+            action,
+            resource,
+            principal,
+            opaque: Vec::new(),
+            approximations: Vec::new(),
+        }
+    }
+
+    /// The formulas of a policy of the given type.
+    pub fn policy(&mut self, policy: &Policy, policy_type: PolicyType) -> EncodedPolicy {
+        let statements: Vec<Formula> = policy
+            .statements
+            .iter()
+            .map(|s| self.statement(s, policy_type))
+            .collect();
+        let pick = |effect: Effect| -> Vec<Formula> {
+            policy
+                .statements
+                .iter()
+                .zip(&statements)
+                .filter(|(s, _)| s.effect.value == effect)
+                .map(|(_, f)| *f)
+                .collect()
+        };
+        let (allows, denies) = (pick(Effect::Allow), pick(Effect::Deny));
+        let any_allow = self.cx.or(allows);
+        let any_deny = self.cx.or(denies);
+        let no_deny = self.cx.not(any_deny);
+        let allows = self.cx.and([any_allow, no_deny]);
+        EncodedPolicy { allows, statements }
+    }
+
+    /// True exactly for the requests a statement matches (its effect aside).
+    pub fn statement(&mut self, statement: &Statement, policy_type: PolicyType) -> Formula {
+        let principal = match (policy_type, &statement.principal) {
+            (PolicyType::Resource, Some(element)) => self.principal_element(element),
+            _ => self.cx.tru(),
+        };
+        let action = self.action_list(&statement.action);
+        let resource = match &statement.resource {
+            Some(list) => self.resource_list(list),
+            None => self.cx.tru(),
+        };
+        let conditions: Vec<Formula> = statement
+            .conditions
+            .iter()
+            .map(|c| self.condition(c))
+            .collect();
+        let mut parts = vec![principal, action, resource];
+        parts.extend(conditions);
+        self.cx.and(parts)
+    }
+
+    fn action_list(&mut self, list: &PatternList) -> Formula {
+        let mut options = Vec::new();
+        for pattern in &list.patterns {
+            let atom = match glob_of(&pattern.value) {
+                Some(glob) => self.cx.atom_formula(Atom::StrIn {
+                    var: self.action,
+                    pattern: glob,
+                    ignore_case: true,
+                }),
+                // Actions never have variables (they are literal text there); unreachable.
+                None => self.cx.fls(),
+            };
+            options.push(atom);
+        }
+        let any = self.cx.or(options);
+        if list.negated { self.cx.not(any) } else { any }
+    }
+
+    fn resource_list(&mut self, list: &PatternList) -> Formula {
+        let mut options = Vec::new();
+        for pattern in &list.patterns {
+            let atom = match glob_of(&pattern.value) {
+                Some(glob) => self.cx.atom_formula(Atom::StrIn {
+                    var: self.resource,
+                    pattern: Pattern::arn(&glob.pieces),
+                    ignore_case: false,
+                }),
+                None => self.opaque_atom(
+                    format!("Resource matches {}", pattern.value.text),
+                    Meaning::Resource(pattern.value.clone()),
+                ),
+            };
+            options.push(atom);
+        }
+        let any = self.cx.or(options);
+        if list.negated { self.cx.not(any) } else { any }
+    }
+
+    /// A free Boolean standing for what cannot be encoded exactly (see the module docs).
+    pub(crate) fn opaque_atom(&mut self, description: String, meaning: Meaning) -> Formula {
+        let name = format!("⟦{description}⟧");
+        let var = match self.cx.var(&name, Sort::Bool) {
+            Ok(var) => var,
+            Err(_) => return self.cx.tru(),
+        };
+        if !self.opaque.iter().any(|(v, _)| *v == var) {
+            self.opaque.push((var, meaning));
+            self.approximations.push(format!(
+                "{description}: approximated (a policy variable or an unmodelled comparison)"
+            ));
+        }
+        self.cx.atom_formula(Atom::BoolTrue { var })
+    }
+
+    /// The vocabulary in use.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        self.vocabulary
+    }
+}
+
+/// A policy pattern as a logic pattern, when it has no policy variable.
+pub fn glob_of(pattern: &keyaki_policy::Pattern) -> Option<Pattern> {
+    let mut pieces = Vec::new();
+    for segment in &pattern.segments {
+        match segment {
+            Segment::Literal(text) => pieces.extend(text.chars().map(Piece::Char)),
+            Segment::AnyRun => pieces.push(Piece::AnyRun),
+            Segment::AnyChar => pieces.push(Piece::AnyChar),
+            Segment::Variable(_) => return None,
+        }
+    }
+    Some(Pattern::from_pieces(pieces))
+}

@@ -1,0 +1,19 @@
+//! # keyaki-check: IAM policies as formulas, and the questions asked of them
+//!
+//! This crate is where IAM meets logic. [`vocabulary`] decides which variables a request is
+//! made of and how each condition key is modelled; [`encode`] turns each policy into a
+//! formula of keyaki-logic that is true exactly for the requests the policy allows (with the
+//! few approximations it records, always in the safe direction); the checks, counterexample
+//! extraction and replay build on that.
+//!
+//! The concrete evaluator of keyaki-policy is the reference: for every request, the formula of
+//! a policy and the evaluator must agree, which the tests verify on the whole evaluate corpus.
+
+#![forbid(unsafe_code)]
+
+pub mod concrete;
+pub mod encode;
+pub mod vocabulary;
+
+pub use encode::{EncodedPolicy, Encoder, Meaning};
+pub use vocabulary::Vocabulary;
