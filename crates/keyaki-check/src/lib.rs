@@ -11,9 +11,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod concrete;
+pub mod counterexample;
 pub mod encode;
 pub mod vocabulary;
 
+pub use check::{
+    Access, CheckConfig, Outcome, Reason, Verdict, check_access_not_granted, check_no_new_access,
+};
 pub use encode::{EncodedPolicy, Encoder, Meaning};
 pub use vocabulary::Vocabulary;

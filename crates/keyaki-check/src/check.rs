@@ -1,0 +1,314 @@
+//! The checks: questions about policies, answered for every request.
+//!
+//! - **check-no-new-access** — is there a request the new policy allows and the existing one
+//!   does not? `allows(new) ∧ ¬allows(existing)`.
+//! - **check-access-not-granted** — does the policy allow any of the listed accesses?
+//!   `allows(P) ∧ (some listed action on some listed resource)`.
+//!
+//! UNSAT is PASS: no request exists, proved. SAT is FAIL, with the model turned into a request
+//! ([`crate::counterexample`]) and replayed through the concrete evaluator before anything is
+//! reported: if the replay does not confirm the FAIL, the answer is UNKNOWN (when the encoding
+//! approximated, that is expected; otherwise it is an internal error, and said so). The
+//! *reasons* name the statements responsible, in Access Analyzer's words: each statement that
+//! alone, with the same question, still allows such a request.
+
+use crate::counterexample::request_of;
+use crate::encode::{Encoder, glob_of};
+use crate::vocabulary::Vocabulary;
+use keyaki_logic::{Atom, Context, Formula, Pattern};
+use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
+use keyaki_solver::{Smt, SmtConfig, SmtResult};
+
+/// One statement responsible for a FAIL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// Access Analyzer's sentence (`New access in the statement with index: 1.`).
+    pub description: String,
+    /// The statement's 0-based index.
+    pub statement_index: usize,
+    /// Its `Sid`, when it has one.
+    pub statement_id: Option<String>,
+}
+
+/// The answer of a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Proved for every request.
+    Pass,
+    /// A request witnesses the failure; it replayed through the concrete evaluator.
+    Fail {
+        /// The statements responsible.
+        reasons: Vec<Reason>,
+        /// The witness.
+        counterexample: Request,
+    },
+    /// No sound answer: a budget ran out, or an approximation made the witness unconfirmed.
+    Unknown(String),
+}
+
+/// A verdict with what was approximated on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The answer.
+    pub verdict: Verdict,
+    /// One line per approximation (empty when the encoding was exact).
+    pub approximations: Vec<String>,
+}
+
+/// One entry of `--access`: some listed action on some listed resource (either list may be
+/// empty, meaning any).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Access {
+    /// Actions, IAM wildcards allowed.
+    pub actions: Vec<String>,
+    /// Resource ARNs, IAM wildcards allowed.
+    pub resources: Vec<String>,
+}
+
+/// Limits of one check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckConfig {
+    /// The solver's limits.
+    pub smt: SmtConfig,
+}
+
+/// `check-no-new-access`: FAIL when `new` allows a request `existing` does not.
+pub fn check_no_new_access(
+    new: &ParsedPolicy,
+    existing: &ParsedPolicy,
+    config: CheckConfig,
+) -> Outcome {
+    let vocabulary = Vocabulary::of(&[&new.policy, &existing.policy]);
+    let mut cx = Context::new();
+    let mut encoder = Encoder::new(&mut cx, &vocabulary);
+    let new_encoded = encoder.policy(&new.policy, new.policy_type);
+    let old_encoded = encoder.policy(&existing.policy, existing.policy_type);
+    let not_old = encoder.cx.not(old_encoded.allows);
+    let domain = domain(&mut encoder, new.policy_type);
+    let question = encoder.cx.and([new_encoded.allows, not_old, domain]);
+    let denies = deny_formula(&mut encoder, new, &new_encoded.statements);
+    let replays = |request: &Request| {
+        evaluate(&new.policy, new.policy_type, request).decision == Decision::Allow
+            && evaluate(&existing.policy, existing.policy_type, request).decision != Decision::Allow
+    };
+    let candidates = allow_statements(new, &new_encoded.statements);
+    let reason_text = |i: usize| format!("New access in the statement with index: {i}.");
+    decide(
+        &mut encoder,
+        question,
+        new,
+        config,
+        &replays,
+        |encoder, index, statement| {
+            let no_deny = encoder.cx.not(denies);
+            let alone = encoder.cx.and([statement, no_deny, not_old, domain]);
+            (alone, reason_text(index))
+        },
+        candidates,
+    )
+}
+
+/// `check-access-not-granted`: FAIL when `policy` allows one of the listed accesses.
+pub fn check_access_not_granted(
+    policy: &ParsedPolicy,
+    access: &[Access],
+    config: CheckConfig,
+) -> Outcome {
+    let vocabulary = Vocabulary::of(&[&policy.policy]);
+    let mut cx = Context::new();
+    let mut encoder = Encoder::new(&mut cx, &vocabulary);
+    let encoded = encoder.policy(&policy.policy, policy.policy_type);
+    let requested = requested(&mut encoder, access);
+    let domain = domain(&mut encoder, policy.policy_type);
+    let question = encoder.cx.and([encoded.allows, requested, domain]);
+    let denies = deny_formula(&mut encoder, policy, &encoded.statements);
+    let replays = |request: &Request| {
+        evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
+            && grants(access, request)
+    };
+    let candidates = allow_statements(policy, &encoded.statements);
+    decide(
+        &mut encoder,
+        question,
+        policy,
+        config,
+        &replays,
+        |encoder, index, statement| {
+            let no_deny = encoder.cx.not(denies);
+            let alone = encoder.cx.and([statement, no_deny, requested, domain]);
+            (
+                alone,
+                format!("One or more of the listed actions in the statement with index: {index}."),
+            )
+        },
+        candidates,
+    )
+}
+
+/// The listed accesses as a formula: `∨ entries (∨ actions) ∧ (∨ resources)`.
+fn requested(encoder: &mut Encoder<'_>, access: &[Access]) -> Formula {
+    let mut entries = Vec::new();
+    for entry in access {
+        let actions: Vec<Formula> = entry
+            .actions
+            .iter()
+            .map(|a| {
+                encoder.cx.atom_formula(Atom::StrIn {
+                    var: encoder.action,
+                    pattern: Pattern::parse(a),
+                    ignore_case: true,
+                })
+            })
+            .collect();
+        let resources: Vec<Formula> = entry
+            .resources
+            .iter()
+            .map(|r| {
+                let pattern = Pattern::arn(&Pattern::parse(r).pieces);
+                encoder.cx.atom_formula(Atom::StrIn {
+                    var: encoder.resource,
+                    pattern,
+                    ignore_case: false,
+                })
+            })
+            .collect();
+        let any_action = if actions.is_empty() {
+            encoder.cx.tru()
+        } else {
+            encoder.cx.or(actions)
+        };
+        let any_resource = if resources.is_empty() {
+            encoder.cx.tru()
+        } else {
+            encoder.cx.or(resources)
+        };
+        entries.push(encoder.cx.and([any_action, any_resource]));
+    }
+    encoder.cx.or(entries)
+}
+
+/// Whether a concrete request is one of the listed accesses (the replay of the question).
+fn grants(access: &[Access], request: &Request) -> bool {
+    let matches_any = |patterns: &[String], text: &str, arn: bool, ignore_case: bool| {
+        patterns.is_empty()
+            || patterns.iter().any(|p| {
+                let pattern = Pattern::parse(p);
+                let pattern = if arn {
+                    Pattern::arn(&pattern.pieces)
+                } else {
+                    pattern
+                };
+                pattern.matches(text, ignore_case)
+            })
+    };
+    access.iter().any(|entry| {
+        matches_any(&entry.actions, &request.action, false, true)
+            && matches_any(&entry.resources, &request.resource, true, false)
+    })
+}
+
+/// What every request satisfies: a resource policy's caller is one of the principal kinds.
+fn domain(encoder: &mut Encoder<'_>, policy_type: PolicyType) -> Formula {
+    match policy_type {
+        PolicyType::Resource => encoder.principal_domain(),
+        PolicyType::Identity => encoder.cx.tru(),
+    }
+}
+
+fn deny_formula(
+    encoder: &mut Encoder<'_>,
+    policy: &ParsedPolicy,
+    statements: &[Formula],
+) -> Formula {
+    let denies: Vec<Formula> = policy
+        .policy
+        .statements
+        .iter()
+        .zip(statements)
+        .filter(|(s, _)| s.effect.value == Effect::Deny)
+        .map(|(_, f)| *f)
+        .collect();
+    encoder.cx.or(denies)
+}
+
+fn allow_statements(
+    policy: &ParsedPolicy,
+    statements: &[Formula],
+) -> Vec<(usize, Option<String>, Formula)> {
+    policy
+        .policy
+        .statements
+        .iter()
+        .zip(statements)
+        .filter(|(s, _)| s.effect.value == Effect::Allow)
+        .map(|(s, f)| (s.index, s.sid.as_ref().map(|sid| sid.value.clone()), *f))
+        .collect()
+}
+
+/// Literal action names in the policy, preferred for the counterexample's action.
+fn known_actions(policy: &ParsedPolicy) -> Vec<String> {
+    let mut names: Vec<String> = policy
+        .policy
+        .statements
+        .iter()
+        .flat_map(|s| s.action.patterns.iter())
+        .filter_map(|p| glob_of(&p.value).and_then(|g| g.as_literal()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Solves the question; on SAT builds and replays the counterexample and finds the reasons.
+fn decide(
+    encoder: &mut Encoder<'_>,
+    question: Formula,
+    subject: &ParsedPolicy,
+    config: CheckConfig,
+    replays: &dyn Fn(&Request) -> bool,
+    reason_question: impl Fn(&mut Encoder<'_>, usize, Formula) -> (Formula, String),
+    candidates: Vec<(usize, Option<String>, Formula)>,
+) -> Outcome {
+    let approximations = encoder.approximations.clone();
+    let mut smt = Smt::new(encoder.cx, question, config.smt);
+    smt.prefer(encoder.action, known_actions(subject));
+    let verdict = match smt.check() {
+        SmtResult::Unsat => Verdict::Pass,
+        SmtResult::Unknown(reason) => Verdict::Unknown(reason),
+        SmtResult::Sat(model) => {
+            let with_principal = subject.policy_type == PolicyType::Resource;
+            let counterexample = request_of(encoder, &model, with_principal);
+            if !replays(&counterexample) {
+                let why = if approximations.is_empty() {
+                    "internal error: the counterexample did not replay through the concrete evaluator; please report this policy".to_string()
+                } else {
+                    "the policy uses features keyaki approximates, and the request found did not replay through the concrete evaluator".to_string()
+                };
+                Verdict::Unknown(why)
+            } else {
+                let mut reasons = Vec::new();
+                for (index, sid, statement) in candidates {
+                    let (alone, description) = reason_question(encoder, index, statement);
+                    if matches!(
+                        keyaki_solver::check(encoder.cx, alone, config.smt),
+                        SmtResult::Sat(_)
+                    ) {
+                        reasons.push(Reason {
+                            description,
+                            statement_index: index,
+                            statement_id: sid,
+                        });
+                    }
+                }
+                Verdict::Fail {
+                    reasons,
+                    counterexample,
+                }
+            }
+        }
+    };
+    Outcome {
+        verdict,
+        approximations: encoder.approximations.clone(),
+    }
+}

@@ -1,0 +1,140 @@
+//! From a solver's model back to a request, which the concrete evaluator then replays.
+//!
+//! The model gives values to the encoding's variables; the request is built from them the
+//! other way round from [`crate::concrete`]: the action and resource as they are, the
+//! kind-tagged principal back to its kind, each condition key that the model says is present
+//! with its value (a number, date or address whose *readable* flag is false becomes text that
+//! is none of those). Opaque atoms have no part in the request: the replay decides them.
+
+use crate::encode::{ANONYMOUS, Encoder};
+use crate::vocabulary::readable_name;
+use keyaki_logic::{Atom, Sort, Value};
+use keyaki_policy::{Request, RequestPrincipal};
+use keyaki_solver::Model;
+
+/// The request a model describes.
+pub fn request_of(encoder: &mut Encoder<'_>, model: &Model, with_principal: bool) -> Request {
+    let text = |var| match model.values.get(&var) {
+        Some(Value::Str(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let mut request = Request::for_identity(&text(encoder.action), &text(encoder.resource));
+    if with_principal {
+        request.principal = Some(principal_of(&text(encoder.principal)));
+    }
+    let keys: Vec<(String, Sort)> = encoder
+        .vocabulary()
+        .keys
+        .values()
+        .map(|k| (k.name.clone(), k.sort))
+        .collect();
+    for (name, sort) in keys {
+        let Ok(var) = encoder.cx.var(&name, sort) else {
+            continue;
+        };
+        let present = encoder
+            .cx
+            .atoms()
+            .find(|(_, a)| **a == Atom::Present { var })
+            .is_some_and(|(id, _)| model.atom(id));
+        let readable = encoder
+            .cx
+            .var(&readable_name(&name), Sort::Bool)
+            .ok()
+            .and_then(|flag| {
+                encoder
+                    .cx
+                    .atoms()
+                    .find(|(_, a)| **a == Atom::BoolTrue { var: flag })
+                    .map(|(id, _)| model.atom(id))
+            })
+            .unwrap_or(true);
+        let value = model.values.get(&var);
+        match (sort, value) {
+            (Sort::StrSet, Some(Value::Set(elements))) if !elements.is_empty() => {
+                request.set_context(&name, elements.clone(), true);
+            }
+            (Sort::StrSet, _) => {}
+            _ if !present => {}
+            (Sort::Num | Sort::Date | Sort::Ip, _) if !readable => {
+                request.set_context(&name, vec![format!("not-{}", sort_word(sort))], false);
+            }
+            (_, Some(value)) => request.set_context(&name, vec![show(value)], false),
+            (_, None) => request.set_context(&name, vec![default_text(sort)], false),
+        }
+    }
+    request
+}
+
+fn sort_word(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Num => "a-number",
+        Sort::Date => "a-date",
+        Sort::Ip => "an-address",
+        _ => "a-value",
+    }
+}
+
+/// A value no condition constrained: any will do.
+fn default_text(sort: Sort) -> String {
+    match sort {
+        Sort::Num => "0".to_string(),
+        Sort::Date => "1970-01-01T00:00:00Z".to_string(),
+        Sort::Ip => "192.0.2.1".to_string(),
+        Sort::Bool => "true".to_string(),
+        Sort::Str { .. } | Sort::StrSet => String::new(),
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Num(n) => n.to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Ip(a) => a.to_string(),
+        Value::Set(elements) => elements.join(","),
+    }
+}
+
+/// The caller a `Principal` value names (see [`crate::encode`]'s principal encoding).
+pub fn principal_of(value: &str) -> RequestPrincipal {
+    if value == ANONYMOUS {
+        return RequestPrincipal::Anonymous;
+    }
+    match value.split_once(':') {
+        Some(("AWS", arn)) => RequestPrincipal::Aws(arn.to_string()),
+        Some(("Service", name)) => RequestPrincipal::Service(name.to_string()),
+        Some(("Federated", name)) => RequestPrincipal::Federated(name.to_string()),
+        Some(("CanonicalUser", id)) => RequestPrincipal::CanonicalUser(id.to_string()),
+        _ => RequestPrincipal::Anonymous,
+    }
+}
+
+/// A request as the JSON shape of DESIGN.md (`principal`, `action`, `resource`, `context`).
+pub fn request_json(request: &Request) -> serde_json::Value {
+    let principal = match &request.principal {
+        None => serde_json::Value::Null,
+        Some(RequestPrincipal::Anonymous) => serde_json::json!("*"),
+        Some(RequestPrincipal::Aws(arn)) => serde_json::json!({"AWS": arn}),
+        Some(RequestPrincipal::Service(n)) => serde_json::json!({"Service": n}),
+        Some(RequestPrincipal::Federated(n)) => serde_json::json!({"Federated": n}),
+        Some(RequestPrincipal::CanonicalUser(n)) => serde_json::json!({"CanonicalUser": n}),
+    };
+    let mut context = serde_json::Map::new();
+    for value in request.context() {
+        let shown = if value.multi_valued {
+            serde_json::json!(value.values)
+        } else {
+            serde_json::json!(value.values.first().cloned().unwrap_or_default())
+        };
+        context.insert(value.key.clone(), shown);
+    }
+    let mut object = serde_json::Map::new();
+    if !principal.is_null() {
+        object.insert("principal".to_string(), principal);
+    }
+    object.insert("action".to_string(), serde_json::json!(request.action));
+    object.insert("resource".to_string(), serde_json::json!(request.resource));
+    object.insert("context".to_string(), serde_json::Value::Object(context));
+    serde_json::Value::Object(object)
+}

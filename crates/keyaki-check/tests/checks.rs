@@ -1,0 +1,163 @@
+//! The design brief's check examples, end to end through the library.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
+use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
+use keyaki_policy::{ParseOptions, ParsedPolicy, SourceFile, parse_policy};
+
+fn policy(text: &str) -> ParsedPolicy {
+    parse_policy(
+        &SourceFile::new("p.json", text.as_bytes().to_vec()),
+        ParseOptions::default(),
+    )
+    .unwrap()
+}
+
+const READ_ONLY: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+   "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]}]}"#;
+
+const WITH_DELETE: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+   "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]},
+  {"Sid": "AllowS3", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}]}"#;
+
+#[test]
+fn the_update_adding_delete_bucket_grants_new_access() {
+    let outcome = check_no_new_access(
+        &policy(WITH_DELETE),
+        &policy(READ_ONLY),
+        CheckConfig::default(),
+    );
+    let Verdict::Fail {
+        reasons,
+        counterexample,
+    } = outcome.verdict
+    else {
+        panic!("{:?}", outcome.verdict)
+    };
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(
+        reasons[0].description,
+        "New access in the statement with index: 1."
+    );
+    assert_eq!(reasons[0].statement_id.as_deref(), Some("AllowS3"));
+    assert_eq!(counterexample.action, "s3:DeleteBucket");
+    assert_eq!(counterexample.resource, "arn:aws:s3:::DOC-EXAMPLE-BUCKET");
+    // The other way round, nothing is new.
+    let outcome = check_no_new_access(
+        &policy(READ_ONLY),
+        &policy(WITH_DELETE),
+        CheckConfig::default(),
+    );
+    assert_eq!(outcome.verdict, Verdict::Pass);
+    // And a policy against itself never grants new access.
+    assert_eq!(
+        check_no_new_access(
+            &policy(WITH_DELETE),
+            &policy(WITH_DELETE),
+            CheckConfig::default()
+        )
+        .verdict,
+        Verdict::Pass
+    );
+}
+
+#[test]
+fn the_identity_policy_grants_delete_bucket_in_statement_1() {
+    let access = [Access {
+        actions: vec!["s3:DeleteBucket".into()],
+        resources: vec![],
+    }];
+    let outcome = check_access_not_granted(&policy(WITH_DELETE), &access, CheckConfig::default());
+    let Verdict::Fail {
+        reasons,
+        counterexample,
+    } = outcome.verdict
+    else {
+        panic!("{:?}", outcome.verdict)
+    };
+    assert_eq!(
+        reasons
+            .iter()
+            .map(|r| r.description.as_str())
+            .collect::<Vec<_>>(),
+        vec!["One or more of the listed actions in the statement with index: 1."]
+    );
+    assert_eq!(counterexample.action, "s3:DeleteBucket");
+    let outcome = check_access_not_granted(&policy(READ_ONLY), &access, CheckConfig::default());
+    assert_eq!(outcome.verdict, Verdict::Pass);
+}
+
+#[test]
+fn the_public_bucket_lets_other_accounts_in_until_the_deny() {
+    let public = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}]}"#;
+    let trusted_only = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}]}"#;
+    let closed = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"},
+      {"Effect": "Deny", "NotPrincipal": "123456789012", "Action": "*", "Resource": "*"}]}"#;
+    // "Does the public policy grant more than one that trusts only 123456789012?" Yes: outsiders.
+    let outcome = check_no_new_access(
+        &policy(public),
+        &policy(trusted_only),
+        CheckConfig::default(),
+    );
+    let Verdict::Fail { counterexample, .. } = outcome.verdict else {
+        panic!("{:?}", outcome.verdict)
+    };
+    assert!(counterexample.principal.is_some());
+    // With the Deny/NotPrincipal statement: provably nothing beyond the trusted account.
+    let outcome = check_no_new_access(
+        &policy(closed),
+        &policy(trusted_only),
+        CheckConfig::default(),
+    );
+    assert_eq!(outcome.verdict, Verdict::Pass);
+}
+
+#[test]
+fn conditions_variables_and_sets_replay() {
+    let old = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+        "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                      "NumericLessThan": {"ec2:Count": 10}}}]}"#;
+    let new = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+        "Condition": {"ForAllValues:StringLike": {"aws:TagKeys": ["env", "team*"]}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                      "NumericLessThan": {"ec2:Count": 10}}}]}"#;
+    let outcome = check_no_new_access(&policy(new), &policy(old), CheckConfig::default());
+    let Verdict::Fail { counterexample, .. } = outcome.verdict else {
+        panic!("{:?}", outcome.verdict)
+    };
+    let tags = counterexample.context_value("aws:TagKeys").unwrap();
+    assert!(
+        tags.values
+            .iter()
+            .any(|t| t.starts_with("team") && t != "team"),
+        "{tags:?}"
+    );
+    assert_eq!(
+        check_no_new_access(&policy(old), &policy(new), CheckConfig::default()).verdict,
+        Verdict::Pass
+    );
+
+    let with_variable = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}"#;
+    let outcome = check_no_new_access(
+        &policy(with_variable),
+        &policy(with_variable),
+        CheckConfig::default(),
+    );
+    assert_eq!(
+        outcome.verdict,
+        Verdict::Pass,
+        "an unchanged statement with a variable cancels out"
+    );
+    assert_eq!(outcome.approximations.len(), 1);
+}
