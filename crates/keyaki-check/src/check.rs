@@ -245,6 +245,16 @@ fn allow_statements(
         .collect()
 }
 
+/// Real-looking callers, preferred for a counterexample's principal when one fits: an outside
+/// account, a role in it, a service, and the anonymous caller.
+const EXAMPLE_PRINCIPALS: [&str; 5] = [
+    "AWS:arn:aws:iam::111122223333:root",
+    "AWS:arn:aws:iam::444455556666:role/ExampleRole",
+    "AWS:arn:aws:iam::777788889999:user/ExampleUser",
+    "Service:lambda.amazonaws.com",
+    "Anonymous",
+];
+
 /// Literal action names in the policy, preferred for the counterexample's action.
 fn known_actions(policy: &ParsedPolicy) -> Vec<String> {
     let mut names: Vec<String> = policy
@@ -272,6 +282,13 @@ fn decide(
     let approximations = encoder.approximations.clone();
     let mut smt = Smt::new(encoder.cx, question, config.smt);
     smt.prefer(encoder.action, known_actions(subject));
+    smt.prefer(
+        encoder.principal,
+        EXAMPLE_PRINCIPALS
+            .iter()
+            .map(|p| (*p).to_string())
+            .collect(),
+    );
     let verdict = match smt.check() {
         SmtResult::Unsat => Verdict::Pass,
         SmtResult::Unknown(reason) => Verdict::Unknown(reason),

@@ -21,8 +21,40 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
+    /// Does the new policy grant any access the existing one does not? (PASS: proved none)
+    CheckNoNewAccess(CheckNoNewAccessArgs),
+    /// Does the policy grant any of the listed accesses? (PASS: proved not)
+    CheckAccessNotGranted(CheckAccessNotGrantedArgs),
     /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
     Sat(SatArgs),
+}
+
+/// `keyaki check-no-new-access`.
+#[derive(Debug, Args)]
+pub struct CheckNoNewAccessArgs {
+    /// The updated policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub new_policy_document: String,
+    /// The existing policy to compare with
+    #[arg(long, value_name = "POLICY")]
+    pub existing_policy_document: String,
+    /// The kind of both policies
+    #[arg(long, value_enum)]
+    pub policy_type: PolicyTypeArg,
+}
+
+/// `keyaki check-access-not-granted`.
+#[derive(Debug, Args)]
+pub struct CheckAccessNotGrantedArgs {
+    /// The policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// The accesses, as JSON: '[{"actions": ["s3:DeleteBucket"]}, {"resources": ["arn:aws:s3:::b/*"]}]'
+    #[arg(long, value_name = "ACCESS")]
+    pub access: String,
+    /// The kind of policy
+    #[arg(long, value_enum)]
+    pub policy_type: PolicyTypeArg,
 }
 
 /// `keyaki sat`.

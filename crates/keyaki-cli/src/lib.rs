@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod checks;
 mod document;
 mod evaluate;
 mod render;
@@ -85,6 +86,8 @@ where
     match &cli.command {
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
+        Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
+        Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }

@@ -248,3 +248,148 @@ fn usage_errors_exit_with_code_2() {
     assert_eq!(exit, Exit::Pass);
     insta::assert_snapshot!("help", out);
 }
+
+/// Runs a check in both output formats; returns the exit code and both outputs, labelled.
+fn check_both_ways(args: &[&str]) -> (Exit, String) {
+    let mut shown = String::new();
+    let mut exit = Exit::Pass;
+    for format in ["text", "json"] {
+        let mut full = args.to_vec();
+        full.extend(["--output", format]);
+        let (code, out, err) = keyaki(&full, b"");
+        assert!(err.is_empty(), "{err}");
+        exit = code;
+        shown.push_str(&format!(
+            "== --output {format} (exit {})\n{out}",
+            code as u8
+        ));
+    }
+    (exit, shown)
+}
+
+#[test]
+fn check_no_new_access_on_the_design_brief_update() {
+    let new = "tests/../../../tests/examples/identity-read-delete.json";
+    let old = "tests/../../../tests/examples/identity-read.json";
+    let (exit, shown) = check_both_ways(&[
+        "check-no-new-access",
+        "--new-policy-document",
+        new,
+        "--existing-policy-document",
+        old,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    insta::assert_snapshot!("check_no_new_access_fail", shown);
+    let (exit, shown) = check_both_ways(&[
+        "check-no-new-access",
+        "--new-policy-document",
+        old,
+        "--existing-policy-document",
+        new,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Pass);
+    insta::assert_snapshot!("check_no_new_access_pass", shown);
+}
+
+#[test]
+fn check_access_not_granted_on_the_design_brief_policy() {
+    let policy = "tests/../../../tests/examples/identity-read-delete.json";
+    let (exit, shown) = check_both_ways(&[
+        "check-access-not-granted",
+        "--policy-document",
+        policy,
+        "--access",
+        r#"[{"actions": ["s3:DeleteBucket"]}]"#,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    insta::assert_snapshot!("check_access_not_granted_fail", shown);
+    let (exit, shown) = check_both_ways(&[
+        "check-access-not-granted",
+        "--policy-document",
+        policy,
+        "--access",
+        r#"[{"actions": ["s3:PutObject"], "resources": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]}]"#,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Pass);
+    insta::assert_snapshot!("check_access_not_granted_pass", shown);
+}
+
+#[test]
+fn check_public_bucket_against_a_trusted_account_policy() {
+    let public = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}]}"#;
+    let trusted = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}]}"#;
+    let closed = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"}, {"Effect": "Deny", "NotPrincipal": "123456789012", "Action": "*", "Resource": "*"}]}"#;
+    let (exit, shown) = check_both_ways(&[
+        "check-no-new-access",
+        "--new-policy-document",
+        public,
+        "--existing-policy-document",
+        trusted,
+        "--policy-type",
+        "RESOURCE_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    insta::assert_snapshot!("check_public_bucket_fail", shown);
+    let (exit, shown) = check_both_ways(&[
+        "check-no-new-access",
+        "--new-policy-document",
+        closed,
+        "--existing-policy-document",
+        trusted,
+        "--policy-type",
+        "RESOURCE_POLICY",
+    ]);
+    assert_eq!(exit, Exit::Pass);
+    insta::assert_snapshot!("check_closed_bucket_pass", shown);
+}
+
+#[test]
+fn checks_report_bad_input() {
+    let policy = "tests/../../../tests/examples/identity-read.json";
+    let mut shown = String::new();
+    for access in [
+        r#"{"actions": ["s3:DeleteBucket"]}"#,
+        r#"[{"action": ["s3:DeleteBucket"]}]"#,
+        r#"[{}]"#,
+        r#"[{"actions": "s3:DeleteBucket"}]"#,
+    ] {
+        let (exit, out, err) = keyaki(
+            &[
+                "check-access-not-granted",
+                "--policy-document",
+                policy,
+                "--access",
+                access,
+                "--policy-type",
+                "IDENTITY_POLICY",
+            ],
+            b"",
+        );
+        assert_eq!(exit, Exit::BadInput);
+        assert!(out.is_empty());
+        shown.push_str(&format!("== {access}\n{err}"));
+    }
+    let (exit, _, err) = keyaki(
+        &[
+            "check-no-new-access",
+            "--new-policy-document",
+            policy,
+            "--existing-policy-document",
+            "tests/examples/bucket-policy.json",
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::BadInput);
+    shown.push_str(&format!("== missing file\n{err}"));
+    insta::assert_snapshot!("checks_bad_input", shown);
+}

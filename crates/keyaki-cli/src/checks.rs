@@ -1,0 +1,322 @@
+//! `keyaki check-no-new-access` and `keyaki check-access-not-granted`: Access Analyzer's
+//! custom policy checks, offline.
+//!
+//! The JSON output has Access Analyzer's shape (`result`, `message`, `reasons` with
+//! `description`, `statementIndex`, `statementId`) and keyaki's additions: the
+//! `counterexample` of a FAIL (a request replayed through the concrete evaluator) and the
+//! `approximations` made, if any. The text output shows the verdict, the message, each
+//! responsible statement from the source file, and the counterexample. Exit codes: 0 PASS,
+//! 1 FAIL, 2 bad input, 3 UNKNOWN.
+
+use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs};
+use crate::document::{DocumentArg, load};
+use crate::render::{Style, render};
+use crate::{Exit, Io, OutputFormat};
+use keyaki_check::counterexample::request_json;
+use keyaki_check::{
+    Access, CheckConfig, Outcome, Verdict, check_access_not_granted, check_no_new_access,
+};
+use keyaki_policy::{Json, ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy, read_json};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// The sentences of one check, word for word as Access Analyzer writes them.
+struct Messages {
+    pass: &'static str,
+    fail: &'static str,
+}
+
+pub fn no_new_access(
+    args: &CheckNoNewAccessArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let Some((new_source, new)) = policy(
+        &args.new_policy_document,
+        args.policy_type.into(),
+        style,
+        io,
+    ) else {
+        return Exit::BadInput;
+    };
+    let Some((_, existing)) = policy(
+        &args.existing_policy_document,
+        args.policy_type.into(),
+        style,
+        io,
+    ) else {
+        return Exit::BadInput;
+    };
+    let outcome = check_no_new_access(&new, &existing, CheckConfig::default());
+    let messages = Messages {
+        pass: "The modified permissions grant less or equal access compared to your existing policy.",
+        fail: "The modified permissions grant new access compared to your existing policy.",
+    };
+    report(&outcome, &messages, &new_source, &new, output, io)
+}
+
+pub fn access_not_granted(
+    args: &CheckAccessNotGrantedArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let Some((source, parsed)) = policy(&args.policy_document, args.policy_type.into(), style, io)
+    else {
+        return Exit::BadInput;
+    };
+    let access = match load(&DocumentArg::from_arg(&args.access), io.stdin)
+        .map_err(|e| vec![e])
+        .and_then(|s| parse_access(&s))
+    {
+        Ok(access) => access,
+        Err(messages) => {
+            for message in messages {
+                let _ = writeln!(io.stderr, "error: {message}");
+            }
+            return Exit::BadInput;
+        }
+    };
+    let outcome = check_access_not_granted(&parsed, &access, CheckConfig::default());
+    let has_resources = access.iter().any(|a| !a.resources.is_empty());
+    let messages = Messages {
+        pass: if has_resources {
+            "The policy document does not grant access to perform the listed actions or resources."
+        } else {
+            "The policy document does not grant access to perform one or more of the listed actions."
+        },
+        fail: "The policy document grants access to perform one or more of the listed actions.",
+    };
+    report(&outcome, &messages, &source, &parsed, output, io)
+}
+
+/// Loads and parses a policy of the given type; reports problems on standard error.
+fn policy(
+    arg: &str,
+    policy_type: keyaki_policy::PolicyType,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Option<(SourceFile, ParsedPolicy)> {
+    let source = match load(&DocumentArg::from_arg(arg), io.stdin) {
+        Ok(source) => source,
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            return None;
+        }
+    };
+    let options = ParseOptions {
+        policy_type: Some(policy_type),
+        ..ParseOptions::default()
+    };
+    match parse_policy(&source, options) {
+        Ok(parsed) => {
+            for warning in &parsed.warnings {
+                let _ = io
+                    .stderr
+                    .write_all(render(&source, warning, style).as_bytes());
+            }
+            Some((source, parsed))
+        }
+        Err(diagnostics) => {
+            for diagnostic in &diagnostics {
+                let _ = io
+                    .stderr
+                    .write_all(render(&source, diagnostic, style).as_bytes());
+            }
+            None
+        }
+    }
+}
+
+/// Reads `--access`: an array of objects with `actions` and/or `resources` (string arrays).
+fn parse_access(source: &SourceFile) -> Result<Vec<Access>, Vec<String>> {
+    let tree = read_json(source, ParseOptions::default()).map_err(|d| vec![source.one_line(&d)])?;
+    let at = |span: Span| source.location(span);
+    let Json::Array(items) = &tree.value else {
+        return Err(vec![format!(
+            "{}: `--access` must be an array of objects such as {{\"actions\": [\"s3:DeleteBucket\"]}}",
+            at(tree.span)
+        )]);
+    };
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for item in items {
+        let Json::Object(members) = &item.value else {
+            errors.push(format!("{}: each access must be an object", at(item.span)));
+            continue;
+        };
+        let mut entry = Access::default();
+        for member in members {
+            let list = match &member.value.value {
+                Json::Array(values) => values
+                    .iter()
+                    .map(|v| match &v.value {
+                        Json::String(s) => Ok(s.clone()),
+                        _ => Err(format!(
+                            "{}: `{}` must hold strings",
+                            at(v.span),
+                            member.key.value
+                        )),
+                    })
+                    .collect::<Result<Vec<_>, _>>(),
+                _ => Err(format!(
+                    "{}: `{}` must be an array of strings",
+                    at(member.value.span),
+                    member.key.value
+                )),
+            };
+            match (member.key.value.as_str(), list) {
+                ("actions", Ok(list)) => entry.actions = list,
+                ("resources", Ok(list)) => entry.resources = list,
+                (_, Err(e)) => errors.push(e),
+                (other, Ok(_)) => errors.push(format!(
+                    "{}: unknown access field `{other}` (use `actions` and `resources`)",
+                    at(member.key.span)
+                )),
+            }
+        }
+        if entry.actions.is_empty() && entry.resources.is_empty() {
+            errors.push(format!(
+                "{}: an access needs `actions`, `resources` or both",
+                at(item.span)
+            ));
+        }
+        entries.push(entry);
+    }
+    if entries.is_empty() && errors.is_empty() {
+        errors.push(format!("{}: `--access` lists no access", at(tree.span)));
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+fn report(
+    outcome: &Outcome,
+    messages: &Messages,
+    source: &SourceFile,
+    policy: &ParsedPolicy,
+    output: OutputFormat,
+    io: &mut Io<'_>,
+) -> Exit {
+    let text = match output {
+        OutputFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json_of(outcome, messages)).unwrap_or_default()
+        ),
+        OutputFormat::Text => text_of(outcome, messages, source, policy),
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    match outcome.verdict {
+        Verdict::Pass => Exit::Pass,
+        Verdict::Fail { .. } => Exit::Fail,
+        Verdict::Unknown(_) => Exit::Unknown,
+    }
+}
+
+fn json_of(outcome: &Outcome, messages: &Messages) -> Value {
+    let mut value = match &outcome.verdict {
+        Verdict::Pass => json!({"result": "PASS", "message": messages.pass}),
+        Verdict::Fail {
+            reasons,
+            counterexample,
+        } => {
+            let reasons: Vec<Value> = reasons
+                .iter()
+                .map(|r| {
+                    let mut reason =
+                        json!({"description": r.description, "statementIndex": r.statement_index});
+                    if let (Some(sid), Value::Object(map)) = (&r.statement_id, &mut reason) {
+                        map.insert("statementId".to_string(), json!(sid));
+                    }
+                    reason
+                })
+                .collect();
+            json!({"result": "FAIL", "message": messages.fail, "reasons": reasons, "counterexample": request_json(counterexample)})
+        }
+        Verdict::Unknown(why) => json!({"result": "UNKNOWN", "message": why}),
+    };
+    if let (false, Value::Object(map)) = (outcome.approximations.is_empty(), &mut value) {
+        map.insert("approximations".to_string(), json!(outcome.approximations));
+    }
+    value
+}
+
+fn text_of(
+    outcome: &Outcome,
+    messages: &Messages,
+    source: &SourceFile,
+    policy: &ParsedPolicy,
+) -> String {
+    let mut out = String::new();
+    match &outcome.verdict {
+        Verdict::Pass => {
+            let _ = writeln!(out, "PASS  {}", messages.pass);
+        }
+        Verdict::Unknown(why) => {
+            let _ = writeln!(out, "UNKNOWN  {why}");
+        }
+        Verdict::Fail {
+            reasons,
+            counterexample,
+        } => {
+            let _ = writeln!(out, "FAIL  {}", messages.fail);
+            for reason in reasons {
+                let _ = writeln!(out);
+                let sid = reason
+                    .statement_id
+                    .as_ref()
+                    .map(|s| format!(" (Sid `{s}`)"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "{}{sid}", reason.description);
+                if let Some(statement) = policy.policy.statements.get(reason.statement_index) {
+                    out.push_str(&excerpt(source, statement.span));
+                }
+            }
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "counterexample (replayed through the concrete evaluator):"
+            );
+            let json = request_json(counterexample);
+            for key in ["principal", "action", "resource", "context"] {
+                if let Some(value) = json.get(key) {
+                    let shown = match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let _ = writeln!(out, "  {key:<9} {shown}");
+                }
+            }
+        }
+    }
+    for line in &outcome.approximations {
+        let _ = writeln!(out, "note: {line}");
+    }
+    out
+}
+
+/// The lines of a statement, numbered (at most 12).
+fn excerpt(source: &SourceFile, span: Span) -> String {
+    let first = source.line_column(span.start).line;
+    let last = source.line_column(span.end).line;
+    let width = last.to_string().len();
+    let mut out = format!("{} --> {}\n", " ".repeat(width), source.location(span));
+    for (number, line) in source
+        .text()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .skip(first - 1)
+        .take((last + 1 - first).min(12))
+    {
+        let _ = writeln!(out, "{number:>width$} | {line}");
+    }
+    if last + 1 - first > 12 {
+        let _ = writeln!(out, "{} | …", " ".repeat(width));
+    }
+    out
+}
