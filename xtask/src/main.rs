@@ -8,6 +8,8 @@
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
 
 mod bench_automata;
+mod bench_checks;
+mod bench_sat;
 
 use std::process::{Command, ExitCode};
 
@@ -22,10 +24,28 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("bench-checks") => match bench_checks::run(args.get(1..).unwrap_or_default()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("bench-sat") => match bench_sat::run(args.get(1..).unwrap_or_default()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench-automata>");
+            eprintln!("usage: cargo xtask <ci|bench-automata|bench-checks|bench-sat>");
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!("  bench-automata  compare keyaki's automata with regex-automata's DFAs");
+            eprintln!("  bench-checks    the checks on the real AWS policies of ../shared/data/");
+            eprintln!(
+                "  bench-sat       time and check `keyaki sat` against minisat on SATLIB CNFs"
+            );
             ExitCode::from(2)
         }
     }

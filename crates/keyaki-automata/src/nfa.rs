@@ -209,8 +209,12 @@ impl GlobNfa {
         n > 0 && self.pattern.pieces().last() == Some(&Piece::AnyRun) && bit(live, n - 1)
     }
 
-    /// Whether the pattern matches `text`.
+    /// Whether the pattern matches `text`. Patterns of up to 63 pieces (nearly all) run in
+    /// one machine word with no allocation.
     pub fn matches(&self, text: &str) -> bool {
+        if self.words == 1 {
+            return self.matches_one_word(text);
+        }
         let mut live = self.initial.clone();
         let mut next = vec![0; self.words];
         for c in text.chars() {
@@ -221,6 +225,36 @@ impl GlobNfa {
             }
         }
         self.accepts(&live)
+    }
+
+    fn matches_one_word(&self, text: &str) -> bool {
+        let star = word(&self.star, 0);
+        let part_star = word(&self.part_star, 0);
+        let runs = star | part_star;
+        let mut live = word(&self.initial, 0);
+        for c in text.chars() {
+            let key = match self.case {
+                CaseMode::Sensitive => c,
+                CaseMode::Insensitive => fold_case(c),
+            };
+            let literal = self.by_char.get(&key).map_or(0, |m| word(m, 0));
+            let within_part = c != ':';
+            let advance = word(&self.any_char, 0)
+                | literal
+                | if within_part {
+                    word(&self.part_char, 0)
+                } else {
+                    0
+                };
+            let stay = star | if within_part { part_star } else { 0 };
+            let mut next = ((live & advance) << 1) | (live & stay);
+            next |= (next & runs) << 1;
+            live = next;
+            if live == 0 {
+                return false;
+            }
+        }
+        live & (1 << self.pattern.len()) != 0
     }
 
     /// The live positions of a set, ascending (for display).

@@ -127,6 +127,9 @@ pub struct Search {
 
 /// Decides the conjunction: a shortest witness, or an explanation of emptiness.
 pub fn solve(constraints: &[Constraint], budget: Budget) -> Result<Search, BudgetExceeded> {
+    if let Some(answer) = decided_by_a_literal(constraints) {
+        return Ok(Search { answer, states: 0 });
+    }
     let all: Vec<usize> = (0..constraints.len()).collect();
     let search = explore(constraints, &all, budget)?;
     let states = search.states;
@@ -137,6 +140,53 @@ pub fn solve(constraints: &[Constraint], budget: Budget) -> Result<Search, Budge
         },
     };
     Ok(Search { answer, states })
+}
+
+/// The fast path for the most common question: when some positive constraint is a literal
+/// (`x = "s3:GetObject"`), its text is the only candidate (up to letter case, when it ignores
+/// case), so testing that one string against every other constraint decides the conjunction
+/// without a product search, and a disagreeing constraint with the literal is a minimal core.
+/// `None` when no literal decides it (then the search runs).
+fn decided_by_a_literal(constraints: &[Constraint]) -> Option<Answer> {
+    let (index, literal) = constraints.iter().enumerate().find_map(|(i, c)| {
+        let text: Option<String> = c.positive.then(|| {
+            c.automaton
+                .pattern()
+                .pieces()
+                .iter()
+                .map(|p| match p {
+                    crate::glob::Piece::Char(ch) => Some(*ch),
+                    _ => None,
+                })
+                .collect::<Option<String>>()
+        })?;
+        text.map(|t| (i, t))
+    })?;
+    let literal_case = constraints.get(index).map(|c| c.automaton.case())?;
+    match constraints
+        .iter()
+        .position(|c| c.automaton.matches(&literal) != c.positive)
+    {
+        None => Some(Answer::Witness(literal)),
+        // Every string the literal admits is a letter-case variant of it; a constraint that
+        // treats all variants alike (the literal matches case, or the constraint ignores it)
+        // rejects them all.
+        Some(j)
+            if literal_case == crate::CaseMode::Sensitive
+                || constraints
+                    .get(j)
+                    .is_some_and(|c| c.automaton.case() == crate::CaseMode::Insensitive) =>
+        {
+            // A negation of everything (`x ∉ "*"`) is empty on its own.
+            let alone = constraints
+                .get(j)
+                .is_some_and(|c| !c.positive && c.automaton.is_universal(c.automaton.initial()));
+            let mut core = if alone { vec![j] } else { vec![index, j] };
+            core.sort_unstable();
+            Some(Answer::Empty { core })
+        }
+        Some(_) => None,
+    }
 }
 
 /// Shrinks an empty subset by deletion while affordable.

@@ -428,7 +428,7 @@ impl<T: Theory> Solver<T> {
             return Some(StopReason::Conflicts(max));
         }
         if let Some(limit) = self.config.time_limit
-            && self.stats.conflicts % 64 == 0
+            && self.stats.conflicts.is_multiple_of(64)
             && started.elapsed() >= limit
         {
             return Some(StopReason::Time(limit));

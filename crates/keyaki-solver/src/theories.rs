@@ -19,20 +19,27 @@ pub mod strings;
 
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
-use keyaki_automata::Engine;
+use keyaki_automata::{CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The combined theory of one question.
 pub struct IamTheory {
     engine: Engine,
     /// The atom behind each SAT variable that is a theory atom.
     atom_of: Vec<Option<Atom>>,
+    /// The compiled automaton of each string atom (compiled once, not per check).
+    automaton_of: Vec<Option<Arc<GlobNfa>>>,
     sorts: BTreeMap<LogicVar, Sort>,
     /// Preferred values for string variables (real action names, for example).
     known: BTreeMap<LogicVar, Vec<String>>,
     asserted: Vec<Lit>,
     level_starts: Vec<usize>,
+    /// The last value found for each string variable (see `witness_still_fits`).
+    string_witness: BTreeMap<LogicVar, String>,
+    /// Whether the current check is the final one (values are recorded for the model).
+    final_round: bool,
     /// Set when some group could not be decided within its budget.
     pub inconclusive: bool,
     /// The values found by the last final check.
@@ -47,10 +54,30 @@ impl IamTheory {
         sorts: BTreeMap<LogicVar, Sort>,
     ) -> Self {
         IamTheory {
+            automaton_of: atom_of
+                .iter()
+                .map(|atom| match atom {
+                    Some(Atom::StrIn {
+                        pattern,
+                        ignore_case,
+                        ..
+                    }) => {
+                        let case = if *ignore_case {
+                            CaseMode::Insensitive
+                        } else {
+                            CaseMode::Sensitive
+                        };
+                        Some(engine.automaton(&strings::glob(pattern), case))
+                    }
+                    _ => None,
+                })
+                .collect(),
             engine,
             atom_of,
             sorts,
             known: BTreeMap::new(),
+            final_round: false,
+            string_witness: BTreeMap::new(),
             asserted: Vec::new(),
             level_starts: Vec::new(),
             inconclusive: false,
@@ -69,6 +96,17 @@ impl IamTheory {
 
     /// Decides the literals of one variable: its value, or a conflict (the true literals).
     fn decide(&mut self, var: LogicVar) -> Result<Option<Value>, Vec<Lit>> {
+        let sort = self.sorts.get(&var).copied();
+        if matches!(sort, Some(Sort::Str { .. })) {
+            // Strings are the common case with many atoms: no atom is cloned, automata are cached.
+            let lits: Vec<Lit> = self
+                .asserted
+                .iter()
+                .copied()
+                .filter(|&l| self.atom(l).is_some_and(|a| a.var() == var))
+                .collect();
+            return self.decide_string(var, &lits);
+        }
         let lits: Vec<(Lit, Atom)> = self
             .asserted
             .iter()
@@ -78,8 +116,8 @@ impl IamTheory {
                     .map(|a| (l, a.clone()))
             })
             .collect();
-        match self.sorts.get(&var).copied() {
-            Some(Sort::Str { .. }) => self.decide_string(var, &lits),
+        match sort {
+            Some(Sort::Str { .. }) => Ok(None),
             Some(Sort::Num) => {
                 let facts: Vec<order::Fact<Number>> = lits
                     .iter()
@@ -129,32 +167,27 @@ impl IamTheory {
         }
     }
 
-    fn decide_string(
-        &mut self,
-        var: LogicVar,
-        lits: &[(Lit, Atom)],
-    ) -> Result<Option<Value>, Vec<Lit>> {
+    fn decide_string(&mut self, var: LogicVar, lits: &[Lit]) -> Result<Option<Value>, Vec<Lit>> {
         let facts: Vec<strings::Membership> = lits
             .iter()
-            .filter_map(|(lit, atom)| match atom {
-                Atom::StrIn {
-                    pattern,
-                    ignore_case,
-                    ..
-                } => Some(strings::Membership {
+            .filter_map(|lit| {
+                let automaton = self.automaton_of.get(lit.var().index())?.clone()?;
+                Some(strings::Membership {
                     lit: *lit,
-                    pattern: pattern.clone(),
-                    ignore_case: *ignore_case,
+                    automaton,
                     member: lit.is_positive(),
-                }),
-                _ => None,
+                })
             })
             .collect();
-        let known: Vec<&str> = self
-            .known
-            .get(&var)
-            .map(|names| names.iter().map(String::as_str).collect())
-            .unwrap_or_default();
+        // Known names only matter for the model shown to people, so only at the final check.
+        let known: Vec<&str> = if !self.final_round {
+            Vec::new()
+        } else {
+            self.known
+                .get(&var)
+                .map(|names| names.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
         match strings::solve(&self.engine, &facts, &known) {
             Ok(strings::Outcome::Value(value)) => Ok(Some(Value::Str(value))),
             Ok(strings::Outcome::Conflict(core)) => Err(core),
@@ -217,13 +250,36 @@ impl IamTheory {
         }
     }
 
+    /// Whether the last string value found for `var` also satisfies its literals among `new`.
+    /// The value satisfies every older literal still asserted (popping literals only removes
+    /// constraints), so when it fits the new ones the group is still consistent: no search.
+    fn witness_still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
+        let Some(witness) = self.string_witness.get(&var) else {
+            return false;
+        };
+        new.iter().all(|&lit| match self.atom(lit) {
+            Some(atom) if atom.var() == var => self
+                .automaton_of
+                .get(lit.var().index())
+                .and_then(Option::as_ref)
+                .is_some_and(|automaton| automaton.matches(witness) == lit.is_positive()),
+            _ => true,
+        })
+    }
+
     fn check(&mut self, vars: BTreeSet<LogicVar>, record: bool) -> TheoryResponse {
+        self.final_round = record;
         for var in vars {
             match self.decide(var) {
-                Ok(Some(value)) if record => {
-                    self.values.insert(var, value);
+                Ok(Some(value)) => {
+                    if let Value::Str(witness) = &value {
+                        self.string_witness.insert(var, witness.clone());
+                    }
+                    if record {
+                        self.values.insert(var, value);
+                    }
                 }
-                Ok(_) => {}
+                Ok(None) => {}
                 Err(true_lits) => {
                     return TheoryResponse::conflict(true_lits.into_iter().map(|l| !l).collect());
                 }
@@ -251,6 +307,7 @@ impl Theory for IamTheory {
         let touched: BTreeSet<LogicVar> = new
             .iter()
             .filter_map(|&l| self.atom(l).map(Atom::var))
+            .filter(|&var| !self.witness_still_fits(var, new))
             .collect();
         self.check(touched, false)
     }

@@ -7,19 +7,18 @@
 
 use crate::lit::Lit;
 use keyaki_automata::{
-    Answer, BudgetExceeded, CaseMode, Constraint, Engine, GlobPattern, Piece as GlobPiece,
+    Answer, BudgetExceeded, Constraint, Engine, GlobNfa, GlobPattern, Piece as GlobPiece,
 };
 use keyaki_logic::{Pattern, Piece};
+use std::sync::Arc;
 
 /// One asserted membership of the variable.
 #[derive(Debug, Clone)]
 pub struct Membership {
     /// The SAT literal as assigned.
     pub lit: Lit,
-    /// The pattern.
-    pub pattern: Pattern,
-    /// Whether letter case is ignored.
-    pub ignore_case: bool,
+    /// The pattern's automaton (with its letter-case rule).
+    pub automaton: Arc<GlobNfa>,
     /// Member (true) or non-member (false).
     pub member: bool,
 }
@@ -51,16 +50,9 @@ pub fn solve(
 ) -> Result<Outcome, BudgetExceeded> {
     let constraints: Vec<Constraint> = facts
         .iter()
-        .map(|f| {
-            let case = if f.ignore_case {
-                CaseMode::Insensitive
-            } else {
-                CaseMode::Sensitive
-            };
-            Constraint {
-                automaton: engine.automaton(&glob(&f.pattern), case),
-                positive: f.member,
-            }
+        .map(|f| Constraint {
+            automaton: f.automaton.clone(),
+            positive: f.member,
         })
         .collect();
     Ok(match engine.solve_preferring(&constraints, known)?.answer {
