@@ -163,9 +163,11 @@ fn decided_by_a_literal(constraints: &[Constraint]) -> Option<Answer> {
         text.map(|t| (i, t))
     })?;
     let literal_case = constraints.get(index).map(|c| c.automaton.case())?;
+    // From the end: a solver adds constraints as it goes, and the newest one is the likeliest
+    // to disagree, which makes an incremental caller's check constant-time in the usual case.
     match constraints
         .iter()
-        .position(|c| c.automaton.matches(&literal) != c.positive)
+        .rposition(|c| c.automaton.matches(&literal) != c.positive)
     {
         None => Some(Answer::Witness(literal)),
         // Every string the literal admits is a letter-case variant of it; a constraint that

@@ -1,9 +1,8 @@
 //! SMT-LIB 2 output, so that any question can be replayed in z3 or cvc5.
 //!
 //! Strings are `String` with patterns as regular expressions (`str.in_re`, `re.allchar`,
-//! `re.*`); a case-insensitive literal character becomes the union of its letter cases (the
-//! simple upper- and lowercase mappings; exotic case foldings such as the Kelvin sign are not
-//! exported). Numbers are `Real`, dates `Int` nanoseconds, addresses an `Int` with a `Bool`
+//! `re.*`); a case-insensitive literal character becomes the union of every character with
+//! the same simple lowercase (so `k` is `k`, `K` or the Kelvin sign). Numbers are `Real`, dates `Int` nanoseconds, addresses an `Int` with a `Bool`
 //! family flag `|NAME is IPv6|`, Booleans `Bool`, and the presence of each key a `Bool`
 //! named `|present NAME|`. Multi-valued keys have no direct counterpart and are refused.
 
@@ -44,9 +43,10 @@ impl Context {
                 );
                 let _ = writeln!(
                     out,
-                    "(assert (and (<= 0 {0}) (<= {0} {1})))",
+                    "(assert (and (<= 0 {0}) (<= {0} {1}) (=> (not {2}) (< {0} 4294967296))))",
                     symbol(&info.name),
-                    u128::MAX
+                    u128::MAX,
+                    symbol(&format!("{} is IPv6", info.name))
                 );
             }
         }
@@ -238,17 +238,30 @@ fn regex(pattern: &Pattern, ignore_case: bool) -> String {
     }
 }
 
-/// The character and its simple lower- and uppercase forms, without repeats.
+/// Every character with the same simple lowercase as `c` (the case folding keyaki uses),
+/// `c` first: `k` gives `k`, `K` and the Kelvin sign `K`.
 fn case_variants(c: char) -> Vec<char> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static BY_FOLD: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
+    let fold = |x: char| {
+        let mut lower = x.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(single), None) => single,
+            _ => x,
+        }
+    };
+    let by_fold = BY_FOLD.get_or_init(|| {
+        let mut map: HashMap<char, Vec<char>> = HashMap::new();
+        for x in '\0'..=char::MAX {
+            map.entry(fold(x)).or_default().push(x);
+        }
+        map
+    });
     let mut variants = vec![c];
-    for mapped in [
-        c.to_lowercase().collect::<Vec<_>>(),
-        c.to_uppercase().collect::<Vec<_>>(),
-    ] {
-        if let [single] = mapped.as_slice()
-            && !variants.contains(single)
-        {
-            variants.push(*single);
+    for &x in by_fold.get(&fold(c)).into_iter().flatten() {
+        if !variants.contains(&x) {
+            variants.push(x);
         }
     }
     variants
