@@ -250,7 +250,7 @@ impl IamTheory {
         }
     }
 
-    /// Whether the last string value found for `var` also satisfies its literals among `new`.
+    /// Whether the last string value found for `var` also satisfies `new`, its new literals.
     /// The value satisfies every older literal still asserted (popping literals only removes
     /// constraints), so when it fits the new ones the group is still consistent: no search.
     fn witness_still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
@@ -304,10 +304,17 @@ impl Theory for IamTheory {
 
     fn partial_check(&mut self, new: &[Lit]) -> TheoryResponse {
         self.asserted.extend_from_slice(new);
-        let touched: BTreeSet<LogicVar> = new
-            .iter()
-            .filter_map(|&l| self.atom(l).map(Atom::var))
-            .filter(|&var| !self.witness_still_fits(var, new))
+        // The new literals of each variable, so that each is looked at once.
+        let mut by_var: BTreeMap<LogicVar, Vec<Lit>> = BTreeMap::new();
+        for &lit in new {
+            if let Some(atom) = self.atom(lit) {
+                by_var.entry(atom.var()).or_default().push(lit);
+            }
+        }
+        let touched: BTreeSet<LogicVar> = by_var
+            .into_iter()
+            .filter(|(var, lits)| !self.witness_still_fits(*var, lits))
+            .map(|(var, _)| var)
             .collect();
         self.check(touched, false)
     }
