@@ -15,6 +15,12 @@
 //! present value that is not a number (not a date, not an address) matches no policy value,
 //! which a number variable alone could not express. Keys compare case-insensitively, so a key
 //! is identified by its lowercase name and shown as first written.
+//!
+//! **Domain assumption.** A key the question never qualifies is modelled as single-valued: a
+//! request carrying several values for it is outside what the formulas describe. IAM's
+//! multi-valued keys are the ones policies qualify (`aws:TagKeys` and the like); where a policy
+//! uses one without a qualifier, a PASS holds for single-valued requests only. The encoding's
+//! differential test counts such requests separately (3 of the 314 corpus requests).
 
 use keyaki_logic::Sort;
 use keyaki_policy::{OperatorKind, Policy, ValueType};
