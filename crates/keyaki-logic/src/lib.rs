@@ -15,7 +15,7 @@
 //! - **Concrete evaluation** ([`concrete`]): atoms and formulas on values, the reference
 //!   semantics that models and encodings are checked against.
 //! - **A reader** for formulas written as s-expressions ([`sexpr`]), used by the corpus.
-//! - **Two printers**: the math notation of the design brief ([`print`]) for people, and
+//! - **Two printers**: the math notation of the design brief ([`print`](mod@print)) for people, and
 //!   SMT-LIB 2 ([`smtlib`]) to replay any question in z3 or cvc5.
 //!
 //! ```

@@ -3,7 +3,7 @@
 //! Reading happens in three stages, each of which can stop with diagnostics:
 //!
 //! 1. **Bytes**: the document must fit the size limit and be valid UTF-8.
-//! 2. **JSON**: [`crate::json`] builds a spanned tree, rejecting syntax errors, duplicate keys and
+//! 2. **JSON**: the `json` module builds a spanned tree, rejecting syntax errors, duplicate keys and
 //!    deep nesting.
 //! 3. **Grammar**: this module walks the tree into the model. It does not stop at the first
 //!    problem: every statement is read and every error and warning is collected, so that
