@@ -101,6 +101,9 @@ fn selected(name: &str) -> bool {
         && !excluded.iter().any(|f| name.contains(&f[1..]))
 }
 
+/// Whether a counterexample really witnesses the check's failure.
+type Replay = Box<dyn Fn(&keyaki_policy::Request) -> bool>;
+
 #[test]
 fn check_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/checks");
@@ -130,51 +133,49 @@ fn check_corpus() {
         for case in &file.cases {
             cases += 1;
             let label = format!("{file_name}/{}", case.name);
-            let (outcome, replay): (_, Box<dyn Fn(&keyaki_policy::Request) -> bool>) =
-                match case.check.as_str() {
-                    "no-new-access" => {
-                        let new = parse(case.new.as_ref().expect("`new`"), policy_type, &label);
-                        let existing = parse(
-                            case.existing.as_ref().expect("`existing`"),
-                            policy_type,
-                            &label,
-                        );
-                        let outcome = check_no_new_access(&new, &existing, CheckConfig::default());
-                        (
-                            outcome,
-                            Box::new(move |r| {
-                                evaluate(&new.policy, new.policy_type, r).decision
-                                    == Decision::Allow
-                                    && evaluate(&existing.policy, existing.policy_type, r).decision
-                                        != Decision::Allow
-                            }),
-                        )
-                    }
-                    "access-not-granted" => {
-                        let policy =
-                            parse(case.policy.as_ref().expect("`policy`"), policy_type, &label);
-                        let access: Vec<Access> = case
-                            .access
-                            .as_ref()
-                            .expect("`access`")
-                            .iter()
-                            .map(|a| Access {
-                                actions: a.actions.clone(),
-                                resources: a.resources.clone(),
-                            })
-                            .collect();
-                        let outcome =
-                            check_access_not_granted(&policy, &access, CheckConfig::default());
-                        (
-                            outcome,
-                            Box::new(move |r| {
-                                evaluate(&policy.policy, policy.policy_type, r).decision
-                                    == Decision::Allow
-                            }),
-                        )
-                    }
-                    other => panic!("{label}: unknown check `{other}`"),
-                };
+            let (outcome, replay): (_, Replay) = match case.check.as_str() {
+                "no-new-access" => {
+                    let new = parse(case.new.as_ref().expect("`new`"), policy_type, &label);
+                    let existing = parse(
+                        case.existing.as_ref().expect("`existing`"),
+                        policy_type,
+                        &label,
+                    );
+                    let outcome = check_no_new_access(&new, &existing, CheckConfig::default());
+                    (
+                        outcome,
+                        Box::new(move |r| {
+                            evaluate(&new.policy, new.policy_type, r).decision == Decision::Allow
+                                && evaluate(&existing.policy, existing.policy_type, r).decision
+                                    != Decision::Allow
+                        }),
+                    )
+                }
+                "access-not-granted" => {
+                    let policy =
+                        parse(case.policy.as_ref().expect("`policy`"), policy_type, &label);
+                    let access: Vec<Access> = case
+                        .access
+                        .as_ref()
+                        .expect("`access`")
+                        .iter()
+                        .map(|a| Access {
+                            actions: a.actions.clone(),
+                            resources: a.resources.clone(),
+                        })
+                        .collect();
+                    let outcome =
+                        check_access_not_granted(&policy, &access, CheckConfig::default());
+                    (
+                        outcome,
+                        Box::new(move |r| {
+                            evaluate(&policy.policy, policy.policy_type, r).decision
+                                == Decision::Allow
+                        }),
+                    )
+                }
+                other => panic!("{label}: unknown check `{other}`"),
+            };
             let got = match &outcome.verdict {
                 Verdict::Pass => "PASS",
                 Verdict::Fail {
