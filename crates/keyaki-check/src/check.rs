@@ -255,6 +255,32 @@ const EXAMPLE_PRINCIPALS: [&str; 5] = [
     "Anonymous",
 ];
 
+/// Well-formed ARNs, preferred for a counterexample's resource when the policy's own
+/// resources do not fit (`"Resource": "*"` would otherwise give the empty string).
+const EXAMPLE_RESOURCES: [&str; 6] = [
+    "arn:aws:s3:::example-bucket",
+    "arn:aws:s3:::example-bucket/example-key",
+    "arn:aws:iam::111122223333:role/ExampleRole",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+    "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "arn:aws:sqs:us-east-1:111122223333:example-queue",
+];
+
+/// Literal resource ARNs in the policy, preferred for the counterexample's resource.
+fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
+    let mut names: Vec<String> = policy
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|list| list.patterns.iter())
+        .filter_map(|p| glob_of(&p.value).and_then(|g| g.as_literal()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Literal action names in the policy, preferred for the counterexample's action.
 fn known_actions(policy: &ParsedPolicy) -> Vec<String> {
     let mut names: Vec<String> = policy
@@ -282,6 +308,9 @@ fn decide(
     let approximations = encoder.approximations.clone();
     let mut smt = Smt::new(encoder.cx, question, config.smt);
     smt.prefer(encoder.action, known_actions(subject));
+    let mut resources = known_resources(subject);
+    resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
+    smt.prefer(encoder.resource, resources);
     smt.prefer(
         encoder.principal,
         EXAMPLE_PRINCIPALS

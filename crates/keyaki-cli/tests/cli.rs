@@ -393,3 +393,59 @@ fn checks_report_bad_input() {
     shown.push_str(&format!("== missing file\n{err}"));
     insta::assert_snapshot!("checks_bad_input", shown);
 }
+
+/// More check outputs, one snapshot per scenario (both output formats in each).
+#[test]
+fn check_scenarios() {
+    let allow = |extra: &str| format!(r#"{{"Version": "2012-10-17", "Statement": [{extra}]}}"#);
+    let scenarios: Vec<(&str, String, String, &str)> = vec![
+        (
+            "ip_condition_widened",
+            allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}"#),
+            allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "10.1.0.0/16"}}}"#),
+            "IDENTITY_POLICY",
+        ),
+        (
+            "tag_keys_widened",
+            allow(r#"{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:StringLike": {"aws:TagKeys": ["env", "team*"]}}}"#),
+            allow(r#"{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}}}"#),
+            "IDENTITY_POLICY",
+        ),
+        (
+            "deny_narrows_a_wildcard",
+            allow(r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": ["s3:Delete*", "s3:Put*"], "Resource": "*"}"#),
+            allow(r#"{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}, {"Effect": "Allow", "NotAction": ["s3:Get*", "s3:List*", "s3:Delete*", "s3:Put*"], "Resource": "arn:aws:s3:::*"}"#),
+            "IDENTITY_POLICY",
+        ),
+        (
+            "date_window_extended",
+            allow(r#"{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}, "NumericLessThanEquals": {"aws:MultiFactorAuthAge": 3600}}}"#),
+            allow(r#"{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-12-01T00:00:00Z"}, "NumericLessThanEquals": {"aws:MultiFactorAuthAge": 3600}}}"#),
+            "IDENTITY_POLICY",
+        ),
+        (
+            "role_principal_covers_sessions",
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Reader"}, "Action": "sqs:ReceiveMessage", "Resource": "arn:aws:sqs:us-east-1:444455556666:queue"}]}"#.to_string(),
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:sts::111122223333:assumed-role/Reader/batch"}, "Action": "sqs:ReceiveMessage", "Resource": "arn:aws:sqs:us-east-1:444455556666:queue"}]}"#.to_string(),
+            "RESOURCE_POLICY",
+        ),
+        (
+            "policy_variable_approximated",
+            allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}"#),
+            allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:userid}/*"}"#),
+            "IDENTITY_POLICY",
+        ),
+    ];
+    for (name, new, old, policy_type) in scenarios {
+        let (_, shown) = check_both_ways(&[
+            "check-no-new-access",
+            "--new-policy-document",
+            &new,
+            "--existing-policy-document",
+            &old,
+            "--policy-type",
+            policy_type,
+        ]);
+        insta::assert_snapshot!(format!("check_scenario__{name}"), shown);
+    }
+}
