@@ -86,7 +86,7 @@ pub fn check_no_new_access(
     let not_old = encoder.cx.not(old_encoded.allows);
     let domain = domain(&mut encoder, new.policy_type);
     let question = encoder.cx.and([new_encoded.allows, not_old, domain]);
-    let denies = deny_formula(&mut encoder, new, &new_encoded.statements);
+    let denies = new_encoded.denies;
     let replays = |request: &Request| {
         evaluate(&new.policy, new.policy_type, request).decision == Decision::Allow
             && evaluate(&existing.policy, existing.policy_type, request).decision != Decision::Allow
@@ -121,7 +121,7 @@ pub fn check_access_not_granted(
     let requested = requested(&mut encoder, access);
     let domain = domain(&mut encoder, policy.policy_type);
     let question = encoder.cx.and([encoded.allows, requested, domain]);
-    let denies = deny_formula(&mut encoder, policy, &encoded.statements);
+    let denies = encoded.denies;
     let replays = |request: &Request| {
         evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
             && grants(access, request)
@@ -213,22 +213,6 @@ fn domain(encoder: &mut Encoder<'_>, policy_type: PolicyType) -> Formula {
         PolicyType::Resource => encoder.principal_domain(),
         PolicyType::Identity => encoder.cx.tru(),
     }
-}
-
-fn deny_formula(
-    encoder: &mut Encoder<'_>,
-    policy: &ParsedPolicy,
-    statements: &[Formula],
-) -> Formula {
-    let denies: Vec<Formula> = policy
-        .policy
-        .statements
-        .iter()
-        .zip(statements)
-        .filter(|(s, _)| s.effect.value == Effect::Deny)
-        .map(|(_, f)| *f)
-        .collect();
-    encoder.cx.or(denies)
 }
 
 fn allow_statements(

@@ -45,6 +45,8 @@ pub enum Meaning {
 pub struct EncodedPolicy {
     /// True exactly for the requests the policy allows.
     pub allows: Formula,
+    /// True exactly for the requests some `Deny` statement matches.
+    pub denies: Formula,
     /// For each statement (by index), true exactly for the requests it matches.
     pub statements: Vec<Formula>,
 }
@@ -114,7 +116,11 @@ impl<'a> Encoder<'a> {
         let any_deny = self.cx.or(denies);
         let no_deny = self.cx.not(any_deny);
         let allows = self.cx.and([any_allow, no_deny]);
-        EncodedPolicy { allows, statements }
+        EncodedPolicy {
+            allows,
+            denies: any_deny,
+            statements,
+        }
     }
 
     /// True exactly for the requests a statement matches (its effect aside).
