@@ -25,19 +25,9 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
         encoder.principal,
         Value::Str(principal_value(request.principal.as_ref())),
     );
-    let keys: Vec<(String, Sort)> = encoder
-        .vocabulary()
-        .keys
-        .values()
-        .map(|k| (k.name.clone(), k.sort))
-        .collect();
-    for (name, sort) in keys {
-        let Ok(var) = encoder.cx.var(&name, sort) else {
-            continue;
-        };
-        let given = request
-            .context_value(&name)
-            .filter(|v| !v.values.is_empty());
+    for key in encoder.key_vars() {
+        let (name, sort, var) = (key.name.as_str(), key.sort, key.value);
+        let given = request.context_value(name).filter(|v| !v.values.is_empty());
         assignment.present.insert(var, given.is_some());
         let Some(given) = given else {
             if sort == Sort::StrSet {
@@ -49,11 +39,8 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
             return None;
         }
         let text = given.values.first().cloned().unwrap_or_default();
-        let readable = |encoder: &mut Encoder<'_>, assignment: &mut Assignment, ok: bool| {
-            if let Ok(flag) = encoder
-                .cx
-                .var(&crate::vocabulary::readable_name(&name), Sort::Bool)
-            {
+        let mut readable = |ok: bool| {
+            if let Some(flag) = key.readable {
                 assignment.bools.insert(flag, ok);
             }
         };
@@ -69,14 +56,14 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
             Sort::Num => {
                 let number = keyaki_policy::value::Decimal::parse(&text)
                     .and_then(|d| Number::parse(&d.to_string()));
-                readable(encoder, &mut assignment, number.is_some());
+                readable(number.is_some());
                 if let Some(n) = number {
                     assignment.values.insert(var, Value::Num(n));
                 }
             }
             Sort::Date => {
                 let instant = keyaki_policy::value::Instant::parse(&text);
-                readable(encoder, &mut assignment, instant.is_some());
+                readable(instant.is_some());
                 if let Some(i) = instant {
                     let nanos = i128::from(i.seconds) * 1_000_000_000 + i128::from(i.nanos);
                     assignment.values.insert(var, Value::Date(Instant(nanos)));
@@ -84,7 +71,7 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
             }
             Sort::Ip => {
                 let address = text.parse::<IpAddr>().ok();
-                readable(encoder, &mut assignment, address.is_some());
+                readable(address.is_some());
                 if let Some(a) = address {
                     assignment.values.insert(var, Value::Ip(a));
                 }

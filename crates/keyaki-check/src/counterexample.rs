@@ -7,7 +7,6 @@
 //! is none of those). Opaque atoms have no part in the request: the replay decides them.
 
 use crate::encode::{ANONYMOUS, Encoder};
-use crate::vocabulary::readable_name;
 use keyaki_logic::{Atom, Sort, Value};
 use keyaki_policy::{Request, RequestPrincipal};
 use keyaki_solver::Model;
@@ -22,45 +21,27 @@ pub fn request_of(encoder: &mut Encoder<'_>, model: &Model, with_principal: bool
     if with_principal {
         request.principal = Some(principal_of(&text(encoder.principal)));
     }
-    let keys: Vec<(String, Sort)> = encoder
-        .vocabulary()
-        .keys
-        .values()
-        .map(|k| (k.name.clone(), k.sort))
-        .collect();
-    for (name, sort) in keys {
-        let Ok(var) = encoder.cx.var(&name, sort) else {
-            continue;
-        };
-        let present = encoder
-            .cx
-            .atoms()
-            .find(|(_, a)| **a == Atom::Present { var })
-            .is_some_and(|(id, _)| model.atom(id));
-        let readable = encoder
-            .cx
-            .var(&readable_name(&name), Sort::Bool)
-            .ok()
-            .and_then(|flag| {
-                encoder
-                    .cx
-                    .atoms()
-                    .find(|(_, a)| **a == Atom::BoolTrue { var: flag })
-                    .map(|(id, _)| model.atom(id))
-            })
+    let truth =
+        |encoder: &Encoder<'_>, atom: Atom| encoder.cx.find_atom(&atom).map(|id| model.atom(id));
+    for key in encoder.key_vars() {
+        let (name, sort, var) = (key.name.as_str(), key.sort, key.value);
+        let present = truth(encoder, Atom::Present { var }).unwrap_or(false);
+        let readable = key
+            .readable
+            .and_then(|flag| truth(encoder, Atom::BoolTrue { var: flag }))
             .unwrap_or(true);
         let value = model.values.get(&var);
         match (sort, value) {
             (Sort::StrSet, Some(Value::Set(elements))) if !elements.is_empty() => {
-                request.set_context(&name, elements.clone(), true);
+                request.set_context(name, elements.clone(), true);
             }
             (Sort::StrSet, _) => {}
             _ if !present => {}
             (Sort::Num | Sort::Date | Sort::Ip, _) if !readable => {
-                request.set_context(&name, vec![format!("not-{}", sort_word(sort))], false);
+                request.set_context(name, vec![format!("not-{}", sort_word(sort))], false);
             }
-            (_, Some(value)) => request.set_context(&name, vec![show(value)], false),
-            (_, None) => request.set_context(&name, vec![default_text(sort)], false),
+            (_, Some(value)) => request.set_context(name, vec![show(value)], false),
+            (_, None) => request.set_context(name, vec![default_text(sort)], false),
         }
     }
     request

@@ -40,6 +40,19 @@ pub enum Meaning {
     Condition(keyaki_policy::Condition),
 }
 
+/// The variables of one condition key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyVars {
+    /// The key as first written.
+    pub name: String,
+    /// Its sort.
+    pub sort: Sort,
+    /// Its value.
+    pub value: Var,
+    /// For a number, date or address: whether a present value is one.
+    pub readable: Option<Var>,
+}
+
 /// A policy's formulas.
 #[derive(Debug, Clone)]
 pub struct EncodedPolicy {
@@ -196,6 +209,39 @@ impl<'a> Encoder<'a> {
             ));
         }
         self.cx.atom_formula(Atom::BoolTrue { var })
+    }
+
+    /// The variables of every condition key of the vocabulary (declared on first use).
+    pub fn key_vars(&mut self) -> Vec<KeyVars> {
+        let keys: Vec<(String, Sort)> = self
+            .vocabulary
+            .keys
+            .values()
+            .map(|k| (k.name.clone(), k.sort))
+            .collect();
+        keys.into_iter()
+            .filter_map(|(name, sort)| {
+                let value = self.cx.var(&name, sort).ok()?;
+                let readable = self.readable_flag(&name, sort);
+                Some(KeyVars {
+                    name,
+                    sort,
+                    value,
+                    readable,
+                })
+            })
+            .collect()
+    }
+
+    /// The *readable* flag of a number, date or address key (see [`crate::vocabulary`]).
+    pub(crate) fn readable_flag(&mut self, name: &str, sort: Sort) -> Option<Var> {
+        matches!(sort, Sort::Num | Sort::Date | Sort::Ip)
+            .then(|| {
+                self.cx
+                    .var(&crate::vocabulary::readable_name(name), Sort::Bool)
+                    .ok()
+            })
+            .flatten()
     }
 
     /// The vocabulary in use.

@@ -137,6 +137,11 @@ impl Context {
         self.atoms.get(id.0 as usize)
     }
 
+    /// The handle of an atom, if a formula of this context uses it (no atom is created).
+    pub fn find_atom(&self, atom: &Atom) -> Option<AtomId> {
+        self.atom_index.get(atom).copied()
+    }
+
     /// Every atom, in creation order.
     pub fn atoms(&self) -> impl Iterator<Item = (AtomId, &Atom)> {
         self.atoms

@@ -19,7 +19,7 @@
 //! decodes to the bytes), numbers and dates compare, addresses fall in networks.
 
 use super::{Encoder, Meaning, glob_of};
-use crate::vocabulary::{fits, readable_name};
+use crate::vocabulary::fits;
 use keyaki_logic::{Atom, Cmp, Formula, Instant, IpRange, Number, Pattern, Sort, Var};
 use keyaki_policy::{Condition, ConditionValue, OperatorKind, SetQualifier, ValueType};
 use std::net::IpAddr;
@@ -58,9 +58,7 @@ impl Encoder<'_> {
                 return self.opaque_condition(condition);
             };
             let mut parts = vec![present, any_value];
-            if matches!(key.sort, Sort::Num | Sort::Date | Sort::Ip)
-                && let Ok(readable) = self.cx.var(&readable_name(&key.name), Sort::Bool)
-            {
+            if let Some(readable) = self.readable_flag(&key.name, key.sort) {
                 parts.push(self.cx.atom_formula(Atom::BoolTrue { var: readable }));
             }
             let matched = self.cx.and(parts);
