@@ -44,15 +44,17 @@ impl Pattern {
     }
 }
 
-fn fold(c: char, ignore_case: bool) -> char {
-    if !ignore_case {
-        return c;
-    }
+/// keyaki's case folding: the simple lowercase of a character when it is one character.
+pub(crate) fn fold_case(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(single), None) => single,
         _ => c,
     }
+}
+
+fn fold(c: char, ignore_case: bool) -> char {
+    if ignore_case { fold_case(c) } else { c }
 }
 
 fn matches_from(pieces: &[Piece], text: &[char], ignore_case: bool) -> bool {
@@ -117,23 +119,25 @@ impl Assignment {
                 patterns,
                 negated,
                 ignore_case,
-            } => match self.values.get(var) {
-                Some(Value::Set(elements)) => elements
-                    .iter()
-                    .any(|e| any_of(patterns, e, *ignore_case) != *negated),
-                _ => false,
-            },
-            Atom::SetAll {
+            }
+            | Atom::SetAll {
                 var,
                 patterns,
                 negated,
                 ignore_case,
-            } => match self.values.get(var) {
-                Some(Value::Set(elements)) => elements
-                    .iter()
-                    .all(|e| any_of(patterns, e, *ignore_case) != *negated),
-                _ => true,
-            },
+            } => {
+                let elements = match self.values.get(var) {
+                    Some(Value::Set(elements)) => elements.as_slice(),
+                    _ => &[],
+                };
+                // An element satisfies the body when it matches one pattern (none, if negated).
+                let satisfies = |e: &String| any_of(patterns, e, *ignore_case) != *negated;
+                if matches!(atom, Atom::SetAny { .. }) {
+                    elements.iter().any(satisfies)
+                } else {
+                    elements.iter().all(satisfies)
+                }
+            }
         }
     }
 

@@ -122,23 +122,20 @@ impl Context {
                 patterns,
                 negated,
                 ignore_case,
-            } => {
-                let body = self.element_body(patterns, *negated, *ignore_case);
-                let shown = format!("∃v ∈ {}. {body}", self.var_name(*var));
-                if positive {
-                    format!("({shown})")
-                } else {
-                    format!("¬({shown})")
-                }
             }
-            Atom::SetAll {
+            | Atom::SetAll {
                 var,
                 patterns,
                 negated,
                 ignore_case,
             } => {
+                let quantifier = if matches!(atom, Atom::SetAny { .. }) {
+                    "∃"
+                } else {
+                    "∀"
+                };
                 let body = self.element_body(patterns, *negated, *ignore_case);
-                let shown = format!("∀v ∈ {}. {body}", self.var_name(*var));
+                let shown = format!("{quantifier}v ∈ {}. {body}", self.var_name(*var));
                 if positive {
                     format!("({shown})")
                 } else {

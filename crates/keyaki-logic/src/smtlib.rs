@@ -244,13 +244,7 @@ fn case_variants(c: char) -> Vec<char> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
     static BY_FOLD: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
-    let fold = |x: char| {
-        let mut lower = x.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(single), None) => single,
-            _ => x,
-        }
-    };
+    let fold = crate::concrete::fold_case;
     let by_fold = BY_FOLD.get_or_init(|| {
         let mut map: HashMap<char, Vec<char>> = HashMap::new();
         for x in '\0'..=char::MAX {
