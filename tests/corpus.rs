@@ -24,6 +24,11 @@
 
 use keyaki_policy::{ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request};
 use serde::Deserialize;
+
+#[path = "support/corpus_files.rs"]
+mod corpus_files;
+
+use corpus_files::{json_files, selected};
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -48,29 +53,6 @@ struct EvaluateCase {
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
-}
-
-/// Whether a file is selected by `KEYAKI_TEST`.
-fn selected(name: &str) -> bool {
-    let Ok(filter) = std::env::var("KEYAKI_TEST") else {
-        return true;
-    };
-    let (excluded, included): (Vec<&str>, Vec<&str>) = filter
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .partition(|f| f.starts_with('-'));
-    let included_ok = included.is_empty() || included.iter().any(|f| name.contains(f));
-    included_ok && !excluded.iter().any(|f| name.contains(&f[1..]))
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// The naming rule: `TOPIC-NAME.json`, lowercase letters, digits and dashes.

@@ -27,6 +27,11 @@ use keyaki_policy::{
     Decision, ParseOptions, ParsedPolicy, PolicyType, SourceFile, evaluate, parse_policy,
 };
 use serde::Deserialize;
+
+#[path = "../../../tests/support/corpus_files.rs"]
+mod corpus_files;
+
+use corpus_files::{json_files, selected};
 use std::path::Path;
 
 #[derive(Deserialize)]
@@ -89,30 +94,13 @@ fn parse(value: &serde_json::Value, policy_type: PolicyType, name: &str) -> Pars
     })
 }
 
-fn selected(name: &str) -> bool {
-    let Ok(filter) = std::env::var("KEYAKI_TEST") else {
-        return true;
-    };
-    let (excluded, included): (Vec<&str>, Vec<&str>) = filter
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .partition(|f| f.starts_with('-'));
-    (included.is_empty() || included.iter().any(|f| name.contains(f)))
-        && !excluded.iter().any(|f| name.contains(&f[1..]))
-}
-
 /// Whether a counterexample really witnesses the check's failure.
 type Replay = Box<dyn Fn(&keyaki_policy::Request) -> bool>;
 
 #[test]
 fn check_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/checks");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = json_files(&dir);
     let (mut cases, mut failures) = (0, Vec::new());
     for path in &files {
         let file_name = path.file_stem().unwrap().to_string_lossy().to_string();

@@ -24,6 +24,11 @@ mod common;
 use keyaki_logic::{Context, Sort};
 use keyaki_solver::{SmtConfig, SmtResult, check};
 use serde::Deserialize;
+
+#[path = "../../../tests/support/corpus_files.rs"]
+mod corpus_files;
+
+use corpus_files::{json_files, selected};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -57,27 +62,10 @@ fn sort_of(name: &str) -> Sort {
     }
 }
 
-fn selected(name: &str) -> bool {
-    let Ok(filter) = std::env::var("KEYAKI_TEST") else {
-        return true;
-    };
-    let (excluded, included): (Vec<&str>, Vec<&str>) = filter
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .partition(|f| f.starts_with('-'));
-    (included.is_empty() || included.iter().any(|f| name.contains(f)))
-        && !excluded.iter().any(|f| name.contains(&f[1..]))
-}
-
 #[test]
 fn smt_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/smt");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = json_files(&dir);
     let dump = std::env::var_os("KEYAKI_SMT_DUMP");
     let (mut cases, mut failures) = (0, Vec::new());
     for path in &files {
