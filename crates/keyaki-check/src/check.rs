@@ -84,8 +84,9 @@ pub fn check_no_new_access(
     let new_encoded = encoder.policy(&new.policy, new.policy_type);
     let old_encoded = encoder.policy(&existing.policy, existing.policy_type);
     let not_old = encoder.cx.not(old_encoded.allows);
-    let domain = domain(&mut encoder, new.policy_type);
-    let question = encoder.cx.and([new_encoded.allows, not_old, domain]);
+    let question = encoder.cx.and([new_encoded.allows, not_old]);
+    let domain = domain(&mut encoder, new.policy_type, question);
+    let question = encoder.cx.and([question, domain]);
     let denies = new_encoded.denies;
     let replays = |request: &Request| {
         evaluate(&new.policy, new.policy_type, request).decision == Decision::Allow
@@ -119,8 +120,9 @@ pub fn check_access_not_granted(
     let mut encoder = Encoder::new(&mut cx, &vocabulary);
     let encoded = encoder.policy(&policy.policy, policy.policy_type);
     let requested = requested(&mut encoder, access);
-    let domain = domain(&mut encoder, policy.policy_type);
-    let question = encoder.cx.and([encoded.allows, requested, domain]);
+    let question = encoder.cx.and([encoded.allows, requested]);
+    let domain = domain(&mut encoder, policy.policy_type, question);
+    let question = encoder.cx.and([question, domain]);
     let denies = encoded.denies;
     let replays = |request: &Request| {
         evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
@@ -207,10 +209,19 @@ fn grants(access: &[Access], request: &Request) -> bool {
     })
 }
 
-/// What every request satisfies: a resource policy's caller is one of the principal kinds.
-fn domain(encoder: &mut Encoder<'_>, policy_type: PolicyType) -> Formula {
+/// What every request satisfies: a resource policy's caller is one of the principal kinds,
+/// and `aws:PrincipalAccount` is its account (for the atoms of `question`).
+pub(crate) fn domain(
+    encoder: &mut Encoder<'_>,
+    policy_type: PolicyType,
+    question: Formula,
+) -> Formula {
     match policy_type {
-        PolicyType::Resource => encoder.principal_domain(),
+        PolicyType::Resource => {
+            let kinds = encoder.principal_domain();
+            let account = encoder.account_link(question);
+            encoder.cx.and([kinds, account])
+        }
         PolicyType::Identity => encoder.cx.tru(),
     }
 }

@@ -18,13 +18,24 @@ pub fn request_of(encoder: &mut Encoder<'_>, model: &Model, with_principal: bool
         _ => String::new(),
     };
     let mut request = Request::for_identity(&text(encoder.action), &text(encoder.resource));
+    // IAM derives `aws:PrincipalAccount` from an AWS caller, and so does the evaluator; the
+    // encoding ties the key to the caller (`Encoder::account_link`), so it is left out here.
+    let mut derived_account = false;
     if with_principal {
-        request.principal = Some(principal_of(&text(encoder.principal)));
+        let principal = principal_of(&text(encoder.principal));
+        derived_account = principal.account().is_some();
+        request.principal = Some(principal);
     }
     let truth =
         |encoder: &Encoder<'_>, atom: Atom| encoder.cx.find_atom(&atom).map(|id| model.atom(id));
     for key in encoder.key_vars() {
         let (name, sort, var) = (key.name.as_str(), key.sort, key.value);
+        if derived_account
+            && matches!(sort, Sort::Str { .. })
+            && name.eq_ignore_ascii_case("aws:PrincipalAccount")
+        {
+            continue;
+        }
         let present = truth(encoder, Atom::Present { var }).unwrap_or(false);
         let readable = key
             .readable

@@ -161,3 +161,68 @@ fn conditions_variables_and_sets_replay() {
     );
     assert_eq!(outcome.approximations.len(), 1);
 }
+
+fn resource_policy(text: &str) -> ParsedPolicy {
+    parse_policy(
+        &SourceFile::new("p.json", text.as_bytes().to_vec()),
+        ParseOptions {
+            policy_type: Some(keyaki_policy::PolicyType::Resource),
+            ..ParseOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+/// `aws:PrincipalAccount` is an AWS caller's account: "anyone whose account is A" covers
+/// "account A", and goes beyond it only with callers that are not AWS principals (services may
+/// carry the key; keyaki does not assume they do not). An anonymous caller lacks the key.
+#[test]
+fn principal_account_follows_the_caller() {
+    let by_condition = resource_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]}"#,
+    );
+    let by_principal = resource_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    let config = CheckConfig::default();
+    assert_eq!(
+        check_no_new_access(&by_principal, &by_condition, config).verdict,
+        Verdict::Pass
+    );
+    let Verdict::Fail { counterexample, .. } =
+        check_no_new_access(&by_condition, &by_principal, config).verdict
+    else {
+        panic!("a service caller may carry the key")
+    };
+    assert!(
+        !matches!(
+            counterexample.principal,
+            Some(keyaki_policy::RequestPrincipal::Aws(_))
+        ),
+        "{counterexample:?}"
+    );
+    let absent = resource_policy(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+        "Condition": {"Null": {"aws:PrincipalAccount": "true"}}}]}"#,
+    );
+    let access = [Access {
+        actions: vec!["s3:GetObject".into()],
+        resources: vec![],
+    }];
+    let Verdict::Fail { counterexample, .. } =
+        check_access_not_granted(&absent, &access, config).verdict
+    else {
+        panic!("a caller that is not an AWS principal has no account")
+    };
+    assert!(
+        !matches!(
+            counterexample.principal,
+            Some(keyaki_policy::RequestPrincipal::Aws(_))
+        ),
+        "{counterexample:?}"
+    );
+}

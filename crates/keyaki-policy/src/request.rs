@@ -42,13 +42,15 @@ pub enum RequestPrincipal {
 }
 
 impl RequestPrincipal {
-    /// The account of an AWS principal: the fifth field of its ARN, when that is 12 digits.
+    /// The account of an AWS principal: the fifth field of its ARN, when it is not empty.
+    ///
+    /// Real account ids are 12 digits; any non-empty field is taken as written, so that the
+    /// encoding (which can say "a field without colons" but not "12 digits") agrees exactly.
     pub fn account(&self) -> Option<&str> {
         match self {
             RequestPrincipal::Aws(arn) => {
                 let account = arn.split(':').nth(4)?;
-                (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-                    .then_some(account)
+                (!account.is_empty()).then_some(account)
             }
             _ => None,
         }

@@ -162,8 +162,15 @@ impl Smt {
         Smt { encoding, solver }
     }
 
-    /// Prefers values from `names` for a string variable (real action names, for example).
+    /// Prefers values from `names` for a string variable (real action names, for example):
+    /// the string search tries them first, and the Boolean search starts each atom on the
+    /// variable in the phase the first name gives it.
     pub fn prefer(&mut self, var: Var, names: Vec<String>) {
+        if let Some(first) = names.first() {
+            for (index, truth) in self.solver.theory().truths_for(var, first) {
+                self.solver.set_phase(SatVar(index as u32), truth);
+            }
+        }
         self.solver.theory_mut().prefer(var, names);
     }
 

@@ -199,6 +199,13 @@ impl<T: Theory> Solver<T> {
         var
     }
 
+    /// Sets the phase a variable is first decided in (phase saving takes over afterwards).
+    pub fn set_phase(&mut self, var: Var, value: bool) {
+        if let Some(phase) = self.decider.phase.get_mut(var.index()) {
+            *phase = value;
+        }
+    }
+
     /// Marks a variable as a theory atom: its assignments are reported to the theory.
     pub fn set_theory_atom(&mut self, var: Var) {
         self.theory_atoms[var.index()] = true;

@@ -85,6 +85,22 @@ impl IamTheory {
         }
     }
 
+    /// For each SAT variable whose atom tests string variable `var`: whether `name` satisfies
+    /// it. Used as initial phases, so the Boolean search leans toward a preferred value.
+    pub fn truths_for(&self, var: LogicVar, name: &str) -> Vec<(usize, bool)> {
+        self.atom_of
+            .iter()
+            .zip(&self.automaton_of)
+            .enumerate()
+            .filter_map(|(index, (atom, automaton))| match (atom, automaton) {
+                (Some(atom), Some(automaton)) if atom.var() == var => {
+                    Some((index, automaton.matches(name)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Prefers values from `names` for a string variable, when they fit.
     pub fn prefer(&mut self, var: LogicVar, names: Vec<String>) {
         self.known.insert(var, names);

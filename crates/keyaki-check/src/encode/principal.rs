@@ -9,9 +9,15 @@
 //! - a role ARN `arn:P:iam::A:role/PATH/NAME` matches itself and its sessions,
 //!   `AWS:arn:P:sts::A:assumed-role/NAME/*`;
 //! - any other value matches the caller of that kind with exactly that value.
+//!
+//! **`aws:PrincipalAccount` follows the principal.** IAM sets the key to the account of an AWS
+//! caller, so it is not free: [`Encoder::account_link`] ties every string atom on the key to the
+//! same test on the caller's account field (`Principal ∈ "AWS:…:…:…:…:" p` for `key ∈ p`).
+//! Without it a counterexample could name one account as the caller and claim another in the
+//! context, which no real request does. An anonymous caller has no account, so no key.
 
 use super::Encoder;
-use keyaki_logic::{Atom, Formula, Pattern, Piece};
+use keyaki_logic::{Atom, Formula, Pattern, Piece, Sort};
 use keyaki_policy::{Principal, PrincipalElement};
 
 /// The kind tags of the `Principal` variable.
@@ -69,33 +75,16 @@ impl Encoder<'_> {
 
     /// Every AWS caller of `account`: the fifth colon-separated field of its ARN.
     fn account(&mut self, account: &str) -> Formula {
-        let mut pieces: Vec<Piece> = "AWS:".chars().map(Piece::Char).collect();
-        for _ in 0..4 {
-            pieces.push(Piece::PartRun);
-            pieces.push(Piece::Char(':'));
-        }
-        pieces.extend(account.chars().map(Piece::Char));
-        let ends = Pattern::from_pieces(pieces.clone());
-        pieces.push(Piece::Char(':'));
-        pieces.push(Piece::AnyRun);
-        let continues = Pattern::from_pieces(pieces);
-        let a = self.cx.atom_formula(Atom::StrIn {
-            var: self.principal,
-            pattern: ends,
-            ignore_case: false,
-        });
-        let b = self.cx.atom_formula(Atom::StrIn {
-            var: self.principal,
-            pattern: continues,
-            ignore_case: false,
-        });
-        self.cx.or([a, b])
+        let field: Vec<Piece> = account.chars().map(Piece::Char).collect();
+        self.account_field(&field, false)
     }
 
-    /// `Principal` is one of the kinds a request can have (models outside it mean nothing).
+    /// `Principal` is one of the kinds a request can have (models outside it mean nothing);
+    /// an AWS caller's ARN has an account field, as every real one does.
     pub fn principal_domain(&mut self) -> Formula {
         let mut options: Vec<Formula> = KIND_TAGS
             .iter()
+            .filter(|tag| **tag != "AWS:")
             .map(|tag| {
                 let mut pieces: Vec<Piece> = tag.chars().map(Piece::Char).collect();
                 pieces.push(Piece::AnyRun);
@@ -106,13 +95,112 @@ impl Encoder<'_> {
                 })
             })
             .collect();
-        options.push(self.cx.atom_formula(Atom::StrIn {
+        options.push(self.has_account());
+        options.push(self.anonymous());
+        self.cx.or(options)
+    }
+
+    /// The caller is anonymous.
+    pub fn anonymous(&mut self) -> Formula {
+        self.cx.atom_formula(Atom::StrIn {
             var: self.principal,
             pattern: Pattern::literal(ANONYMOUS),
             ignore_case: false,
-        }));
-        self.cx.or(options)
+        })
     }
+
+    /// The caller is an AWS principal with a (non-empty) account field.
+    pub fn has_account(&mut self) -> Formula {
+        self.account_field(&[Piece::PartChar, Piece::PartRun], false)
+    }
+}
+
+impl Encoder<'_> {
+    /// For a resource policy: `aws:PrincipalAccount` agrees with the AWS caller's account on
+    /// every atom of `question` that tests it (see the module docs). ⊤ when the question does
+    /// not mention the key or models it as a set.
+    pub fn account_link(&mut self, question: Formula) -> Formula {
+        let Some(key) = self.vocabulary().key("aws:PrincipalAccount").cloned() else {
+            return self.cx.tru();
+        };
+        let (Sort::Str { .. }, Ok(var)) = (key.sort, self.cx.var(&key.name, key.sort)) else {
+            return self.cx.tru();
+        };
+        let tests: Vec<(Pattern, bool)> = self
+            .cx
+            .atoms_of(question)
+            .into_iter()
+            .filter_map(|id| match self.cx.atom(id) {
+                Some(Atom::StrIn {
+                    var: v,
+                    pattern,
+                    ignore_case,
+                }) if *v == var => Some((pattern.clone(), *ignore_case)),
+                _ => None,
+            })
+            .collect();
+        let has_account = self.has_account();
+        let anonymous = self.anonymous();
+        let present = self.cx.atom_formula(Atom::Present { var });
+        let absent = self.cx.not(present);
+        let mut links = vec![
+            self.cx.implies(has_account, present),
+            self.cx.implies(anonymous, absent),
+        ];
+        for (pattern, ignore_case) in tests {
+            let on_key = self.cx.atom_formula(Atom::StrIn {
+                var,
+                pattern: pattern.clone(),
+                ignore_case,
+            });
+            let on_field = match within_field(&pattern) {
+                Some(pieces) => self.account_field(&pieces, ignore_case),
+                None => self.cx.fls(),
+            };
+            let same = self.cx.iff(on_key, on_field);
+            links.push(self.cx.implies(has_account, same));
+        }
+        self.cx.and(links)
+    }
+
+    /// `Principal` is an AWS caller whose account field (the fifth) matches `field`. The field
+    /// is delimited by colons, so under `has_account` this is exactly "the account matches".
+    fn account_field(&mut self, field: &[Piece], ignore_case: bool) -> Formula {
+        let mut pieces: Vec<Piece> = "AWS:".chars().map(Piece::Char).collect();
+        for _ in 0..4 {
+            pieces.push(Piece::PartRun);
+            pieces.push(Piece::Char(':'));
+        }
+        pieces.extend_from_slice(field);
+        let ends = Pattern::from_pieces(pieces.clone());
+        pieces.push(Piece::Char(':'));
+        pieces.push(Piece::AnyRun);
+        let continues = Pattern::from_pieces(pieces);
+        let principal = self.principal;
+        let [a, b] = [ends, continues].map(|pattern| {
+            self.cx.atom_formula(Atom::StrIn {
+                var: principal,
+                pattern,
+                ignore_case,
+            })
+        });
+        self.cx.or([a, b])
+    }
+}
+
+/// A pattern on the account key as a pattern on one ARN field: wildcards stay within the field,
+/// and a literal colon can never match there (`None`).
+fn within_field(pattern: &Pattern) -> Option<Vec<Piece>> {
+    pattern
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Char(':') => None,
+            Piece::AnyRun | Piece::PartRun => Some(Piece::PartRun),
+            Piece::AnyChar | Piece::PartChar => Some(Piece::PartChar),
+            Piece::Char(c) => Some(Piece::Char(*c)),
+        })
+        .collect()
 }
 
 /// The value of the `Principal` variable for a request's caller (no caller: anonymous).
