@@ -4,6 +4,9 @@
 //!   does not? `allows(new) ∧ ¬allows(existing)`.
 //! - **check-access-not-granted** — does the policy allow any of the listed accesses?
 //!   `allows(P) ∧ (some listed action on some listed resource)`.
+//! - **check-no-public-access** — does the resource policy allow a public caller (see
+//!   [`crate::public`]) an action of the resource type's service?
+//!   `allows(P) ∧ public-caller ∧ Action ∈ "service:*"`.
 //!
 //! UNSAT is PASS: no request exists, proved. SAT is FAIL, with the model turned into a request
 //! ([`crate::counterexample`]) and replayed through the concrete evaluator before anything is
@@ -14,6 +17,8 @@
 
 use crate::counterexample::request_of;
 use crate::encode::{Encoder, glob_of};
+use crate::public::Fixed;
+use crate::resource_type::ResourceType;
 use crate::vocabulary::Vocabulary;
 use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
@@ -100,7 +105,7 @@ pub fn check_no_new_access(
         new,
         config,
         &replays,
-        |encoder, index, statement| {
+        |encoder, index, _sid, statement| {
             let no_deny = encoder.cx.not(denies);
             let alone = encoder.cx.and([statement, no_deny, not_old, domain]);
             (alone, reason_text(index))
@@ -135,7 +140,7 @@ pub fn check_access_not_granted(
         policy,
         config,
         &replays,
-        |encoder, index, statement| {
+        |encoder, index, _sid, statement| {
             let no_deny = encoder.cx.not(denies);
             let alone = encoder.cx.and([statement, no_deny, requested, domain]);
             (
@@ -145,6 +150,64 @@ pub fn check_access_not_granted(
         },
         candidates,
     )
+}
+
+/// `check-no-public-access`: FAIL when the resource policy allows a public caller (see
+/// [`crate::public`]) some action of the resource type's service.
+pub fn check_no_public_access(
+    policy: &ParsedPolicy,
+    resource_type: ResourceType,
+    config: CheckConfig,
+) -> Outcome {
+    let vocabulary = Vocabulary::of(&[&policy.policy]);
+    let fixed = Fixed::of(&[&policy.policy]);
+    let mut cx = Context::new();
+    let mut encoder = Encoder::new(&mut cx, &vocabulary);
+    let encoded = encoder.policy(&policy.policy, PolicyType::Resource);
+    let public = encoder.public_caller(&fixed);
+    let service = service_actions(&mut encoder, resource_type.service);
+    let question = encoder.cx.and([encoded.allows, public, service]);
+    let domain = domain(&mut encoder, PolicyType::Resource, question);
+    let question = encoder.cx.and([question, domain]);
+    let denies = encoded.denies;
+    let prefix = format!("{}:", resource_type.service);
+    let replays = |request: &Request| {
+        evaluate(&policy.policy, PolicyType::Resource, request).decision == Decision::Allow
+            && fixed.is_public_request(request)
+            && request.action.to_ascii_lowercase().starts_with(&prefix)
+    };
+    let candidates = allow_statements(policy, &encoded.statements);
+    decide(
+        &mut encoder,
+        question,
+        policy,
+        config,
+        &replays,
+        |encoder, index, sid, statement| {
+            let no_deny = encoder.cx.not(denies);
+            let alone = encoder
+                .cx
+                .and([statement, no_deny, public, service, domain]);
+            let place = match sid {
+                Some(sid) => format!("sid: {sid}"),
+                None => format!("index: {index}"),
+            };
+            (
+                alone,
+                format!("Public access granted in the following statement with {place}."),
+            )
+        },
+        candidates,
+    )
+}
+
+/// The actions of one service: `Action ∈ "service:*"`.
+fn service_actions(encoder: &mut Encoder<'_>, service: &str) -> Formula {
+    encoder.cx.atom_formula(Atom::StrIn {
+        var: encoder.action,
+        pattern: Pattern::parse(&format!("{service}:*")),
+        ignore_case: true,
+    })
 }
 
 /// The listed accesses as a formula: `∨ entries (∨ actions) ∧ (∨ resources)`.
@@ -276,31 +339,61 @@ fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
     names
 }
 
-/// Literal action names in the policy, preferred for the counterexample's action.
+/// Action names preferred for the counterexample's action: the policy's literal actions, then
+/// real names (from [`crate::catalog`]) matching its wildcard patterns.
 fn known_actions(policy: &ParsedPolicy) -> Vec<String> {
-    let mut names: Vec<String> = policy
+    const PER_PATTERN: usize = 3;
+    const AT_MOST: usize = 400;
+    let globs: Vec<Pattern> = policy
         .policy
         .statements
         .iter()
         .flat_map(|s| s.action.patterns.iter())
-        .filter_map(|p| glob_of(&p.value).and_then(|g| g.as_literal()))
+        .filter_map(|p| glob_of(&p.value))
         .collect();
+    let mut names: Vec<String> = globs.iter().filter_map(Pattern::as_literal).collect();
     names.sort();
     names.dedup();
+    for glob in globs.iter().filter(|g| g.as_literal().is_none()) {
+        if names.len() >= AT_MOST {
+            break;
+        }
+        for name in crate::catalog::actions_matching(glob, PER_PATTERN) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
     names
 }
 
-/// Solves the question; on SAT builds and replays the counterexample and finds the reasons.
-fn decide(
+/// Why a witness that did not replay gives no answer: expected after an approximation, an
+/// internal error (and said so) otherwise.
+pub(crate) fn not_replayed(approximations: &[String]) -> String {
+    if approximations.is_empty() {
+        "internal error: the counterexample did not replay through the concrete evaluator; please report this policy".to_string()
+    } else {
+        "the policy uses features keyaki approximates, and the request found did not replay through the concrete evaluator".to_string()
+    }
+}
+
+/// What solving a question gave.
+pub(crate) enum Solved {
+    /// No request satisfies it.
+    Unsat,
+    /// The solver gave up.
+    Unknown(String),
+    /// A request from the model (not replayed yet).
+    Witness(Request),
+}
+
+/// Solves `question`, preferring real-looking values, and turns a model into a request.
+pub(crate) fn solve(
     encoder: &mut Encoder<'_>,
     question: Formula,
     subject: &ParsedPolicy,
     config: CheckConfig,
-    replays: &dyn Fn(&Request) -> bool,
-    reason_question: impl Fn(&mut Encoder<'_>, usize, Formula) -> (Formula, String),
-    candidates: Vec<(usize, Option<String>, Formula)>,
-) -> Outcome {
-    let approximations = encoder.approximations.clone();
+) -> Solved {
     let mut smt = Smt::new(encoder.cx, question, config.smt);
     smt.prefer(encoder.action, known_actions(subject));
     let mut resources = known_resources(subject);
@@ -313,23 +406,38 @@ fn decide(
             .map(|p| (*p).to_string())
             .collect(),
     );
-    let verdict = match smt.check() {
-        SmtResult::Unsat => Verdict::Pass,
-        SmtResult::Unknown(reason) => Verdict::Unknown(reason),
+    match smt.check() {
+        SmtResult::Unsat => Solved::Unsat,
+        SmtResult::Unknown(reason) => Solved::Unknown(reason),
         SmtResult::Sat(model) => {
             let with_principal = subject.policy_type == PolicyType::Resource;
-            let counterexample = request_of(encoder, &model, with_principal);
+            Solved::Witness(request_of(encoder, &model, with_principal))
+        }
+    }
+}
+
+/// Solves the question; on SAT builds and replays the counterexample and finds the reasons.
+fn decide(
+    encoder: &mut Encoder<'_>,
+    question: Formula,
+    subject: &ParsedPolicy,
+    config: CheckConfig,
+    replays: &dyn Fn(&Request) -> bool,
+    reason_question: impl Fn(&mut Encoder<'_>, usize, Option<&str>, Formula) -> (Formula, String),
+    candidates: Vec<(usize, Option<String>, Formula)>,
+) -> Outcome {
+    let approximations = encoder.approximations.clone();
+    let verdict = match solve(encoder, question, subject, config) {
+        Solved::Unsat => Verdict::Pass,
+        Solved::Unknown(reason) => Verdict::Unknown(reason),
+        Solved::Witness(counterexample) => {
             if !replays(&counterexample) {
-                let why = if approximations.is_empty() {
-                    "internal error: the counterexample did not replay through the concrete evaluator; please report this policy".to_string()
-                } else {
-                    "the policy uses features keyaki approximates, and the request found did not replay through the concrete evaluator".to_string()
-                };
-                Verdict::Unknown(why)
+                Verdict::Unknown(not_replayed(&approximations))
             } else {
                 let mut reasons = Vec::new();
                 for (index, sid, statement) in candidates {
-                    let (alone, description) = reason_question(encoder, index, statement);
+                    let (alone, description) =
+                        reason_question(encoder, index, sid.as_deref(), statement);
                     if matches!(
                         keyaki_solver::check(encoder.cx, alone, config.smt),
                         SmtResult::Sat(_)

@@ -11,14 +11,21 @@
 
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod check;
 pub mod concrete;
 pub mod counterexample;
 pub mod encode;
+pub mod findings;
+pub mod public;
+pub mod resource_type;
 pub mod vocabulary;
 
 pub use check::{
     Access, CheckConfig, Outcome, Reason, Verdict, check_access_not_granted, check_no_new_access,
+    check_no_public_access,
 };
 pub use encode::{EncodedPolicy, Encoder, Meaning};
+pub use findings::{AccessKind, Finding, Findings, Trust, findings};
+pub use resource_type::ResourceType;
 pub use vocabulary::Vocabulary;

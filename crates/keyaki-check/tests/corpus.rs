@@ -7,10 +7,15 @@
 //!    {"name": "…", "check": "no-new-access", "new": {…policy…}, "existing": {…policy…},
 //!     "expect": "FAIL", "statements": [1]},
 //!    {"name": "…", "check": "access-not-granted", "policy": {…}, "access": [{"actions": ["s3:DeleteBucket"]}],
-//!     "expect": "PASS"}]}
+//!     "expect": "PASS"},
+//!    {"name": "…", "check": "no-public-access", "policy": {…}, "resourceType": "AWS::S3::Bucket",
+//!     "expect": "FAIL", "statements": [0]},
+//!    {"name": "…", "check": "findings", "policy": {…}, "trustedAccounts": ["111122223333"],
+//!     "trustedOrg": "o-a1b2c3d4e5", "findings": [{"statement": 0, "access": "public"}]}]}
 //! ```
 //!
 //! `statements` lists the indices of the reasons of a FAIL (optional; checked when given).
+//! `findings` is the expected set of (statement, public or cross-account) pairs.
 //! Every FAIL's counterexample has already replayed through the concrete evaluator inside the
 //! check; this runner replays it once more. `KEYAKI_TEST` filters files by name.
 
@@ -22,7 +27,10 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
+use keyaki_check::{
+    Access, AccessKind, CheckConfig, ResourceType, Trust, Verdict, check_access_not_granted,
+    check_no_new_access, check_no_public_access, findings,
+};
 use keyaki_policy::{
     Decision, ParseOptions, ParsedPolicy, PolicyType, SourceFile, evaluate, parse_policy,
 };
@@ -44,7 +52,7 @@ struct CheckFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CheckCase {
     name: String,
     check: String,
@@ -56,9 +64,25 @@ struct CheckCase {
     policy: Option<serde_json::Value>,
     #[serde(default)]
     access: Option<Vec<AccessEntry>>,
-    expect: String,
+    #[serde(default)]
+    expect: Option<String>,
     #[serde(default)]
     statements: Option<Vec<usize>>,
+    #[serde(default)]
+    resource_type: Option<String>,
+    #[serde(default)]
+    trusted_accounts: Vec<String>,
+    #[serde(default)]
+    trusted_org: Option<String>,
+    #[serde(default)]
+    findings: Option<Vec<ExpectedFinding>>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    statement: usize,
+    access: String,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +186,29 @@ fn check_corpus() {
                         }),
                     )
                 }
+                "no-public-access" => {
+                    let policy =
+                        parse(case.policy.as_ref().expect("`policy`"), policy_type, &label);
+                    let name = case.resource_type.as_deref().expect("`resourceType`");
+                    let resource_type = ResourceType::named(name)
+                        .unwrap_or_else(|| panic!("{label}: unknown resource type {name}"));
+                    let outcome =
+                        check_no_public_access(&policy, resource_type, CheckConfig::default());
+                    (
+                        outcome,
+                        Box::new(move |r| {
+                            evaluate(&policy.policy, policy.policy_type, r).decision
+                                == Decision::Allow
+                        }),
+                    )
+                }
+                "findings" => {
+                    let policy =
+                        parse(case.policy.as_ref().expect("`policy`"), policy_type, &label);
+                    let expected = case.findings.clone().expect("`findings`");
+                    check_findings(&label, &policy, case, expected, &mut failures);
+                    continue;
+                }
                 other => panic!("{label}: unknown check `{other}`"),
             };
             let got = match &outcome.verdict {
@@ -186,10 +233,11 @@ fn check_corpus() {
                 }
                 Verdict::Unknown(_) => "UNKNOWN",
             };
-            if got != case.expect {
+            let expect = case.expect.as_deref().expect("`expect`");
+            if got != expect {
                 failures.push(format!(
-                    "{label}: expected {}, got {got} ({:?})",
-                    case.expect, outcome.verdict
+                    "{label}: expected {expect}, got {got} ({:?})",
+                    outcome.verdict
                 ));
             }
         }
@@ -201,4 +249,54 @@ fn check_corpus() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Runs `findings` on one case and compares the set of (statement, kind) pairs; every
+/// finding's request must replay through the evaluator.
+fn check_findings(
+    label: &str,
+    policy: &ParsedPolicy,
+    case: &CheckCase,
+    mut expected: Vec<ExpectedFinding>,
+    failures: &mut Vec<String>,
+) {
+    let trust = Trust {
+        accounts: case.trusted_accounts.clone(),
+        organization: case.trusted_org.clone(),
+    };
+    let report = findings(policy, &trust, CheckConfig::default());
+    if !report.unknown.is_empty() {
+        failures.push(format!("{label}: unanswered: {:?}", report.unknown));
+    }
+    let mut got: Vec<ExpectedFinding> = report
+        .findings
+        .iter()
+        .map(|f| ExpectedFinding {
+            statement: f.statement_index,
+            access: match f.access {
+                AccessKind::Public => "public".to_string(),
+                AccessKind::CrossAccount => "cross-account".to_string(),
+            },
+        })
+        .collect();
+    for finding in &report.findings {
+        if evaluate(&policy.policy, policy.policy_type, &finding.counterexample).decision
+            != Decision::Allow
+        {
+            failures.push(format!("{label}: a finding's request does not replay"));
+        }
+    }
+    got.sort();
+    got.dedup();
+    expected.sort();
+    if got != expected {
+        failures.push(format!(
+            "{label}: findings {got:?}, expected {expected:?} ({:?})",
+            report
+                .findings
+                .iter()
+                .map(|f| (f.statement_index, f.access, &f.principal))
+                .collect::<Vec<_>>()
+        ));
+    }
 }

@@ -25,6 +25,8 @@ pub enum Command {
     CheckNoNewAccess(CheckNoNewAccessArgs),
     /// Does the policy grant any of the listed accesses? (PASS: proved not)
     CheckAccessNotGranted(CheckAccessNotGrantedArgs),
+    /// Does the resource policy grant public access to this resource type? (PASS: proved not)
+    CheckNoPublicAccess(CheckNoPublicAccessArgs),
     /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
     Sat(SatArgs),
 }
@@ -55,6 +57,17 @@ pub struct CheckAccessNotGrantedArgs {
     /// The kind of policy
     #[arg(long, value_enum)]
     pub policy_type: PolicyTypeArg,
+}
+
+/// `keyaki check-no-public-access`.
+#[derive(Debug, Args)]
+pub struct CheckNoPublicAccessArgs {
+    /// The resource policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// The resource type, as Access Analyzer names it (AWS::S3::Bucket, AWS::KMS::Key, …)
+    #[arg(long, value_name = "TYPE")]
+    pub resource_type: String,
 }
 
 /// `keyaki sat`.

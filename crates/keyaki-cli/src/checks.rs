@@ -1,5 +1,5 @@
-//! `keyaki check-no-new-access` and `keyaki check-access-not-granted`: Access Analyzer's
-//! custom policy checks, offline.
+//! `keyaki check-no-new-access`, `check-access-not-granted` and `check-no-public-access`:
+//! Access Analyzer's custom policy checks, offline.
 //!
 //! The JSON output has Access Analyzer's shape (`result`, `message`, `reasons` with
 //! `description`, `statementIndex`, `statementId`) and keyaki's additions: the
@@ -8,13 +8,14 @@
 //! responsible statement from the source file, and the counterexample. Exit codes: 0 PASS,
 //! 1 FAIL, 2 bad input, 3 UNKNOWN.
 
-use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs};
+use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs};
 use crate::document::{DocumentArg, load};
 use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{
-    Access, CheckConfig, Outcome, Verdict, check_access_not_granted, check_no_new_access,
+    Access, CheckConfig, Outcome, ResourceType, Verdict, check_access_not_granted,
+    check_no_new_access, check_no_public_access,
 };
 use keyaki_policy::{Json, ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy, read_json};
 use serde_json::{Value, json};
@@ -87,6 +88,37 @@ pub fn access_not_granted(
             "The policy document does not grant access to perform one or more of the listed actions."
         },
         fail: "The policy document grants access to perform one or more of the listed actions.",
+    };
+    report(&outcome, &messages, &source, &parsed, output, io)
+}
+
+pub fn no_public_access(
+    args: &CheckNoPublicAccessArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let Some(resource_type) = ResourceType::named(&args.resource_type) else {
+        let _ = writeln!(
+            io.stderr,
+            "error: `{}` is not a resource type Access Analyzer supports; one of:\n  {}",
+            args.resource_type,
+            ResourceType::names().collect::<Vec<_>>().join("\n  ")
+        );
+        return Exit::BadInput;
+    };
+    let Some((source, parsed)) = policy(
+        &args.policy_document,
+        keyaki_policy::PolicyType::Resource,
+        style,
+        io,
+    ) else {
+        return Exit::BadInput;
+    };
+    let outcome = check_no_public_access(&parsed, resource_type, CheckConfig::default());
+    let messages = Messages {
+        pass: "The resource policy does not grant public access for the given resource type.",
+        fail: "The resource policy grants public access for the given resource type.",
     };
     report(&outcome, &messages, &source, &parsed, output, io)
 }

@@ -88,6 +88,7 @@ where
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
+        Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }

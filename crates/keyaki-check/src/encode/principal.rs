@@ -14,7 +14,8 @@
 //! caller, so it is not free: [`Encoder::account_link`] ties every string atom on the key to the
 //! same test on the caller's account field (`Principal ∈ "AWS:…:…:…:…:" p` for `key ∈ p`).
 //! Without it a counterexample could name one account as the caller and claim another in the
-//! context, which no real request does. An anonymous caller has no account, so no key.
+//! context, which no real request does. Anonymous, web-identity and canonical-user callers
+//! carry no account, so no key; a service principal may (keyaki does not assume it cannot).
 
 use super::Encoder;
 use keyaki_logic::{Atom, Formula, Pattern, Piece, Sort};
@@ -43,7 +44,7 @@ impl Encoder<'_> {
     fn principal(&mut self, principal: &Principal) -> Formula {
         match principal {
             Principal::Everyone => self.cx.tru(),
-            Principal::Account(account) => self.account(account),
+            Principal::Account(account) => self.account_principal(account),
             Principal::Aws(arn) => {
                 let exact = self.tagged("AWS:", arn);
                 match session_pattern(arn) {
@@ -64,7 +65,8 @@ impl Encoder<'_> {
         }
     }
 
-    fn tagged(&mut self, tag: &str, value: &str) -> Formula {
+    /// The caller is of kind `tag` with exactly `value`.
+    pub fn tagged(&mut self, tag: &str, value: &str) -> Formula {
         let pattern = Pattern::literal(&format!("{tag}{value}"));
         self.cx.atom_formula(Atom::StrIn {
             var: self.principal,
@@ -74,7 +76,7 @@ impl Encoder<'_> {
     }
 
     /// Every AWS caller of `account`: the fifth colon-separated field of its ARN.
-    fn account(&mut self, account: &str) -> Formula {
+    pub fn account_principal(&mut self, account: &str) -> Formula {
         let field: Vec<Piece> = account.chars().map(Piece::Char).collect();
         self.account_field(&field, false)
     }
@@ -85,19 +87,22 @@ impl Encoder<'_> {
         let mut options: Vec<Formula> = KIND_TAGS
             .iter()
             .filter(|tag| **tag != "AWS:")
-            .map(|tag| {
-                let mut pieces: Vec<Piece> = tag.chars().map(Piece::Char).collect();
-                pieces.push(Piece::AnyRun);
-                self.cx.atom_formula(Atom::StrIn {
-                    var: self.principal,
-                    pattern: Pattern::from_pieces(pieces),
-                    ignore_case: false,
-                })
-            })
+            .map(|tag| self.tagged_prefix(tag, ""))
             .collect();
         options.push(self.has_account());
         options.push(self.anonymous());
         self.cx.or(options)
+    }
+
+    /// The caller is of kind `tag` with a value beginning with `prefix`.
+    pub fn tagged_prefix(&mut self, tag: &str, prefix: &str) -> Formula {
+        let mut pieces: Vec<Piece> = tag.chars().chain(prefix.chars()).map(Piece::Char).collect();
+        pieces.push(Piece::AnyRun);
+        self.cx.atom_formula(Atom::StrIn {
+            var: self.principal,
+            pattern: Pattern::from_pieces(pieces),
+            ignore_case: false,
+        })
     }
 
     /// The caller is anonymous.
@@ -141,11 +146,14 @@ impl Encoder<'_> {
             .collect();
         let has_account = self.has_account();
         let anonymous = self.anonymous();
+        let federated = self.tagged_prefix("Federated:", "");
+        let canonical = self.tagged_prefix("CanonicalUser:", "");
+        let without_account = self.cx.or([anonymous, federated, canonical]);
         let present = self.cx.atom_formula(Atom::Present { var });
         let absent = self.cx.not(present);
         let mut links = vec![
             self.cx.implies(has_account, present),
-            self.cx.implies(anonymous, absent),
+            self.cx.implies(without_account, absent),
         ];
         for (pattern, ignore_case) in tests {
             let on_key = self.cx.atom_formula(Atom::StrIn {
@@ -166,7 +174,17 @@ impl Encoder<'_> {
     /// `Principal` is an AWS caller whose account field (the fifth) matches `field`. The field
     /// is delimited by colons, so under `has_account` this is exactly "the account matches".
     fn account_field(&mut self, field: &[Piece], ignore_case: bool) -> Formula {
-        let mut pieces: Vec<Piece> = "AWS:".chars().map(Piece::Char).collect();
+        self.tagged_account_field("AWS:", field, ignore_case)
+    }
+
+    /// `Principal` is of kind `tag` with an ARN whose account field (the fifth) matches `field`.
+    pub fn tagged_account_field(
+        &mut self,
+        tag: &str,
+        field: &[Piece],
+        ignore_case: bool,
+    ) -> Formula {
+        let mut pieces: Vec<Piece> = tag.chars().map(Piece::Char).collect();
         for _ in 0..4 {
             pieces.push(Piece::PartRun);
             pieces.push(Piece::Char(':'));
