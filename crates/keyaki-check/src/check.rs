@@ -19,8 +19,9 @@ use crate::counterexample::request_of;
 use crate::encode::{Encoder, glob_of};
 use crate::public::Fixed;
 use crate::resource_type::ResourceType;
+use crate::variables::bind_variables;
 use crate::vocabulary::Vocabulary;
-use keyaki_logic::{Atom, Context, Formula, Pattern};
+use keyaki_logic::{Atom, Context, Formula, Pattern, Piece};
 use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
 use keyaki_solver::{Smt, SmtConfig, SmtResult};
 
@@ -273,7 +274,8 @@ fn grants(access: &[Access], request: &Request) -> bool {
 }
 
 /// What every request satisfies: a resource policy's caller is one of the principal kinds,
-/// and `aws:PrincipalAccount` is its account (for the atoms of `question`).
+/// `aws:PrincipalAccount` is its account (for the atoms of `question`), and only AWS callers
+/// carry the keys of an AWS identity.
 pub(crate) fn domain(
     encoder: &mut Encoder<'_>,
     policy_type: PolicyType,
@@ -283,7 +285,8 @@ pub(crate) fn domain(
         PolicyType::Resource => {
             let kinds = encoder.principal_domain();
             let account = encoder.account_link(question);
-            encoder.cx.and([kinds, account])
+            let caller_keys = encoder.caller_keys_domain();
+            encoder.cx.and([kinds, account, caller_keys])
         }
         PolicyType::Identity => encoder.cx.tru(),
     }
@@ -305,12 +308,14 @@ fn allow_statements(
 
 /// Real-looking callers, preferred for a counterexample's principal when one fits: an outside
 /// account, a role in it, a service, and the anonymous caller.
-const EXAMPLE_PRINCIPALS: [&str; 5] = [
+const EXAMPLE_PRINCIPALS: [&str; 7] = [
     "AWS:arn:aws:iam::111122223333:root",
     "AWS:arn:aws:iam::444455556666:role/ExampleRole",
     "AWS:arn:aws:iam::777788889999:user/ExampleUser",
     "Service:lambda.amazonaws.com",
     "Anonymous",
+    "Federated:cognito-identity.amazonaws.com",
+    "CanonicalUser:79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
 ];
 
 /// Well-formed ARNs, preferred for a counterexample's resource when the policy's own
@@ -325,18 +330,56 @@ const EXAMPLE_RESOURCES: [&str; 6] = [
 ];
 
 /// Literal resource ARNs in the policy, preferred for the counterexample's resource.
+/// Then the policy's wildcard ARNs written out with example values (`…/DOC-EXAMPLE-BUCKET/*`
+/// gives `…/DOC-EXAMPLE-BUCKET/example`).
 fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
-    let mut names: Vec<String> = policy
+    let globs: Vec<Pattern> = policy
         .policy
         .statements
         .iter()
         .filter_map(|s| s.resource.as_ref())
         .flat_map(|list| list.patterns.iter())
-        .filter_map(|p| glob_of(&p.value).and_then(|g| g.as_literal()))
+        .filter_map(|p| glob_of(&p.value))
         .collect();
+    let mut names: Vec<String> = globs.iter().filter_map(Pattern::as_literal).collect();
     names.sort();
     names.dedup();
+    for glob in &globs {
+        if glob.as_literal().is_none()
+            && let Some(example) = example_arn(glob)
+            && !names.contains(&example)
+        {
+            names.push(example);
+        }
+    }
     names
+}
+
+/// An ARN pattern written out: a wildcard region is `us-east-1`, a wildcard account
+/// `111122223333`, any other `*` is `example` and `?` is `x`. `None` for a non-ARN pattern.
+fn example_arn(glob: &Pattern) -> Option<String> {
+    let text: String = glob
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Char(c) => c.to_string(),
+            Piece::AnyChar | Piece::PartChar => "?".to_string(),
+            Piece::AnyRun | Piece::PartRun => "*".to_string(),
+        })
+        .collect();
+    if !text.starts_with("arn:") {
+        return None;
+    }
+    let parts: Vec<String> = text
+        .splitn(6, ':')
+        .enumerate()
+        .map(|(index, part)| match (index, part) {
+            (3, "*") => "us-east-1".to_string(),
+            (4, "*") => "111122223333".to_string(),
+            (_, part) => part.replace('*', "example").replace('?', "x"),
+        })
+        .collect();
+    Some(parts.join(":"))
 }
 
 /// Action names preferred for the counterexample's action: the policy's literal actions, then
@@ -394,27 +437,68 @@ pub(crate) fn solve(
     subject: &ParsedPolicy,
     config: CheckConfig,
 ) -> Solved {
-    let mut smt = Smt::new(encoder.cx, question, config.smt);
-    smt.prefer(encoder.action, known_actions(subject));
     let mut resources = known_resources(subject);
     resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
-    smt.prefer(encoder.resource, resources);
-    smt.prefer(
-        encoder.principal,
-        EXAMPLE_PRINCIPALS
-            .iter()
-            .map(|p| (*p).to_string())
-            .collect(),
-    );
-    match smt.check() {
-        SmtResult::Unsat => Solved::Unsat,
-        SmtResult::Unknown(reason) => Solved::Unknown(reason),
-        SmtResult::Sat(model) => {
-            let with_principal = subject.policy_type == PolicyType::Resource;
-            Solved::Witness(request_of(encoder, &model, with_principal))
+    let principals: Vec<String> = EXAMPLE_PRINCIPALS
+        .iter()
+        .map(|p| (*p).to_string())
+        .collect();
+    let preferences = [
+        (encoder.principal, principals),
+        (encoder.action, known_actions(subject)),
+        (encoder.resource, resources),
+    ];
+    let solve_once = |cx: &Context, question: Formula| {
+        let mut smt = Smt::new(cx, question, config.smt);
+        for (var, names) in &preferences {
+            smt.prefer(*var, names.clone());
+        }
+        smt.check()
+    };
+    let mut model = match solve_once(encoder.cx, question) {
+        SmtResult::Unsat => return Solved::Unsat,
+        SmtResult::Unknown(reason) => return Solved::Unknown(reason),
+        SmtResult::Sat(model) => model,
+    };
+    // The search prefers real-looking values but may settle elsewhere; for each request
+    // variable, pin one of the first preferred values when the question still has a solution.
+    let mut question = question;
+    for (var, names) in &preferences {
+        let chosen = match model.values.get(var) {
+            Some(keyaki_logic::Value::Str(text)) => text.clone(),
+            _ => continue,
+        };
+        if names.contains(&chosen) {
+            continue;
+        }
+        for name in names.iter().take(PINNING_ATTEMPTS) {
+            let pinned = encoder.cx.atom_formula(Atom::StrIn {
+                var: *var,
+                pattern: Pattern::literal(name),
+                ignore_case: false,
+            });
+            let narrower = encoder.cx.and([question, pinned]);
+            if let SmtResult::Sat(better) = solve_once(encoder.cx, narrower) {
+                question = narrower;
+                model = better;
+                break;
+            }
         }
     }
+    let with_principal = subject.policy_type == PolicyType::Resource;
+    let mut request = request_of(encoder, &model, with_principal);
+    let holds = |var| {
+        encoder
+            .cx
+            .find_atom(&Atom::BoolTrue { var })
+            .is_some_and(|id| model.atom(id))
+    };
+    bind_variables(encoder, holds, &mut request);
+    Solved::Witness(request)
 }
+
+/// How many preferred values [`solve`] tries to pin for each request variable.
+const PINNING_ATTEMPTS: usize = 3;
 
 /// Solves the question; on SAT builds and replays the counterexample and finds the reasons.
 fn decide(

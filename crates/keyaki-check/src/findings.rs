@@ -180,7 +180,7 @@ impl StatementContext<'_> {
         }
         let (principal, same_caller) = match access {
             AccessKind::Public => ("*".to_string(), encoder.cx.tru()),
-            AccessKind::CrossAccount => caller_of(encoder, request.principal.as_ref()),
+            AccessKind::CrossAccount => caller_of(encoder, self.fixed, &request),
         };
         let class = encoder.cx.and([question, same_caller]);
         let actions = self.actions(encoder, class);
@@ -312,31 +312,58 @@ fn is_outside(trust: &Trust, request: &Request) -> bool {
     }
 }
 
-/// Names the witness's caller, and the formula of "a caller like it" (same account, or same
-/// identity) to exclude it from the next search.
-fn caller_of(encoder: &mut Encoder<'_>, principal: Option<&RequestPrincipal>) -> (String, Formula) {
-    match principal {
+/// Names the witness's caller, and the formula of "a caller like it" to exclude it from the
+/// next search: the same named account, provider or user; or, for a caller nobody named (let
+/// in because a condition pins something else), every such caller of its kind, described by
+/// the pinned values the witness carries.
+fn caller_of(encoder: &mut Encoder<'_>, fixed: &Fixed, request: &Request) -> (String, Formula) {
+    let pinned: Vec<String> = fixed
+        .pinned_values(request)
+        .into_iter()
+        .map(|(key, value)| format!("{key} = {value}"))
+        .collect();
+    let with_pins = |what: &str| {
+        if pinned.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} with {}", pinned.join(", "))
+        }
+    };
+    match request.principal.as_ref() {
         Some(p @ RequestPrincipal::Aws(arn)) => match p.account() {
-            Some(account) => (
+            Some(account) if fixed.accounts.iter().any(|a| a == account) => (
                 format!("AWS account {account}"),
                 encoder.account_principal(account),
             ),
+            Some(_) => {
+                let any = encoder.has_account();
+                let named: Vec<Formula> = fixed
+                    .accounts
+                    .iter()
+                    .map(|a| encoder.account_principal(a))
+                    .collect();
+                let named = encoder.cx.or(named);
+                let unnamed = encoder.cx.not(named);
+                (
+                    with_pins("AWS principals of any account"),
+                    encoder.cx.and([any, unnamed]),
+                )
+            }
             None => (format!("AWS {arn}"), encoder.tagged("AWS:", arn)),
         },
         Some(RequestPrincipal::Federated(name)) => (
-            format!("Federated {name}"),
+            with_pins(&format!("Federated {name}")),
             encoder.tagged("Federated:", name),
         ),
         Some(RequestPrincipal::CanonicalUser(id)) => (
-            format!("CanonicalUser {id}"),
+            with_pins(&format!("CanonicalUser {id}")),
             encoder.tagged("CanonicalUser:", id),
         ),
         Some(RequestPrincipal::Service(name)) => {
             (format!("Service {name}"), encoder.tagged("Service:", name))
         }
-        None | Some(RequestPrincipal::Anonymous) => (
-            "anonymous (restricted by conditions)".to_string(),
-            encoder.anonymous(),
-        ),
+        None | Some(RequestPrincipal::Anonymous) => {
+            (with_pins("anonymous callers"), encoder.anonymous())
+        }
     }
 }

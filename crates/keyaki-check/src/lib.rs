@@ -19,6 +19,7 @@ pub mod encode;
 pub mod findings;
 pub mod public;
 pub mod resource_type;
+pub mod variables;
 pub mod vocabulary;
 
 pub use check::{

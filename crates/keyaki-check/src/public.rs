@@ -226,6 +226,34 @@ impl Fixed {
         }
     }
 
+    /// The pinning keys a request gives a pinned value, with that value (for describing a
+    /// caller that is not public).
+    pub fn pinned_values(&self, request: &Request) -> Vec<(String, String)> {
+        let mut pinned = Vec::new();
+        for (key, patterns) in &self.keys {
+            if let Some(value) = request.context_value(key) {
+                for v in &value.values {
+                    if patterns.iter().any(|p| p.matches(v, true)) {
+                        pinned.push((value.key.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+        for (key, ranges) in &self.networks {
+            if let Some(value) = request.context_value(key) {
+                for v in &value.values {
+                    let inside = v
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|address| ranges.iter().any(|r| r.contains(address)));
+                    if inside {
+                        pinned.push((value.key.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+        pinned
+    }
+
     /// Whether a concrete request comes from a public caller (the replay of
     /// [`Encoder::public_caller`]).
     pub fn is_public_request(&self, request: &Request) -> bool {

@@ -27,6 +27,8 @@ pub enum Command {
     CheckAccessNotGranted(CheckAccessNotGrantedArgs),
     /// Does the resource policy grant public access to this resource type? (PASS: proved not)
     CheckNoPublicAccess(CheckNoPublicAccessArgs),
+    /// Who outside the zone of trust can reach the resource? (public and cross-account findings)
+    Findings(FindingsArgs),
     /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
     Sat(SatArgs),
 }
@@ -68,6 +70,21 @@ pub struct CheckNoPublicAccessArgs {
     /// The resource type, as Access Analyzer names it (AWS::S3::Bucket, AWS::KMS::Key, …)
     #[arg(long, value_name = "TYPE")]
     pub resource_type: String,
+}
+
+/// `keyaki findings`.
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    /// The resource policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// Accounts inside the zone of trust (12 digits; repeat the flag or list several)
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    pub trusted_account: Vec<String>,
+    /// The organization inside the zone of trust (o-…): callers whose aws:PrincipalOrgID the
+    /// policy requires to be it are inside
+    #[arg(long, value_name = "ORG")]
+    pub trusted_org: Option<String>,
 }
 
 /// `keyaki sat`.

@@ -124,7 +124,7 @@ pub fn no_public_access(
 }
 
 /// Loads and parses a policy of the given type; reports problems on standard error.
-fn policy(
+pub(crate) fn policy(
     arg: &str,
     policy_type: keyaki_policy::PolicyType,
     style: Style,
@@ -313,16 +313,7 @@ fn text_of(
                 out,
                 "counterexample (replayed through the concrete evaluator):"
             );
-            let json = request_json(counterexample);
-            for key in ["principal", "action", "resource", "context"] {
-                if let Some(value) = json.get(key) {
-                    let shown = match value {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let _ = writeln!(out, "  {key:<9} {shown}");
-                }
-            }
+            out.push_str(&request_lines(counterexample));
         }
     }
     for line in &outcome.approximations {
@@ -331,8 +322,24 @@ fn text_of(
     out
 }
 
+/// A request, one field per line, indented.
+pub(crate) fn request_lines(request: &keyaki_policy::Request) -> String {
+    let mut out = String::new();
+    let json = request_json(request);
+    for key in ["principal", "action", "resource", "context"] {
+        if let Some(value) = json.get(key) {
+            let shown = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let _ = writeln!(out, "  {key:<9} {shown}");
+        }
+    }
+    out
+}
+
 /// The lines of a statement, numbered (at most 12).
-fn excerpt(source: &SourceFile, span: Span) -> String {
+pub(crate) fn excerpt(source: &SourceFile, span: Span) -> String {
     let first = source.line_column(span.start).line;
     let last = source.line_column(span.end).line;
     let width = last.to_string().len();

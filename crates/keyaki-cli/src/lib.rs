@@ -17,6 +17,7 @@ mod args;
 mod checks;
 mod document;
 mod evaluate;
+mod findings;
 mod render;
 mod sat;
 mod validate;
@@ -89,6 +90,7 @@ where
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),
+        Command::Findings(args) => findings::run(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }

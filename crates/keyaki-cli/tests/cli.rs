@@ -430,7 +430,7 @@ fn check_scenarios() {
             "RESOURCE_POLICY",
         ),
         (
-            "policy_variable_approximated",
+            "policy_variables_differ",
             allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}"#),
             allow(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:userid}/*"}"#),
             "IDENTITY_POLICY",
@@ -448,4 +448,145 @@ fn check_scenarios() {
         ]);
         insta::assert_snapshot!(format!("check_scenario__{name}"), shown);
     }
+}
+
+const EXAMPLES: &str = "tests/../../../tests/examples";
+
+#[test]
+fn public_access_scenarios() {
+    let trust_policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "graph.facebook.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}"#;
+    let kms_key = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "s3.us-east-1.amazonaws.com"}}}]}"#;
+    let public_bucket = format!("{EXAMPLES}/public-bucket.json");
+    let closed_bucket = format!("{EXAMPLES}/public-bucket-closed.json");
+    let office_bucket = format!("{EXAMPLES}/bucket-policy.json");
+    let scenarios: [(&str, &str, &str, Exit); 5] = [
+        (
+            "bucket_open_to_everyone",
+            &public_bucket,
+            "AWS::S3::Bucket",
+            Exit::Fail,
+        ),
+        (
+            "bucket_closed_by_deny_not_principal",
+            &closed_bucket,
+            "AWS::S3::Bucket",
+            Exit::Pass,
+        ),
+        (
+            "bucket_reads_only_from_the_office",
+            &office_bucket,
+            "AWS::S3::Bucket",
+            Exit::Pass,
+        ),
+        (
+            "role_trusts_facebook_users",
+            trust_policy,
+            "AWS::IAM::AssumeRolePolicyDocument",
+            Exit::Fail,
+        ),
+        (
+            "kms_key_pinned_to_caller_account",
+            kms_key,
+            "AWS::KMS::Key",
+            Exit::Pass,
+        ),
+    ];
+    for (name, policy, resource_type, expected) in scenarios {
+        let (exit, shown) = check_both_ways(&[
+            "check-no-public-access",
+            "--policy-document",
+            policy,
+            "--resource-type",
+            resource_type,
+        ]);
+        assert_eq!(exit, expected, "{name}");
+        insta::assert_snapshot!(format!("public_access__{name}"), shown);
+    }
+}
+
+#[test]
+fn findings_scenarios() {
+    let public_bucket = format!("{EXAMPLES}/public-bucket.json");
+    let closed_bucket = format!("{EXAMPLES}/public-bucket-closed.json");
+    let shared_bucket = format!("{EXAMPLES}/shared-bucket.json");
+    let org_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:orders", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}"#;
+    let scenarios: [(&str, &str, &[&str], Exit); 5] = [
+        (
+            "design_brief_bucket_is_public",
+            &public_bucket,
+            &["--trusted-account", "123456789012"],
+            Exit::Fail,
+        ),
+        (
+            "design_brief_bucket_closed",
+            &closed_bucket,
+            &["--trusted-account", "123456789012"],
+            Exit::Pass,
+        ),
+        (
+            "public_and_partner",
+            &shared_bucket,
+            &["--trusted-account", "123456789012"],
+            Exit::Fail,
+        ),
+        (
+            "organization_trusted",
+            org_only,
+            &[
+                "--trusted-account",
+                "123456789012",
+                "--trusted-org",
+                "o-a1b2c3d4e5",
+            ],
+            Exit::Pass,
+        ),
+        (
+            "organization_not_trusted",
+            org_only,
+            &["--trusted-account", "123456789012"],
+            Exit::Fail,
+        ),
+    ];
+    for (name, policy, trust, expected) in scenarios {
+        let mut args = vec!["findings", "--policy-document", policy];
+        args.extend_from_slice(trust);
+        let (exit, shown) = check_both_ways(&args);
+        assert_eq!(exit, expected, "{name}");
+        insta::assert_snapshot!(format!("findings__{name}"), shown);
+    }
+}
+
+#[test]
+fn public_access_and_findings_reject_bad_arguments() {
+    let policy = format!("{EXAMPLES}/public-bucket.json");
+    let mut shown = String::new();
+    for args in [
+        vec![
+            "check-no-public-access",
+            "--policy-document",
+            &policy,
+            "--resource-type",
+            "AWS::S3::Buckets",
+        ],
+        vec![
+            "findings",
+            "--policy-document",
+            &policy,
+            "--trusted-account",
+            "12345",
+        ],
+        vec![
+            "findings",
+            "--policy-document",
+            &policy,
+            "--trusted-org",
+            "org-1",
+        ],
+    ] {
+        let (code, out, err) = keyaki(&args, b"");
+        assert_eq!(code, Exit::BadInput);
+        assert!(out.is_empty());
+        shown.push_str(&format!("$ keyaki {}\n{err}", args.join(" ")));
+    }
+    insta::assert_snapshot!("public_access_and_findings_bad_arguments", shown);
 }

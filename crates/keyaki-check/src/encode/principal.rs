@@ -14,8 +14,12 @@
 //! caller, so it is not free: [`Encoder::account_link`] ties every string atom on the key to the
 //! same test on the caller's account field (`Principal ∈ "AWS:…:…:…:…:" p` for `key ∈ p`).
 //! Without it a counterexample could name one account as the caller and claim another in the
-//! context, which no real request does. Anonymous, web-identity and canonical-user callers
-//! carry no account, so no key; a service principal may (keyaki does not assume it cannot).
+//! context, which no real request does.
+//!
+//! **Keys of AWS callers.** Anonymous, web-identity and canonical-user callers carry none of
+//! the keys IAM derives from an AWS identity (`aws:PrincipalAccount`, `aws:PrincipalArn`,
+//! `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalTag/…`):
+//! [`Encoder::caller_keys_domain`]. A service principal may (keyaki does not assume it cannot).
 
 use super::Encoder;
 use keyaki_logic::{Atom, Formula, Pattern, Piece, Sort};
@@ -120,7 +124,37 @@ impl Encoder<'_> {
     }
 }
 
+/// Keys that describe an AWS caller (IAM sets them from its identity): callers that are not
+/// AWS principals or services (anonymous, web identity, canonical user) carry none of them.
+const CALLER_KEYS: [&str; 4] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+];
+
 impl Encoder<'_> {
+    /// Callers that are anonymous, web identities or canonical users carry none of the keys
+    /// that describe an AWS caller ([`CALLER_KEYS`] and `aws:PrincipalTag/…`).
+    pub fn caller_keys_domain(&mut self) -> Formula {
+        let anonymous = self.anonymous();
+        let federated = self.tagged_prefix("Federated:", "");
+        let canonical = self.tagged_prefix("CanonicalUser:", "");
+        let not_aws = self.cx.or([anonymous, federated, canonical]);
+        let mut parts = Vec::new();
+        for key in self.key_vars() {
+            let lowercase = key.name.to_ascii_lowercase();
+            if CALLER_KEYS.contains(&lowercase.as_str())
+                || lowercase.starts_with("aws:principaltag/")
+            {
+                let present = self.cx.atom_formula(Atom::Present { var: key.value });
+                let absent = self.cx.not(present);
+                parts.push(self.cx.implies(not_aws, absent));
+            }
+        }
+        self.cx.and(parts)
+    }
+
     /// For a resource policy: `aws:PrincipalAccount` agrees with the AWS caller's account on
     /// every atom of `question` that tests it (see the module docs). ⊤ when the question does
     /// not mention the key or models it as a set.
@@ -145,16 +179,8 @@ impl Encoder<'_> {
             })
             .collect();
         let has_account = self.has_account();
-        let anonymous = self.anonymous();
-        let federated = self.tagged_prefix("Federated:", "");
-        let canonical = self.tagged_prefix("CanonicalUser:", "");
-        let without_account = self.cx.or([anonymous, federated, canonical]);
         let present = self.cx.atom_formula(Atom::Present { var });
-        let absent = self.cx.not(present);
-        let mut links = vec![
-            self.cx.implies(has_account, present),
-            self.cx.implies(without_account, absent),
-        ];
+        let mut links = vec![self.cx.implies(has_account, present)];
         for (pattern, ignore_case) in tests {
             let on_key = self.cx.atom_formula(Atom::StrIn {
                 var,
