@@ -21,7 +21,7 @@ use crate::public::Fixed;
 use crate::resource_type::ResourceType;
 use crate::variables::bind_variables;
 use crate::vocabulary::Vocabulary;
-use keyaki_logic::{Atom, Context, Formula, Pattern, Piece};
+use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
 use keyaki_solver::{Smt, SmtConfig, SmtResult};
 
@@ -333,20 +333,22 @@ const EXAMPLE_RESOURCES: [&str; 6] = [
 /// Then the policy's wildcard ARNs written out with example values (`…/DOC-EXAMPLE-BUCKET/*`
 /// gives `…/DOC-EXAMPLE-BUCKET/example`).
 fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
-    let globs: Vec<Pattern> = policy
+    let patterns: Vec<&keyaki_policy::Pattern> = policy
         .policy
         .statements
         .iter()
         .filter_map(|s| s.resource.as_ref())
         .flat_map(|list| list.patterns.iter())
-        .filter_map(|p| glob_of(&p.value))
+        .map(|p| &p.value)
         .collect();
-    let mut names: Vec<String> = globs.iter().filter_map(Pattern::as_literal).collect();
+    let mut names: Vec<String> = patterns
+        .iter()
+        .filter_map(|p| glob_of(p).and_then(|g| g.as_literal()))
+        .collect();
     names.sort();
     names.dedup();
-    for glob in &globs {
-        if glob.as_literal().is_none()
-            && let Some(example) = example_arn(glob)
+    for pattern in patterns {
+        if let Some(example) = example_arn(pattern)
             && !names.contains(&example)
         {
             names.push(example);
@@ -356,27 +358,41 @@ fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
 }
 
 /// An ARN pattern written out: a wildcard region is `us-east-1`, a wildcard account
-/// `111122223333`, any other `*` is `example` and `?` is `x`. `None` for a non-ARN pattern.
-fn example_arn(glob: &Pattern) -> Option<String> {
-    let text: String = glob
-        .pieces
+/// `111122223333`, any other `*` is `example` and `?` is `x`; a variable is an example value
+/// of its key. `None` for a non-ARN pattern.
+fn example_arn(pattern: &keyaki_policy::Pattern) -> Option<String> {
+    use keyaki_policy::Segment;
+    const WILDCARD: char = '\u{0}';
+    let text: String = pattern
+        .segments
         .iter()
-        .map(|piece| match piece {
-            Piece::Char(c) => c.to_string(),
-            Piece::AnyChar | Piece::PartChar => "?".to_string(),
-            Piece::AnyRun | Piece::PartRun => "*".to_string(),
+        .map(|segment| match segment {
+            Segment::Literal(text) => text.clone(),
+            Segment::AnyRun => WILDCARD.to_string(),
+            Segment::AnyChar => "x".to_string(),
+            Segment::Variable(variable) => {
+                let key = variable.key.to_ascii_lowercase();
+                if key.ends_with("account") {
+                    "444455556666".to_string()
+                } else if key.ends_with("region") {
+                    "us-east-1".to_string()
+                } else {
+                    "example".to_string()
+                }
+            }
         })
         .collect();
     if !text.starts_with("arn:") {
         return None;
     }
+    let wildcard = WILDCARD.to_string();
     let parts: Vec<String> = text
         .splitn(6, ':')
         .enumerate()
-        .map(|(index, part)| match (index, part) {
-            (3, "*") => "us-east-1".to_string(),
-            (4, "*") => "111122223333".to_string(),
-            (_, part) => part.replace('*', "example").replace('?', "x"),
+        .map(|(index, part)| match index {
+            3 if part == wildcard => "us-east-1".to_string(),
+            4 if part == wildcard => "111122223333".to_string(),
+            _ => part.replace(WILDCARD, "example"),
         })
         .collect();
     Some(parts.join(":"))

@@ -20,7 +20,9 @@
 //! false. Its freedom only adds solutions to a question, so an UNSAT answer (a PASS) stays a
 //! proof; a SAT answer may be spurious, which the counterexample's replay through the concrete
 //! evaluator decides. The same text gives the same atom, so an unchanged statement in two
-//! versions of a policy still cancels out exactly. Each approximation is recorded.
+//! versions of a policy still cancels out exactly. Each approximation is recorded. A resource
+//! pattern with a variable is `opaque ∧ Resource ∈ relaxed`, the variable read as "anything"
+//! ([`relaxed_arn`]): exact knowledge that keeps `home/${aws:username}/*` inside `home/*`.
 
 mod condition;
 mod principal;
@@ -184,10 +186,18 @@ impl<'a> Encoder<'a> {
                     pattern: Pattern::arn(&glob.pieces),
                     ignore_case: false,
                 }),
-                None => self.opaque_atom(
-                    format!("Resource matches {}", pattern.value.text),
-                    Meaning::Resource(pattern.value.clone()),
-                ),
+                None => {
+                    let opaque = self.opaque_atom(
+                        format!("Resource matches {}", pattern.value.text),
+                        Meaning::Resource(pattern.value.clone()),
+                    );
+                    let relaxed = self.cx.atom_formula(Atom::StrIn {
+                        var: self.resource,
+                        pattern: relaxed_arn(&pattern.value),
+                        ignore_case: false,
+                    });
+                    self.cx.and([opaque, relaxed])
+                }
             };
             options.push(atom);
         }
@@ -248,6 +258,33 @@ impl<'a> Encoder<'a> {
     pub fn vocabulary(&self) -> &Vocabulary {
         self.vocabulary
     }
+}
+
+/// An ARN pattern with every policy variable replaced by "anything", colons included: whatever
+/// value the variable takes, a resource that matches the pattern matches this one. So
+/// `opaque ∧ Resource ∈ relaxed` loses nothing (the opaque atom still stands for the exact
+/// match) and tells the solver most of what the pattern requires.
+pub fn relaxed_arn(pattern: &keyaki_policy::Pattern) -> Pattern {
+    // A variable is first a placeholder character, so the ARN conversion leaves it alone;
+    // then it becomes a run that may cross colons (a value may contain them).
+    const PLACEHOLDER: char = '\u{0}';
+    let mut pieces = Vec::new();
+    for segment in &pattern.segments {
+        match segment {
+            Segment::Literal(text) => pieces.extend(text.chars().map(Piece::Char)),
+            Segment::AnyRun => pieces.push(Piece::AnyRun),
+            Segment::AnyChar => pieces.push(Piece::AnyChar),
+            Segment::Variable(_) => pieces.push(Piece::Char(PLACEHOLDER)),
+        }
+    }
+    let converted = Pattern::arn(&pieces).pieces.into_iter().map(|piece| {
+        if piece == Piece::Char(PLACEHOLDER) {
+            Piece::AnyRun
+        } else {
+            piece
+        }
+    });
+    Pattern::from_pieces(converted)
 }
 
 /// A policy pattern as a logic pattern, when it has no policy variable.
