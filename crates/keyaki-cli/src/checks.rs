@@ -301,6 +301,7 @@ fn text_of(
                 let sid = reason
                     .statement_id
                     .as_ref()
+                    .filter(|_| !reason.description.contains("with sid:"))
                     .map(|s| format!(" (Sid `{s}`)"))
                     .unwrap_or_default();
                 let _ = writeln!(out, "{}{sid}", reason.description);
