@@ -5,6 +5,8 @@
 //! doubly circled. [`dfa_dot`] draws what the search really walks: the sets of live positions
 //! reachable from the start, one node per set, with edges labelled by the characters of the
 //! alphabet ([`crate::alphabet`]); `other` stands for every character no pattern names.
+//! [`product_dot`] draws the product of several constraints on one string, the object whose
+//! emptiness the string theory decides.
 //! Output is deterministic, so snapshots can pin it.
 
 use crate::alphabet::Alphabet;
@@ -122,6 +124,111 @@ pub fn dfa_dot(nfa: &GlobNfa, max_states: usize) -> String {
             out,
             "  {id} [shape={shape}, label={}];",
             quote(&format!("{{{}}}", positions.join(",")))
+        );
+    }
+    for ((from, to), labels) in &edges {
+        let _ = writeln!(
+            out,
+            "  {from} -> {to} [label={}];",
+            quote(&labels.join(" "))
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The product of several constraints on one string (`x ∈ L₁ ∧ x ∉ L₂ …`): the states the
+/// search walks, each a tuple of live-position sets, up to `max_states`. A state is accepting
+/// (doubly circled) when every positive automaton accepts and no negative one does: a word
+/// reaching it is a witness. States where a positive automaton is dead are not drawn.
+pub fn product_dot(constraints: &[crate::Constraint], max_states: usize) -> String {
+    let automata: Vec<&GlobNfa> = constraints.iter().map(|c| c.automaton.as_ref()).collect();
+    let alphabet = Alphabet::for_automata(automata.iter().copied());
+    let named: Vec<char> = automata.iter().flat_map(|a| a.literal_chars()).collect();
+    let start: Vec<Vec<u64>> = automata.iter().map(|a| a.initial().to_vec()).collect();
+    let mut ids: HashMap<Vec<Vec<u64>>, usize> = HashMap::from([(start.clone(), 0)]);
+    let mut states = vec![start];
+    let mut queue = VecDeque::from([0usize]);
+    let mut edges: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    while let Some(from) = queue.pop_front() {
+        let Some(live) = states.get(from).cloned() else {
+            break;
+        };
+        for &c in alphabet.chars() {
+            let next: Vec<Vec<u64>> = automata
+                .iter()
+                .zip(&live)
+                .map(|(automaton, positions)| {
+                    let mut next = vec![0; automaton.words()];
+                    automaton.step(positions, c, &mut next);
+                    next
+                })
+                .collect();
+            let hopeless = constraints
+                .iter()
+                .zip(&next)
+                .any(|(constraint, positions)| {
+                    constraint.positive && constraint.automaton.is_dead(positions)
+                });
+            if hopeless {
+                continue;
+            }
+            let to = match ids.get(&next) {
+                Some(&id) => id,
+                None if states.len() < max_states => {
+                    ids.insert(next.clone(), states.len());
+                    states.push(next);
+                    queue.push_back(states.len() - 1);
+                    states.len() - 1
+                }
+                None => continue,
+            };
+            let label = if named
+                .iter()
+                .any(|n| crate::fold_case(*n) == crate::fold_case(c))
+            {
+                c.to_string()
+            } else {
+                "other".to_string()
+            };
+            edges.entry((from, to)).or_default().push(label);
+        }
+    }
+    let title: Vec<String> = constraints
+        .iter()
+        .map(|c| {
+            let relation = if c.positive { "∈" } else { "∉" };
+            format!("x {relation} {}", c.automaton.pattern())
+        })
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph product {{");
+    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(out, "  label={};", quote(&title.join(" ∧ ")));
+    let _ = writeln!(out, "  start [shape=point];");
+    let _ = writeln!(out, "  start -> 0;");
+    for (id, live) in states.iter().enumerate() {
+        let accepting = constraints
+            .iter()
+            .zip(live)
+            .all(|(c, positions)| c.automaton.accepts(positions) == c.positive);
+        let shape = if accepting { "doublecircle" } else { "circle" };
+        let parts: Vec<String> = automata
+            .iter()
+            .zip(live)
+            .map(|(a, positions)| {
+                let shown: Vec<String> = a
+                    .positions(positions)
+                    .iter()
+                    .map(usize::to_string)
+                    .collect();
+                format!("{{{}}}", shown.join(","))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {id} [shape={shape}, label={}];",
+            quote(&parts.join(" "))
         );
     }
     for ((from, to), labels) in &edges {

@@ -78,41 +78,193 @@ pub struct CheckConfig {
     pub smt: SmtConfig,
 }
 
+/// A check: the question and what it is asked of.
+#[derive(Debug, Clone, Copy)]
+pub enum Check<'a> {
+    /// Does `new` allow a request `existing` does not?
+    NoNewAccess {
+        /// The updated policy.
+        new: &'a ParsedPolicy,
+        /// The policy it replaces.
+        existing: &'a ParsedPolicy,
+    },
+    /// Does `policy` allow one of the listed accesses?
+    AccessNotGranted {
+        /// The policy.
+        policy: &'a ParsedPolicy,
+        /// The accesses.
+        access: &'a [Access],
+    },
+    /// Does the resource policy let a public caller use the resource?
+    NoPublicAccess {
+        /// The resource policy.
+        policy: &'a ParsedPolicy,
+        /// The resource's type.
+        resource_type: ResourceType,
+    },
+}
+
+/// A check's question, built: the named formulas it is made of, and what the solver decides.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// The parts, named as in the question's shape (`P_new`, `P_old`, …).
+    pub parts: Vec<(String, Formula)>,
+    /// The whole question, with the request domain: SAT means FAIL.
+    pub formula: Formula,
+    /// What the subject's `Deny` statements match.
+    denies: Formula,
+    /// Everything besides the subject's `Allow` statements (for the reasons).
+    rest: Formula,
+    /// The subject's `Allow` statements: index, Sid, formula.
+    candidates: Vec<(usize, Option<String>, Formula)>,
+}
+
+impl<'a> Check<'a> {
+    /// The policy whose statements the reasons name.
+    pub fn subject(&self) -> &'a ParsedPolicy {
+        match self {
+            Check::NoNewAccess { new, .. } => new,
+            Check::AccessNotGranted { policy, .. } | Check::NoPublicAccess { policy, .. } => policy,
+        }
+    }
+
+    /// The question's shape, in the notation of the formulas.
+    pub fn shape(&self) -> &'static str {
+        match self {
+            Check::NoNewAccess { .. } => "P_new ∧ ¬P_old",
+            Check::AccessNotGranted { .. } => "P ∧ Access",
+            Check::NoPublicAccess { .. } => "P ∧ PublicCaller ∧ ServiceAction",
+        }
+    }
+
+    /// The variables of the question.
+    pub fn vocabulary(&self) -> Vocabulary {
+        match self {
+            Check::NoNewAccess { new, existing } => {
+                Vocabulary::of(&[&new.policy, &existing.policy])
+            }
+            _ => Vocabulary::of(&[&self.subject().policy]),
+        }
+    }
+
+    fn policy_type(&self) -> PolicyType {
+        match self {
+            Check::NoPublicAccess { .. } => PolicyType::Resource,
+            _ => self.subject().policy_type,
+        }
+    }
+
+    /// Builds the question in `encoder`'s context.
+    pub fn build(&self, encoder: &mut Encoder<'_>) -> Question {
+        let policy_type = self.policy_type();
+        let subject = encoder.policy(&self.subject().policy, policy_type);
+        let (mut parts, rest) = match self {
+            Check::NoNewAccess { existing, .. } => {
+                let old = encoder.policy(&existing.policy, existing.policy_type);
+                let not_old = encoder.cx.not(old.allows);
+                let parts = vec![
+                    ("P_new".to_string(), subject.allows),
+                    ("P_old".to_string(), old.allows),
+                ];
+                (parts, vec![not_old])
+            }
+            Check::AccessNotGranted { access, .. } => {
+                let requested = requested(encoder, access);
+                let parts = vec![
+                    ("P".to_string(), subject.allows),
+                    ("Access".to_string(), requested),
+                ];
+                (parts, vec![requested])
+            }
+            Check::NoPublicAccess {
+                policy,
+                resource_type,
+            } => {
+                let public = encoder.public_caller(&Fixed::of(&[&policy.policy]));
+                let service = service_actions(encoder, resource_type.service);
+                let parts = vec![
+                    ("P".to_string(), subject.allows),
+                    ("PublicCaller".to_string(), public),
+                    ("ServiceAction".to_string(), service),
+                ];
+                (parts, vec![public, service])
+            }
+        };
+        let mut conjuncts = vec![subject.allows];
+        conjuncts.extend(rest.iter().copied());
+        let question = encoder.cx.and(conjuncts);
+        let domain = domain(encoder, policy_type, question);
+        if domain != encoder.cx.tru() {
+            parts.push(("Domain".to_string(), domain));
+        }
+        let mut rest = rest;
+        rest.push(domain);
+        let rest = encoder.cx.and(rest);
+        Question {
+            parts,
+            formula: encoder.cx.and([question, domain]),
+            denies: subject.denies,
+            rest,
+            candidates: allow_statements(self.subject(), &subject.statements),
+        }
+    }
+
+    /// Access Analyzer's sentence for a statement responsible for a FAIL.
+    fn reason(&self, index: usize, sid: Option<&str>) -> String {
+        match self {
+            Check::NoNewAccess { .. } => {
+                format!("New access in the statement with index: {index}.")
+            }
+            Check::AccessNotGranted { .. } => {
+                format!("One or more of the listed actions in the statement with index: {index}.")
+            }
+            Check::NoPublicAccess { .. } => {
+                let place = match sid {
+                    Some(sid) => format!("sid: {sid}"),
+                    None => format!("index: {index}"),
+                };
+                format!("Public access granted in the following statement with {place}.")
+            }
+        }
+    }
+
+    /// Whether a concrete request witnesses the failure (the replay).
+    pub fn replays(&self, request: &Request) -> bool {
+        let allows = |policy: &ParsedPolicy| {
+            evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
+        };
+        match self {
+            Check::NoNewAccess { new, existing } => allows(new) && !allows(existing),
+            Check::AccessNotGranted { policy, access } => allows(policy) && grants(access, request),
+            Check::NoPublicAccess {
+                policy,
+                resource_type,
+            } => {
+                let prefix = format!("{}:", resource_type.service);
+                evaluate(&policy.policy, PolicyType::Resource, request).decision == Decision::Allow
+                    && Fixed::of(&[&policy.policy]).is_public_request(request)
+                    && request.action.to_ascii_lowercase().starts_with(&prefix)
+            }
+        }
+    }
+
+    /// Runs the check.
+    pub fn run(&self, config: CheckConfig) -> Outcome {
+        let vocabulary = self.vocabulary();
+        let mut cx = Context::new();
+        let mut encoder = Encoder::new(&mut cx, &vocabulary);
+        let question = self.build(&mut encoder);
+        decide(&mut encoder, self, &question, config)
+    }
+}
+
 /// `check-no-new-access`: FAIL when `new` allows a request `existing` does not.
 pub fn check_no_new_access(
     new: &ParsedPolicy,
     existing: &ParsedPolicy,
     config: CheckConfig,
 ) -> Outcome {
-    let vocabulary = Vocabulary::of(&[&new.policy, &existing.policy]);
-    let mut cx = Context::new();
-    let mut encoder = Encoder::new(&mut cx, &vocabulary);
-    let new_encoded = encoder.policy(&new.policy, new.policy_type);
-    let old_encoded = encoder.policy(&existing.policy, existing.policy_type);
-    let not_old = encoder.cx.not(old_encoded.allows);
-    let question = encoder.cx.and([new_encoded.allows, not_old]);
-    let domain = domain(&mut encoder, new.policy_type, question);
-    let question = encoder.cx.and([question, domain]);
-    let denies = new_encoded.denies;
-    let replays = |request: &Request| {
-        evaluate(&new.policy, new.policy_type, request).decision == Decision::Allow
-            && evaluate(&existing.policy, existing.policy_type, request).decision != Decision::Allow
-    };
-    let candidates = allow_statements(new, &new_encoded.statements);
-    let reason_text = |i: usize| format!("New access in the statement with index: {i}.");
-    decide(
-        &mut encoder,
-        question,
-        new,
-        config,
-        &replays,
-        |encoder, index, _sid, statement| {
-            let no_deny = encoder.cx.not(denies);
-            let alone = encoder.cx.and([statement, no_deny, not_old, domain]);
-            (alone, reason_text(index))
-        },
-        candidates,
-    )
+    Check::NoNewAccess { new, existing }.run(config)
 }
 
 /// `check-access-not-granted`: FAIL when `policy` allows one of the listed accesses.
@@ -121,36 +273,7 @@ pub fn check_access_not_granted(
     access: &[Access],
     config: CheckConfig,
 ) -> Outcome {
-    let vocabulary = Vocabulary::of(&[&policy.policy]);
-    let mut cx = Context::new();
-    let mut encoder = Encoder::new(&mut cx, &vocabulary);
-    let encoded = encoder.policy(&policy.policy, policy.policy_type);
-    let requested = requested(&mut encoder, access);
-    let question = encoder.cx.and([encoded.allows, requested]);
-    let domain = domain(&mut encoder, policy.policy_type, question);
-    let question = encoder.cx.and([question, domain]);
-    let denies = encoded.denies;
-    let replays = |request: &Request| {
-        evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
-            && grants(access, request)
-    };
-    let candidates = allow_statements(policy, &encoded.statements);
-    decide(
-        &mut encoder,
-        question,
-        policy,
-        config,
-        &replays,
-        |encoder, index, _sid, statement| {
-            let no_deny = encoder.cx.not(denies);
-            let alone = encoder.cx.and([statement, no_deny, requested, domain]);
-            (
-                alone,
-                format!("One or more of the listed actions in the statement with index: {index}."),
-            )
-        },
-        candidates,
-    )
+    Check::AccessNotGranted { policy, access }.run(config)
 }
 
 /// `check-no-public-access`: FAIL when the resource policy allows a public caller (see
@@ -160,46 +283,11 @@ pub fn check_no_public_access(
     resource_type: ResourceType,
     config: CheckConfig,
 ) -> Outcome {
-    let vocabulary = Vocabulary::of(&[&policy.policy]);
-    let fixed = Fixed::of(&[&policy.policy]);
-    let mut cx = Context::new();
-    let mut encoder = Encoder::new(&mut cx, &vocabulary);
-    let encoded = encoder.policy(&policy.policy, PolicyType::Resource);
-    let public = encoder.public_caller(&fixed);
-    let service = service_actions(&mut encoder, resource_type.service);
-    let question = encoder.cx.and([encoded.allows, public, service]);
-    let domain = domain(&mut encoder, PolicyType::Resource, question);
-    let question = encoder.cx.and([question, domain]);
-    let denies = encoded.denies;
-    let prefix = format!("{}:", resource_type.service);
-    let replays = |request: &Request| {
-        evaluate(&policy.policy, PolicyType::Resource, request).decision == Decision::Allow
-            && fixed.is_public_request(request)
-            && request.action.to_ascii_lowercase().starts_with(&prefix)
-    };
-    let candidates = allow_statements(policy, &encoded.statements);
-    decide(
-        &mut encoder,
-        question,
+    Check::NoPublicAccess {
         policy,
-        config,
-        &replays,
-        |encoder, index, sid, statement| {
-            let no_deny = encoder.cx.not(denies);
-            let alone = encoder
-                .cx
-                .and([statement, no_deny, public, service, domain]);
-            let place = match sid {
-                Some(sid) => format!("sid: {sid}"),
-                None => format!("index: {index}"),
-            };
-            (
-                alone,
-                format!("Public access granted in the following statement with {place}."),
-            )
-        },
-        candidates,
-    )
+        resource_type,
+    }
+    .run(config)
 }
 
 /// The actions of one service: `Action ∈ "service:*"`.
@@ -516,43 +604,40 @@ pub(crate) fn solve(
 /// How many preferred values [`solve`] tries to pin for each request variable.
 const PINNING_ATTEMPTS: usize = 3;
 
-/// Solves the question; on SAT builds and replays the counterexample and finds the reasons.
+/// Solves the question; on SAT builds and replays the counterexample and finds the reasons:
+/// each `Allow` statement that alone (with the `Deny` statements) still answers the question.
 fn decide(
     encoder: &mut Encoder<'_>,
-    question: Formula,
-    subject: &ParsedPolicy,
+    check: &Check<'_>,
+    question: &Question,
     config: CheckConfig,
-    replays: &dyn Fn(&Request) -> bool,
-    reason_question: impl Fn(&mut Encoder<'_>, usize, Option<&str>, Formula) -> (Formula, String),
-    candidates: Vec<(usize, Option<String>, Formula)>,
 ) -> Outcome {
     let approximations = encoder.approximations.clone();
-    let verdict = match solve(encoder, question, subject, config) {
+    let verdict = match solve(encoder, question.formula, check.subject(), config) {
         Solved::Unsat => Verdict::Pass,
         Solved::Unknown(reason) => Verdict::Unknown(reason),
+        Solved::Witness(counterexample) if !check.replays(&counterexample) => {
+            Verdict::Unknown(not_replayed(&approximations))
+        }
         Solved::Witness(counterexample) => {
-            if !replays(&counterexample) {
-                Verdict::Unknown(not_replayed(&approximations))
-            } else {
-                let mut reasons = Vec::new();
-                for (index, sid, statement) in candidates {
-                    let (alone, description) =
-                        reason_question(encoder, index, sid.as_deref(), statement);
-                    if matches!(
-                        keyaki_solver::check(encoder.cx, alone, config.smt),
-                        SmtResult::Sat(_)
-                    ) {
-                        reasons.push(Reason {
-                            description,
-                            statement_index: index,
-                            statement_id: sid,
-                        });
-                    }
+            let mut reasons = Vec::new();
+            let no_deny = encoder.cx.not(question.denies);
+            for (index, sid, statement) in &question.candidates {
+                let alone = encoder.cx.and([*statement, no_deny, question.rest]);
+                if matches!(
+                    keyaki_solver::check(encoder.cx, alone, config.smt),
+                    SmtResult::Sat(_)
+                ) {
+                    reasons.push(Reason {
+                        description: check.reason(*index, sid.as_deref()),
+                        statement_index: *index,
+                        statement_id: sid.clone(),
+                    });
                 }
-                Verdict::Fail {
-                    reasons,
-                    counterexample,
-                }
+            }
+            Verdict::Fail {
+                reasons,
+                counterexample,
             }
         }
     };
