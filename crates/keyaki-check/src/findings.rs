@@ -20,10 +20,11 @@
 //! Every finding carries a request that replays through the concrete evaluator: the policy
 //! allows it, the statement matches it, and the caller is outside and of the finding's kind.
 
-use crate::check::{CheckConfig, Solved, domain, not_replayed, solve};
+use crate::check::{CheckConfig, domain};
 use crate::encode::Encoder;
 use crate::public::{Fixed, arn_account};
 use crate::vocabulary::Vocabulary;
+use crate::witness::{Solved, not_replayed, solve};
 use keyaki_logic::{Atom, Context, Formula, Pattern, Piece, Sort};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{

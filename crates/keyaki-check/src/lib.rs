@@ -21,6 +21,7 @@ pub mod public;
 pub mod resource_type;
 pub mod variables;
 pub mod vocabulary;
+pub mod witness;
 
 pub use check::{
     Access, CheckConfig, Outcome, Reason, Verdict, check_access_not_granted, check_no_new_access,

@@ -1,0 +1,229 @@
+//! Finding the witness of a FAIL: solving a question so that its model reads like a real
+//! request, then turning the model into one.
+//!
+//! A model is any solution; the shortest strings satisfy most patterns, and `s3:` or an empty
+//! resource are poor evidence for a security engineer. So the solver is told which values to
+//! prefer — the policy's own action names and ARNs, real action names from the catalog,
+//! well-formed example ARNs and principals such as `111122223333` — both in its string search
+//! and by pinning one of the first preferred values when the question still has a solution.
+//! Policy variables get values afterwards ([`crate::variables`]). The result is a request,
+//! not a verdict: the checks replay it through the concrete evaluator before they trust it.
+
+use crate::counterexample::request_of;
+use crate::encode::{Encoder, glob_of};
+use crate::variables::bind_variables;
+use keyaki_logic::{Atom, Context, Formula, Pattern};
+use keyaki_policy::{ParsedPolicy, PolicyType, Request};
+use keyaki_solver::{Smt, SmtResult};
+
+use crate::check::CheckConfig;
+
+/// Real-looking callers, preferred for a counterexample's principal when one fits: an outside
+/// account, a role in it, a service, and the anonymous caller.
+const EXAMPLE_PRINCIPALS: [&str; 7] = [
+    "AWS:arn:aws:iam::111122223333:root",
+    "AWS:arn:aws:iam::444455556666:role/ExampleRole",
+    "AWS:arn:aws:iam::777788889999:user/ExampleUser",
+    "Service:lambda.amazonaws.com",
+    "Anonymous",
+    "Federated:cognito-identity.amazonaws.com",
+    "CanonicalUser:79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+];
+
+/// Well-formed ARNs, preferred for a counterexample's resource when the policy's own
+/// resources do not fit (`"Resource": "*"` would otherwise give the empty string).
+const EXAMPLE_RESOURCES: [&str; 6] = [
+    "arn:aws:s3:::example-bucket",
+    "arn:aws:s3:::example-bucket/example-key",
+    "arn:aws:iam::111122223333:role/ExampleRole",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+    "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "arn:aws:sqs:us-east-1:111122223333:example-queue",
+];
+
+/// Literal resource ARNs in the policy, preferred for the counterexample's resource.
+/// Then the policy's wildcard ARNs written out with example values (`…/DOC-EXAMPLE-BUCKET/*`
+/// gives `…/DOC-EXAMPLE-BUCKET/example`).
+fn known_resources(policy: &ParsedPolicy) -> Vec<String> {
+    let patterns: Vec<&keyaki_policy::Pattern> = policy
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|list| list.patterns.iter())
+        .map(|p| &p.value)
+        .collect();
+    let mut names: Vec<String> = patterns
+        .iter()
+        .filter_map(|p| glob_of(p).and_then(|g| g.as_literal()))
+        .collect();
+    names.sort();
+    names.dedup();
+    for pattern in patterns {
+        if let Some(example) = example_arn(pattern)
+            && !names.contains(&example)
+        {
+            names.push(example);
+        }
+    }
+    names
+}
+
+/// An ARN pattern written out: a wildcard region is `us-east-1`, a wildcard account
+/// `111122223333`, any other `*` is `example` and `?` is `x`; a variable is an example value
+/// of its key. `None` for a non-ARN pattern.
+fn example_arn(pattern: &keyaki_policy::Pattern) -> Option<String> {
+    use keyaki_policy::Segment;
+    const WILDCARD: char = '\u{0}';
+    let text: String = pattern
+        .segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => text.clone(),
+            Segment::AnyRun => WILDCARD.to_string(),
+            Segment::AnyChar => "x".to_string(),
+            Segment::Variable(variable) => {
+                let key = variable.key.to_ascii_lowercase();
+                if key.ends_with("account") {
+                    "444455556666".to_string()
+                } else if key.ends_with("region") {
+                    "us-east-1".to_string()
+                } else {
+                    "example".to_string()
+                }
+            }
+        })
+        .collect();
+    if !text.starts_with("arn:") {
+        return None;
+    }
+    let wildcard = WILDCARD.to_string();
+    let parts: Vec<String> = text
+        .splitn(6, ':')
+        .enumerate()
+        .map(|(index, part)| match index {
+            3 if part == wildcard => "us-east-1".to_string(),
+            4 if part == wildcard => "111122223333".to_string(),
+            _ => part.replace(WILDCARD, "example"),
+        })
+        .collect();
+    Some(parts.join(":"))
+}
+
+/// Action names preferred for the counterexample's action: the policy's literal actions, then
+/// real names (from [`crate::catalog`]) matching its wildcard patterns.
+pub(crate) fn known_actions(policy: &ParsedPolicy) -> Vec<String> {
+    const PER_PATTERN: usize = 3;
+    const AT_MOST: usize = 400;
+    let globs: Vec<Pattern> = policy
+        .policy
+        .statements
+        .iter()
+        .flat_map(|s| s.action.patterns.iter())
+        .filter_map(|p| glob_of(&p.value))
+        .collect();
+    let mut names: Vec<String> = globs.iter().filter_map(Pattern::as_literal).collect();
+    names.sort();
+    names.dedup();
+    for glob in globs.iter().filter(|g| g.as_literal().is_none()) {
+        if names.len() >= AT_MOST {
+            break;
+        }
+        for name in crate::catalog::actions_matching(glob, PER_PATTERN) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Why a witness that did not replay gives no answer: expected after an approximation, an
+/// internal error (and said so) otherwise.
+pub(crate) fn not_replayed(approximations: &[String]) -> String {
+    if approximations.is_empty() {
+        "internal error: the counterexample did not replay through the concrete evaluator; please report this policy".to_string()
+    } else {
+        "the policy uses features keyaki approximates, and the request found did not replay through the concrete evaluator".to_string()
+    }
+}
+
+/// What solving a question gave.
+pub(crate) enum Solved {
+    /// No request satisfies it.
+    Unsat,
+    /// The solver gave up.
+    Unknown(String),
+    /// A request from the model (not replayed yet).
+    Witness(Request),
+}
+
+/// Solves `question`, preferring real-looking values, and turns a model into a request.
+pub(crate) fn solve(
+    encoder: &mut Encoder<'_>,
+    question: Formula,
+    subject: &ParsedPolicy,
+    config: CheckConfig,
+) -> Solved {
+    let mut resources = known_resources(subject);
+    resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
+    let principals: Vec<String> = EXAMPLE_PRINCIPALS
+        .iter()
+        .map(|p| (*p).to_string())
+        .collect();
+    let preferences = [
+        (encoder.principal, principals),
+        (encoder.action, known_actions(subject)),
+        (encoder.resource, resources),
+    ];
+    let solve_once = |cx: &Context, question: Formula| {
+        let mut smt = Smt::new(cx, question, config.smt);
+        for (var, names) in &preferences {
+            smt.prefer(*var, names.clone());
+        }
+        smt.check()
+    };
+    let mut model = match solve_once(encoder.cx, question) {
+        SmtResult::Unsat => return Solved::Unsat,
+        SmtResult::Unknown(reason) => return Solved::Unknown(reason),
+        SmtResult::Sat(model) => model,
+    };
+    // The search prefers real-looking values but may settle elsewhere; for each request
+    // variable, pin one of the first preferred values when the question still has a solution.
+    let mut question = question;
+    for (var, names) in &preferences {
+        let chosen = match model.values.get(var) {
+            Some(keyaki_logic::Value::Str(text)) => text.clone(),
+            _ => continue,
+        };
+        if names.contains(&chosen) {
+            continue;
+        }
+        for name in names.iter().take(PINNING_ATTEMPTS) {
+            let pinned = encoder.cx.atom_formula(Atom::StrIn {
+                var: *var,
+                pattern: Pattern::literal(name),
+                ignore_case: false,
+            });
+            let narrower = encoder.cx.and([question, pinned]);
+            if let SmtResult::Sat(better) = solve_once(encoder.cx, narrower) {
+                question = narrower;
+                model = better;
+                break;
+            }
+        }
+    }
+    let with_principal = subject.policy_type == PolicyType::Resource;
+    let mut request = request_of(encoder, &model, with_principal);
+    let holds = |var| {
+        encoder
+            .cx
+            .find_atom(&Atom::BoolTrue { var })
+            .is_some_and(|id| model.atom(id))
+    };
+    bind_variables(encoder, holds, &mut request);
+    Solved::Witness(request)
+}
+
+/// How many preferred values [`solve`] tries to pin for each request variable.
+const PINNING_ATTEMPTS: usize = 3;
