@@ -111,11 +111,11 @@ pub struct Question {
     /// The whole question, with the request domain: SAT means FAIL.
     pub formula: Formula,
     /// What the subject's `Deny` statements match.
-    denies: Formula,
+    pub(crate) denies: Formula,
     /// Everything besides the subject's `Allow` statements (for the reasons).
-    rest: Formula,
+    pub(crate) rest: Formula,
     /// The subject's `Allow` statements: index, Sid, formula.
-    candidates: Vec<(usize, Option<String>, Formula)>,
+    pub(crate) candidates: Vec<(usize, Option<String>, Formula)>,
 }
 
 impl<'a> Check<'a> {

@@ -83,6 +83,11 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
         let holds = match &meaning {
             Meaning::Resource(pattern) => arn::matches(pattern, &request.resource, request),
             Meaning::Condition(c) => condition::holds(c, request),
+            Meaning::Compare { key, kind, value } => request
+                .context_value(key)
+                .filter(|v| !v.multi_valued)
+                .and_then(|v| v.values.first().cloned())
+                .is_some_and(|text| condition::value_matches(*kind, value, &text, request)),
         };
         assignment.bools.insert(var, holds);
     }

@@ -40,6 +40,16 @@ pub enum Meaning {
     Resource(keyaki_policy::Pattern),
     /// This condition holds for the request.
     Condition(keyaki_policy::Condition),
+    /// The request's (single) value of `key` matches `value` under the positive form of
+    /// `kind` (`StringEquals` for `StringNotEquals`): one comparison with a variable.
+    Compare {
+        /// The condition key.
+        key: String,
+        /// The operator (its positive form is what is meant).
+        kind: keyaki_policy::OperatorKind,
+        /// The policy value, with its variables.
+        value: keyaki_policy::ConditionValue,
+    },
 }
 
 /// The variables of one condition key.
@@ -186,18 +196,7 @@ impl<'a> Encoder<'a> {
                     pattern: Pattern::arn(&glob.pieces),
                     ignore_case: false,
                 }),
-                None => {
-                    let opaque = self.opaque_atom(
-                        format!("Resource matches {}", pattern.value.text),
-                        Meaning::Resource(pattern.value.clone()),
-                    );
-                    let relaxed = self.cx.atom_formula(Atom::StrIn {
-                        var: self.resource,
-                        pattern: relaxed_arn(&pattern.value),
-                        ignore_case: false,
-                    });
-                    self.cx.and([opaque, relaxed])
-                }
+                None => self.resource_with_variables(&pattern.value),
             };
             options.push(atom);
         }
@@ -219,6 +218,147 @@ impl<'a> Encoder<'a> {
             ));
         }
         self.cx.atom_formula(Atom::BoolTrue { var })
+    }
+
+    /// `Resource` matches a pattern with variables: per case of [`Encoder::default_cases`],
+    /// an exact atom when the case leaves no variable, else the opaque atom of the exact match
+    /// with what is known beside it (the pattern read with "anything" for its variables, and
+    /// the variables resolving).
+    fn resource_with_variables(&mut self, pattern: &keyaki_policy::Pattern) -> Formula {
+        let mut options = Vec::new();
+        for (presence, case) in self.default_cases(pattern) {
+            let matched = match glob_of(&case) {
+                Some(glob) => self.cx.atom_formula(Atom::StrIn {
+                    var: self.resource,
+                    pattern: Pattern::arn(&glob.pieces),
+                    ignore_case: false,
+                }),
+                None => {
+                    let opaque = self.opaque_atom(
+                        format!("Resource matches {}", case.text),
+                        Meaning::Resource(case.clone()),
+                    );
+                    let relaxed = self.cx.atom_formula(Atom::StrIn {
+                        var: self.resource,
+                        pattern: relaxed_arn(&case),
+                        ignore_case: false,
+                    });
+                    let resolved = self.variables_resolve(&case);
+                    self.cx.and([opaque, relaxed, resolved])
+                }
+            };
+            options.push(self.cx.and([presence, matched]));
+        }
+        self.cx.or(options)
+    }
+
+    /// A pattern whose variables have defaults, split by which of those keys the request has:
+    /// for each case, its presence formula and the pattern as it then reads (an absent key's
+    /// default written in as text, a present key's variable kept without default). Text is
+    /// canonical ([`canonical_text`]), so `${k}` and `${k, 'd'}` share their opaque atom when
+    /// `k` is present. More than three defaulted keys, or one modelled as a set: one case.
+    pub(crate) fn default_cases(
+        &mut self,
+        pattern: &keyaki_policy::Pattern,
+    ) -> Vec<(Formula, keyaki_policy::Pattern)> {
+        let mut defaulted: Vec<String> = Vec::new();
+        for segment in &pattern.segments {
+            if let Segment::Variable(variable) = segment
+                && variable.default.is_some()
+            {
+                let key = variable.key.to_ascii_lowercase();
+                if !defaulted.contains(&key) {
+                    defaulted.push(key);
+                }
+            }
+        }
+        let presence_vars: Option<Vec<Var>> = defaulted
+            .iter()
+            .map(|key| {
+                let model = self.vocabulary.key(key)?.clone();
+                if model.sort == Sort::StrSet {
+                    return None;
+                }
+                self.cx.var(&model.name, model.sort).ok()
+            })
+            .collect();
+        let (Some(presence_vars), true) = (presence_vars, defaulted.len() <= 3) else {
+            let text = canonical_text(&pattern.segments);
+            return vec![(
+                self.cx.tru(),
+                keyaki_policy::Pattern {
+                    text,
+                    segments: pattern.segments.clone(),
+                },
+            )];
+        };
+        let mut cases = Vec::new();
+        for mask in 0..(1_usize << defaulted.len()) {
+            let present_key = |key: &str| {
+                defaulted
+                    .iter()
+                    .position(|k| k == key)
+                    .is_some_and(|i| mask & (1 << i) != 0)
+            };
+            let presence: Vec<Formula> = presence_vars
+                .iter()
+                .enumerate()
+                .map(|(i, var)| {
+                    let present = self.cx.atom_formula(Atom::Present { var: *var });
+                    if mask & (1 << i) != 0 {
+                        present
+                    } else {
+                        self.cx.not(present)
+                    }
+                })
+                .collect();
+            let segments: Vec<Segment> = pattern
+                .segments
+                .iter()
+                .map(|segment| match segment {
+                    Segment::Variable(variable) => match &variable.default {
+                        Some(default) if !present_key(&variable.key.to_ascii_lowercase()) => {
+                            Segment::Literal(default.clone())
+                        }
+                        _ => Segment::Variable(keyaki_policy::PolicyVariable {
+                            key: variable.key.clone(),
+                            default: None,
+                        }),
+                    },
+                    other => other.clone(),
+                })
+                .collect();
+            let text = canonical_text(&segments);
+            cases.push((
+                self.cx.and(presence),
+                keyaki_policy::Pattern { text, segments },
+            ));
+        }
+        cases
+    }
+
+    /// The variables of a pattern can be resolved: each one without a default names a key
+    /// the request has (as far as the vocabulary models the key as a single value).
+    pub(crate) fn variables_resolve(&mut self, pattern: &keyaki_policy::Pattern) -> Formula {
+        let mut parts = Vec::new();
+        for segment in &pattern.segments {
+            let Segment::Variable(variable) = segment else {
+                continue;
+            };
+            if variable.default.is_some() {
+                continue;
+            }
+            let Some(key) = self.vocabulary.key(&variable.key).cloned() else {
+                continue;
+            };
+            if key.sort == Sort::StrSet {
+                continue;
+            }
+            if let Ok(var) = self.cx.var(&key.name, key.sort) {
+                parts.push(self.cx.atom_formula(Atom::Present { var }));
+            }
+        }
+        self.cx.and(parts)
     }
 
     /// The variables of every condition key of the vocabulary (declared on first use).
@@ -258,6 +398,35 @@ impl<'a> Encoder<'a> {
     pub fn vocabulary(&self) -> &Vocabulary {
         self.vocabulary
     }
+}
+
+/// A pattern's text in one canonical spelling: variable keys in lowercase, so that
+/// `${AWS:UserName}` and `${aws:username}` give the same opaque atom, as IAM reads them alike.
+pub fn canonical_text(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => text
+                .replace('$', "${$}")
+                .replace('*', "${*}")
+                .replace('?', "${?}"),
+            Segment::AnyRun => "*".to_string(),
+            Segment::AnyChar => "?".to_string(),
+            Segment::Variable(variable) => match &variable.default {
+                Some(default) => format!("${{{}, '{default}'}}", variable.key.to_ascii_lowercase()),
+                None => format!("${{{}}}", variable.key.to_ascii_lowercase()),
+            },
+        })
+        .collect()
+}
+
+/// A pattern with every policy variable replaced by "anything" (for string comparisons).
+pub fn relaxed_glob(pattern: &keyaki_policy::Pattern) -> Pattern {
+    Pattern::from_pieces(pattern.segments.iter().flat_map(|segment| match segment {
+        Segment::Literal(text) => text.chars().map(Piece::Char).collect::<Vec<_>>(),
+        Segment::AnyRun | Segment::Variable(_) => vec![Piece::AnyRun],
+        Segment::AnyChar => vec![Piece::AnyChar],
+    }))
 }
 
 /// An ARN pattern with every policy variable replaced by "anything", colons included: whatever

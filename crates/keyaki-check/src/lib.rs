@@ -16,6 +16,7 @@ pub mod check;
 pub mod concrete;
 pub mod counterexample;
 pub mod encode;
+pub mod explain;
 pub mod findings;
 pub mod public;
 pub mod resource_type;

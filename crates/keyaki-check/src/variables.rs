@@ -34,8 +34,10 @@ pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, reques
         }
     }
     for meaning in &true_meanings {
-        if let Meaning::Condition(condition) = meaning {
-            bind_condition(condition, request);
+        match meaning {
+            Meaning::Condition(condition) => bind_condition(condition, request),
+            Meaning::Compare { key, value, .. } => bind_comparison(key, value, request),
+            Meaning::Resource(_) => {}
         }
     }
 }
@@ -43,7 +45,7 @@ pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, reques
 /// Reads the variables off the resource; if the resource does not fit, writes the resource out
 /// from the pattern.
 fn bind_resource(pattern: &Pattern, request: &mut Request) {
-    if let Some(bindings) = capture(&pattern.segments, &request.resource, request) {
+    if let Some(bindings) = capture_or_rebind(pattern, &request.resource, request) {
         set_all(bindings, request);
         return;
     }
@@ -88,6 +90,49 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
             }
         }
     }
+}
+
+/// For one comparison with variables: reads the variables off the key's value, or gives the
+/// key the value written out.
+fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
+    let ConditionValue::Pattern(pattern) = value else {
+        return;
+    };
+    let current = request
+        .context_value(key)
+        .filter(|v| !v.multi_valued)
+        .and_then(|v| v.values.first().cloned());
+    match current {
+        Some(text) => {
+            if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
+                set_all(bindings, request);
+            }
+        }
+        None => {
+            let (text, bindings) = instantiate(&pattern.segments, request);
+            set_all(bindings, request);
+            request.set_context(key, vec![text], false);
+        }
+    }
+}
+
+/// Captures the variables from `text`, first with the request's values, then reading every
+/// variable of the pattern afresh (the model chose those values without the pattern in view).
+fn capture_or_rebind(
+    pattern: &Pattern,
+    text: &str,
+    request: &Request,
+) -> Option<BTreeMap<String, String>> {
+    if let Some(bindings) = capture(&pattern.segments, text, request) {
+        return Some(bindings);
+    }
+    let mut unbound = request.clone();
+    for segment in &pattern.segments {
+        if let Segment::Variable(variable) = segment {
+            unbound.remove_context(&variable.key);
+        }
+    }
+    capture(&pattern.segments, text, &unbound)
 }
 
 fn set_all(bindings: BTreeMap<String, String>, request: &mut Request) {

@@ -65,6 +65,14 @@ impl Vocabulary {
                 }
             }
         }
+        // Keys that policy variables name are request keys too (single strings, unless a
+        // condition says otherwise): their presence decides whether a variable resolves.
+        for policy in policies {
+            for name in variable_keys(policy) {
+                seen.entry(name.to_ascii_lowercase())
+                    .or_insert_with(|| (name, false, Vec::new()));
+            }
+        }
         let keys = seen
             .into_iter()
             .map(|(key, (name, qualified, types))| {
@@ -87,6 +95,31 @@ impl Vocabulary {
     pub fn key(&self, name: &str) -> Option<&KeyUse> {
         self.keys.get(&name.to_ascii_lowercase())
     }
+}
+
+/// The keys of the policy variables in a policy's resources and condition values.
+fn variable_keys(policy: &Policy) -> Vec<String> {
+    let mut patterns: Vec<&keyaki_policy::Pattern> = Vec::new();
+    for statement in &policy.statements {
+        if let Some(list) = &statement.resource {
+            patterns.extend(list.patterns.iter().map(|p| &p.value));
+        }
+        for condition in &statement.conditions {
+            for value in &condition.values {
+                if let keyaki_policy::ConditionValue::Pattern(p) = &value.value {
+                    patterns.push(p);
+                }
+            }
+        }
+    }
+    patterns
+        .into_iter()
+        .flat_map(|p| &p.segments)
+        .filter_map(|segment| match segment {
+            keyaki_policy::Segment::Variable(variable) => Some(variable.key.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn choose_sort(qualified: bool, types: &[ValueType]) -> Sort {

@@ -12,7 +12,7 @@
 use crate::counterexample::request_of;
 use crate::encode::{Encoder, glob_of};
 use crate::variables::bind_variables;
-use keyaki_logic::{Atom, Context, Formula, Pattern};
+use keyaki_logic::{Atom, Context, Formula, Pattern, Var};
 use keyaki_policy::{ParsedPolicy, PolicyType, Request};
 use keyaki_solver::{Smt, SmtResult};
 
@@ -158,6 +158,55 @@ pub(crate) enum Solved {
     Witness(Request),
 }
 
+/// The values to prefer for the principal, action and resource, best first.
+pub fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> [(Var, Vec<String>); 3] {
+    let mut resources = known_resources(subject);
+    resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
+    // A caller from an account the policy mentions (say, the resource's owner) is poor
+    // evidence of outside access: such examples go last.
+    let mentioned = mentioned_accounts(subject);
+    let (mut principals, elsewhere): (Vec<String>, Vec<String>) = EXAMPLE_PRINCIPALS
+        .iter()
+        .map(|p| (*p).to_string())
+        .partition(|p| !mentioned.iter().any(|a| p.contains(a.as_str())));
+    principals.extend(elsewhere);
+    [
+        (encoder.principal, principals),
+        (encoder.action, known_actions(subject)),
+        (encoder.resource, resources),
+    ]
+}
+
+/// The 12-digit account ids written anywhere in a policy's resources, principals and
+/// condition values.
+fn mentioned_accounts(policy: &ParsedPolicy) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for statement in &policy.policy.statements {
+        if let Some(list) = &statement.resource {
+            texts.extend(list.patterns.iter().map(|p| p.value.text.clone()));
+        }
+        if let Some(element) = &statement.principal {
+            texts.extend(element.principals.iter().map(|p| format!("{:?}", p.value)));
+        }
+        for condition in &statement.conditions {
+            texts.extend(condition.values.iter().map(|v| format!("{:?}", v.value)));
+        }
+    }
+    let mut accounts = Vec::new();
+    for text in texts {
+        let digits: Vec<char> = text.chars().collect();
+        for window in digits.windows(12) {
+            if window.iter().all(char::is_ascii_digit) {
+                let account: String = window.iter().collect();
+                if !accounts.contains(&account) {
+                    accounts.push(account);
+                }
+            }
+        }
+    }
+    accounts
+}
+
 /// Solves `question`, preferring real-looking values, and turns a model into a request.
 pub(crate) fn solve(
     encoder: &mut Encoder<'_>,
@@ -165,17 +214,7 @@ pub(crate) fn solve(
     subject: &ParsedPolicy,
     config: CheckConfig,
 ) -> Solved {
-    let mut resources = known_resources(subject);
-    resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
-    let principals: Vec<String> = EXAMPLE_PRINCIPALS
-        .iter()
-        .map(|p| (*p).to_string())
-        .collect();
-    let preferences = [
-        (encoder.principal, principals),
-        (encoder.action, known_actions(subject)),
-        (encoder.resource, resources),
-    ];
+    let preferences = preferences(encoder, subject);
     let solve_once = |cx: &Context, question: Formula| {
         let mut smt = Smt::new(cx, question, config.smt);
         for (var, names) in &preferences {

@@ -29,6 +29,8 @@ pub enum Command {
     CheckNoPublicAccess(CheckNoPublicAccessArgs),
     /// Who outside the zone of trust can reach the resource? (public and cross-account findings)
     Findings(FindingsArgs),
+    /// Run a check and show its reasoning: formulas, clauses, the solver's steps, the answer
+    Explain(ExplainArgs),
     /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
     Sat(SatArgs),
 }
@@ -85,6 +87,50 @@ pub struct FindingsArgs {
     /// policy requires to be it are inside
     #[arg(long, value_name = "ORG")]
     pub trusted_org: Option<String>,
+}
+
+/// `keyaki explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// How much to show: brief (formulas and answer), normal (and the first clauses and
+    /// steps), full (everything)
+    #[arg(long, value_enum, default_value = "normal", global = true)]
+    pub detail: Detail,
+    /// Write the automata of the string atoms, and their products, as Graphviz files here
+    #[arg(long, value_name = "DIR", global = true)]
+    pub dot: Option<String>,
+    /// Write the question as an SMT-LIB 2 script (for z3 or cvc5) to this file
+    #[arg(long, value_name = "FILE", global = true)]
+    pub smtlib: Option<String>,
+    /// The check to explain, with its usual arguments
+    #[command(subcommand)]
+    pub check: ExplainedCheck,
+}
+
+/// The checks `explain` can show.
+#[derive(Debug, Subcommand)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants are named after the check commands they explain"
+)]
+pub enum ExplainedCheck {
+    /// check-no-new-access, explained
+    CheckNoNewAccess(CheckNoNewAccessArgs),
+    /// check-access-not-granted, explained
+    CheckAccessNotGranted(CheckAccessNotGrantedArgs),
+    /// check-no-public-access, explained
+    CheckNoPublicAccess(CheckNoPublicAccessArgs),
+}
+
+/// `--detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Detail {
+    /// The formulas and the answer
+    Brief,
+    /// Also the first clauses and solver steps
+    Normal,
+    /// Everything
+    Full,
 }
 
 /// `keyaki sat`.

@@ -12,61 +12,89 @@ use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublic
 use crate::document::{DocumentArg, load};
 use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
+use keyaki_check::check::Check;
 use keyaki_check::counterexample::request_json;
-use keyaki_check::{
-    Access, CheckConfig, Outcome, ResourceType, Verdict, check_access_not_granted,
-    check_no_new_access, check_no_public_access,
-};
+use keyaki_check::{Access, CheckConfig, Outcome, ResourceType, Verdict};
 use keyaki_policy::{Json, ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy, read_json};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// The sentences of one check, word for word as Access Analyzer writes them.
-struct Messages {
-    pass: &'static str,
-    fail: &'static str,
+pub(crate) struct Messages {
+    pub pass: &'static str,
+    pub fail: &'static str,
 }
 
-pub fn no_new_access(
+/// A check's inputs, read and parsed: what both the check command and `explain` need.
+pub(crate) struct Loaded {
+    /// The subject policy's source (the reasons point into it).
+    pub source: SourceFile,
+    /// The subject policy.
+    pub subject: ParsedPolicy,
+    /// The existing policy of `check-no-new-access`.
+    existing: Option<ParsedPolicy>,
+    access: Vec<Access>,
+    resource_type: Option<ResourceType>,
+    /// Access Analyzer's sentences for this check.
+    pub messages: Messages,
+}
+
+impl Loaded {
+    /// The check these inputs ask.
+    pub fn check(&self) -> Check<'_> {
+        match (&self.existing, self.resource_type) {
+            (Some(existing), _) => Check::NoNewAccess {
+                new: &self.subject,
+                existing,
+            },
+            (None, Some(resource_type)) => Check::NoPublicAccess {
+                policy: &self.subject,
+                resource_type,
+            },
+            (None, None) => Check::AccessNotGranted {
+                policy: &self.subject,
+                access: &self.access,
+            },
+        }
+    }
+}
+
+pub(crate) fn load_no_new_access(
     args: &CheckNoNewAccessArgs,
-    output: OutputFormat,
     style: Style,
     io: &mut Io<'_>,
-) -> Exit {
-    let Some((new_source, new)) = policy(
+) -> Option<Loaded> {
+    let (source, subject) = policy(
         &args.new_policy_document,
         args.policy_type.into(),
         style,
         io,
-    ) else {
-        return Exit::BadInput;
-    };
-    let Some((_, existing)) = policy(
+    )?;
+    let (_, existing) = policy(
         &args.existing_policy_document,
         args.policy_type.into(),
         style,
         io,
-    ) else {
-        return Exit::BadInput;
-    };
-    let outcome = check_no_new_access(&new, &existing, CheckConfig::default());
-    let messages = Messages {
-        pass: "The modified permissions grant less or equal access compared to your existing policy.",
-        fail: "The modified permissions grant new access compared to your existing policy.",
-    };
-    report(&outcome, &messages, &new_source, &new, output, io)
+    )?;
+    Some(Loaded {
+        source,
+        subject,
+        existing: Some(existing),
+        access: Vec::new(),
+        resource_type: None,
+        messages: Messages {
+            pass: "The modified permissions grant less or equal access compared to your existing policy.",
+            fail: "The modified permissions grant new access compared to your existing policy.",
+        },
+    })
 }
 
-pub fn access_not_granted(
+pub(crate) fn load_access_not_granted(
     args: &CheckAccessNotGrantedArgs,
-    output: OutputFormat,
     style: Style,
     io: &mut Io<'_>,
-) -> Exit {
-    let Some((source, parsed)) = policy(&args.policy_document, args.policy_type.into(), style, io)
-    else {
-        return Exit::BadInput;
-    };
+) -> Option<Loaded> {
+    let (source, subject) = policy(&args.policy_document, args.policy_type.into(), style, io)?;
     let access = match load(&DocumentArg::from_arg(&args.access), io.stdin)
         .map_err(|e| vec![e])
         .and_then(|s| parse_access(&s))
@@ -76,20 +104,94 @@ pub fn access_not_granted(
             for message in messages {
                 let _ = writeln!(io.stderr, "error: {message}");
             }
-            return Exit::BadInput;
+            return None;
         }
     };
-    let outcome = check_access_not_granted(&parsed, &access, CheckConfig::default());
     let has_resources = access.iter().any(|a| !a.resources.is_empty());
-    let messages = Messages {
-        pass: if has_resources {
-            "The policy document does not grant access to perform the listed actions or resources."
-        } else {
-            "The policy document does not grant access to perform one or more of the listed actions."
+    Some(Loaded {
+        source,
+        subject,
+        existing: None,
+        access,
+        resource_type: None,
+        messages: Messages {
+            pass: if has_resources {
+                "The policy document does not grant access to perform the listed actions or resources."
+            } else {
+                "The policy document does not grant access to perform one or more of the listed actions."
+            },
+            fail: "The policy document grants access to perform one or more of the listed actions.",
         },
-        fail: "The policy document grants access to perform one or more of the listed actions.",
+    })
+}
+
+pub(crate) fn load_no_public_access(
+    args: &CheckNoPublicAccessArgs,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Option<Loaded> {
+    let Some(resource_type) = ResourceType::named(&args.resource_type) else {
+        let _ = writeln!(
+            io.stderr,
+            "error: `{}` is not a resource type Access Analyzer supports; one of:\n  {}",
+            args.resource_type,
+            ResourceType::names().collect::<Vec<_>>().join("\n  ")
+        );
+        return None;
     };
-    report(&outcome, &messages, &source, &parsed, output, io)
+    let (source, subject) = policy(
+        &args.policy_document,
+        keyaki_policy::PolicyType::Resource,
+        style,
+        io,
+    )?;
+    Some(Loaded {
+        source,
+        subject,
+        existing: None,
+        access: Vec::new(),
+        resource_type: Some(resource_type),
+        messages: Messages {
+            pass: "The resource policy does not grant public access for the given resource type.",
+            fail: "The resource policy grants public access for the given resource type.",
+        },
+    })
+}
+
+/// Runs a loaded check and reports it.
+fn run_check(loaded: Option<Loaded>, output: OutputFormat, io: &mut Io<'_>) -> Exit {
+    let Some(loaded) = loaded else {
+        return Exit::BadInput;
+    };
+    let outcome = loaded.check().run(CheckConfig::default());
+    report(
+        &outcome,
+        &loaded.messages,
+        &loaded.source,
+        &loaded.subject,
+        output,
+        io,
+    )
+}
+
+pub fn no_new_access(
+    args: &CheckNoNewAccessArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let loaded = load_no_new_access(args, style, io);
+    run_check(loaded, output, io)
+}
+
+pub fn access_not_granted(
+    args: &CheckAccessNotGrantedArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let loaded = load_access_not_granted(args, style, io);
+    run_check(loaded, output, io)
 }
 
 pub fn no_public_access(
@@ -98,29 +200,8 @@ pub fn no_public_access(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let Some(resource_type) = ResourceType::named(&args.resource_type) else {
-        let _ = writeln!(
-            io.stderr,
-            "error: `{}` is not a resource type Access Analyzer supports; one of:\n  {}",
-            args.resource_type,
-            ResourceType::names().collect::<Vec<_>>().join("\n  ")
-        );
-        return Exit::BadInput;
-    };
-    let Some((source, parsed)) = policy(
-        &args.policy_document,
-        keyaki_policy::PolicyType::Resource,
-        style,
-        io,
-    ) else {
-        return Exit::BadInput;
-    };
-    let outcome = check_no_public_access(&parsed, resource_type, CheckConfig::default());
-    let messages = Messages {
-        pass: "The resource policy does not grant public access for the given resource type.",
-        fail: "The resource policy grants public access for the given resource type.",
-    };
-    report(&outcome, &messages, &source, &parsed, output, io)
+    let loaded = load_no_public_access(args, style, io);
+    run_check(loaded, output, io)
 }
 
 /// Loads and parses a policy of the given type; reports problems on standard error.
@@ -249,7 +330,7 @@ fn report(
     }
 }
 
-fn json_of(outcome: &Outcome, messages: &Messages) -> Value {
+pub(crate) fn json_of(outcome: &Outcome, messages: &Messages) -> Value {
     let mut value = match &outcome.verdict {
         Verdict::Pass => json!({"result": "PASS", "message": messages.pass}),
         Verdict::Fail {
@@ -277,7 +358,7 @@ fn json_of(outcome: &Outcome, messages: &Messages) -> Value {
     value
 }
 
-fn text_of(
+pub(crate) fn text_of(
     outcome: &Outcome,
     messages: &Messages,
     source: &SourceFile,

@@ -17,6 +17,7 @@ mod args;
 mod checks;
 mod document;
 mod evaluate;
+mod explain;
 mod findings;
 mod render;
 mod sat;
@@ -91,6 +92,7 @@ where
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),
         Command::Findings(args) => findings::run(args, output, style, io),
+        Command::Explain(args) => explain::run(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }

@@ -126,6 +126,11 @@ impl Request {
         self.context.insert(key.to_ascii_lowercase(), value);
     }
 
+    /// Removes a context key (any spelling); the derived `aws:PrincipalAccount` stays derived.
+    pub fn remove_context(&mut self, key: &str) {
+        self.context.remove(&key.to_ascii_lowercase());
+    }
+
     /// The values of a context key (looked up case-insensitively), including the derived
     /// `aws:PrincipalAccount`. `None` when the key is absent.
     pub fn context_value(&self, key: &str) -> Option<ContextValue> {

@@ -226,6 +226,50 @@ impl Smt {
         }
     }
 
+    /// The Tseitin gates, by variable: `gN` and the definition the clauses give it, one level
+    /// deep (`g6 := g2 ∧ g5`), with atoms in the formula's terms.
+    pub fn gates(&self, cx: &Context) -> Vec<(String, String)> {
+        let mut gates: Vec<(u32, Formula)> = self
+            .encoding
+            .literal_of
+            .iter()
+            .filter(|(_, lit)| lit.is_positive())
+            .filter(|(_, lit)| {
+                self.encoding
+                    .atom_of
+                    .get(lit.var().index())
+                    .is_some_and(Option::is_none)
+            })
+            .map(|(formula, lit)| (lit.var().0, *formula))
+            .collect();
+        gates.sort_by_key(|(var, _)| *var);
+        let operand = |f: &Formula| match self.encoding.literal_of.get(f) {
+            Some(lit) => self.describe(cx, *lit),
+            None => match cx.node(*f) {
+                Node::Not(inner) => match self.encoding.literal_of.get(inner) {
+                    Some(lit) => self.describe(cx, !*lit),
+                    None => cx.show(*f),
+                },
+                _ => cx.show(*f),
+            },
+        };
+        gates
+            .into_iter()
+            .map(|(var, formula)| {
+                let definition = match cx.node(formula) {
+                    Node::And(operands) => {
+                        operands.iter().map(operand).collect::<Vec<_>>().join(" ∧ ")
+                    }
+                    Node::Or(operands) => {
+                        operands.iter().map(operand).collect::<Vec<_>>().join(" ∨ ")
+                    }
+                    _ => cx.show(formula),
+                };
+                (format!("g{var}"), definition)
+            })
+            .collect()
+    }
+
     /// The recorded steps, one per line, with literals in the formula's terms.
     pub fn trace_text(&self, cx: &Context) -> String {
         let clause = |lits: &[Lit]| {

@@ -18,7 +18,7 @@
 //! ignoring case, `BinaryEquals` equality with the canonical base64 text (the only text that
 //! decodes to the bytes), numbers and dates compare, addresses fall in networks.
 
-use super::{Encoder, Meaning, glob_of};
+use super::{Encoder, Meaning, glob_of, relaxed_arn, relaxed_glob};
 use crate::vocabulary::fits;
 use keyaki_logic::{Atom, Cmp, Formula, Instant, IpRange, Number, Pattern, Sort, Var};
 use keyaki_policy::{Condition, ConditionValue, OperatorKind, SetQualifier, ValueType};
@@ -97,6 +97,13 @@ impl Encoder<'_> {
         let kind = condition.operator.value.kind;
         let mut options = Vec::new();
         for value in &condition.values {
+            if let (ConditionValue::Pattern(p), Sort::Str { .. }) = (&value.value, sort)
+                && glob_of(p).is_none()
+            {
+                let compared = self.compare_with_variables(&condition.key.value, kind, p, var);
+                options.push(compared);
+                continue;
+            }
             let atom = match (&value.value, sort) {
                 (ConditionValue::Pattern(p), Sort::Str { .. }) => Atom::StrIn {
                     var,
@@ -136,6 +143,61 @@ impl Encoder<'_> {
             options.push(self.cx.atom_formula(atom));
         }
         Some(self.cx.or(options))
+    }
+
+    /// One comparison of a string key with a policy value holding variables: an opaque atom
+    /// for the exact comparison, shared by every operator that makes it (`StringEquals` and
+    /// `StringNotEquals` alike), with what is known exactly beside it: the key matches the
+    /// value read with its variables as "anything", and the variables resolve.
+    fn compare_with_variables(
+        &mut self,
+        key: &str,
+        kind: OperatorKind,
+        pattern: &keyaki_policy::Pattern,
+        var: Var,
+    ) -> Formula {
+        let arn = kind.value_type() == ValueType::Arn;
+        let comparison = match (arn, kind.ignores_case()) {
+            (true, _) => "matches the ARN",
+            (false, true) => "equals, ignoring case,",
+            (false, false) => "matches",
+        };
+        let mut options = Vec::new();
+        for (presence, case) in self.default_cases(pattern) {
+            let compared = match string_pattern(kind, &case) {
+                Some(exact) => self.cx.atom_formula(Atom::StrIn {
+                    var,
+                    pattern: exact,
+                    ignore_case: kind.ignores_case(),
+                }),
+                None => {
+                    let description =
+                        format!("{} {comparison} {}", key.to_ascii_lowercase(), case.text);
+                    let opaque = self.opaque_atom(
+                        description,
+                        Meaning::Compare {
+                            key: key.to_string(),
+                            kind,
+                            value: ConditionValue::Pattern(case.clone()),
+                        },
+                    );
+                    let relaxed = if arn {
+                        relaxed_arn(&case)
+                    } else {
+                        relaxed_glob(&case)
+                    };
+                    let within = self.cx.atom_formula(Atom::StrIn {
+                        var,
+                        pattern: relaxed,
+                        ignore_case: kind.ignores_case(),
+                    });
+                    let resolved = self.variables_resolve(&case);
+                    self.cx.and([opaque, within, resolved])
+                }
+            };
+            options.push(self.cx.and([presence, compared]));
+        }
+        self.cx.or(options)
     }
 
     fn set_condition(&mut self, condition: &Condition, var: Var) -> Option<Formula> {

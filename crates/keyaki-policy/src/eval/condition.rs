@@ -64,7 +64,7 @@ pub fn holds(condition: &Condition, request: &Request) -> bool {
 }
 
 /// Whether one request value matches one policy value under the *positive* form of `kind`.
-fn value_matches(
+pub fn value_matches(
     kind: OperatorKind,
     policy: &ConditionValue,
     text: &str,
