@@ -1,5 +1,7 @@
-//! Keeps README.md true: every `$ keyaki …` command in its `console` blocks is run, and its
-//! output must be exactly what the README shows below it.
+//! Keeps README.md and the guided tour (docs/tour.md) true: every `$ keyaki …` command in
+//! their `console` blocks is run, and its output must be exactly what the document shows
+//! below it; a JSON block marked `<!-- file: PATH -->` must be that file.
+//! `KEYAKI_BLESS=1 cargo test --test readme` rewrites the outputs (then read the diff).
 
 #![allow(
     clippy::unwrap_used,
@@ -77,33 +79,101 @@ fn shell_words(line: &str) -> Vec<String> {
     words
 }
 
-#[test]
-fn the_readme_session_is_what_keyaki_prints() {
+/// Runs one command line (its first word is `keyaki`) and returns what it printed.
+fn printed_by(command: &str) -> String {
+    let words = shell_words(command);
+    assert_eq!(
+        words[0], "keyaki",
+        "documented commands start with `keyaki`"
+    );
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut io = Io {
+        stdin: &mut std::io::empty(),
+        stdout: &mut out,
+        stderr: &mut err,
+        terminal: false,
+    };
+    run(words, &mut io);
+    String::from_utf8(out).unwrap() + &String::from_utf8(err).unwrap()
+}
+
+/// The document with every console block's output replaced by what keyaki prints now.
+fn blessed(document: &str) -> String {
+    let mut out = String::new();
+    let mut in_console = false;
+    for line in document.lines() {
+        if line.starts_with("```console") {
+            in_console = true;
+        } else if line.starts_with("```") {
+            in_console = false;
+        } else if in_console {
+            if let Some(command) = line.strip_prefix("$ ") {
+                out.push_str(line);
+                out.push('\n');
+                out.push_str(printed_by(command).trim_end());
+                out.push('\n');
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Every command of `path` prints exactly what the document shows; every ```json block
+/// introduced by `<!-- file: PATH -->` is that file's content. With `KEYAKI_BLESS=1` the
+/// outputs are rewritten instead (then read the diff).
+fn check_document(path: &str, at_least: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     std::env::set_current_dir(&root).unwrap();
-    let readme = std::fs::read_to_string("README.md").unwrap();
-    let examples = examples(&readme);
+    let document = std::fs::read_to_string(path).unwrap();
+    if std::env::var_os("KEYAKI_BLESS").is_some() {
+        std::fs::write(path, blessed(&document)).unwrap();
+        return;
+    }
+    let examples = examples(&document);
     assert!(
-        examples.len() >= 3,
-        "the README shows at least three commands"
+        examples.len() >= at_least,
+        "{path} shows at least {at_least} commands"
     );
     for example in examples {
-        let words = shell_words(&example.command);
-        assert_eq!(words[0], "keyaki", "README commands start with `keyaki`");
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut io = Io {
-            stdin: &mut std::io::empty(),
-            stdout: &mut out,
-            stderr: &mut err,
-            terminal: false,
-        };
-        run(words, &mut io);
-        let printed = String::from_utf8(out).unwrap() + &String::from_utf8(err).unwrap();
         assert_eq!(
-            printed.trim_end(),
+            printed_by(&example.command).trim_end(),
             example.output.trim_end(),
-            "README command: {}",
+            "{path}, command: {}",
             example.command
         );
     }
+    let lines: Vec<&str> = document.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(file) = line
+            .strip_prefix("<!-- file: ")
+            .and_then(|l| l.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let block: Vec<&str> = lines[index + 1..]
+            .iter()
+            .skip(1)
+            .take_while(|l| !l.starts_with("```"))
+            .copied()
+            .collect();
+        let content = std::fs::read_to_string(file).unwrap();
+        assert_eq!(
+            block.join("\n").trim_end(),
+            content.trim_end(),
+            "{path}: the block after `<!-- file: {file} -->` is not that file"
+        );
+    }
+}
+
+#[test]
+fn the_readme_session_is_what_keyaki_prints() {
+    check_document("README.md", 3);
+}
+
+#[test]
+fn the_tour_is_what_keyaki_prints() {
+    check_document("docs/tour.md", 8);
 }

@@ -115,7 +115,7 @@ pub fn explain(check: &Check<'_>, config: CheckConfig) -> Explanation {
             let with_principal = check.subject().policy_type == keyaki_policy::PolicyType::Resource;
             Answer::Sat(request_of(&mut encoder, model, with_principal))
         }
-        SmtResult::Unsat => Answer::Unsat(unsat_reasons(&mut encoder, &question, config)),
+        SmtResult::Unsat => Answer::Unsat(unsat_reasons(&mut encoder, check, &question, config)),
         SmtResult::Unknown(why) => Answer::Unknown(why.clone()),
     };
     let smtlib = encoder
@@ -141,9 +141,17 @@ pub fn explain(check: &Check<'_>, config: CheckConfig) -> Explanation {
 /// answers the question (the `Deny` statements close it, or the rest of the question does).
 fn unsat_reasons(
     encoder: &mut Encoder<'_>,
+    check: &Check<'_>,
     question: &crate::check::Question,
     config: CheckConfig,
 ) -> Vec<String> {
+    let closed_by_itself = match check {
+        Check::NoNewAccess { .. } => "every request it allows, the existing policy allows too",
+        Check::AccessNotGranted { .. } => "it allows none of the listed accesses",
+        Check::NoPublicAccess { .. } => {
+            "it lets no public caller use an action of the resource's service"
+        }
+    };
     question
         .candidates
         .iter()
@@ -159,12 +167,10 @@ fn unsat_reasons(
             );
             if open {
                 format!(
-                    "statement {index}{sid}: every request it allows and the question needs is denied by a Deny statement"
+                    "statement {index}{sid}: the requests it would add are all denied by a Deny statement"
                 )
             } else {
-                format!(
-                    "statement {index}{sid}: no request it allows answers the question (statement ∧ rest of the question is UNSAT)"
-                )
+                format!("statement {index}{sid}: {closed_by_itself}")
             }
         })
         .collect()

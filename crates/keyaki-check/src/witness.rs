@@ -252,6 +252,31 @@ pub(crate) fn solve(
             }
         }
     }
+    // A variable no atom constrains has no value in the model: any will do, so a preferred
+    // one (for the resource, one of the action's service when there is one).
+    let service = match model.values.get(&encoder.action) {
+        Some(keyaki_logic::Value::Str(action)) => action.split_once(':').map(|(service, _)| {
+            // The resource of `sts:AssumeRole…` is the role, an IAM ARN.
+            match service.to_ascii_lowercase().as_str() {
+                "sts" => "arn:aws:iam:".to_string(),
+                other => format!("arn:aws:{other}:"),
+            }
+        }),
+        _ => None,
+    };
+    for (var, names) in &preferences {
+        if model.values.contains_key(var) {
+            continue;
+        }
+        let same_service = names.iter().find(|n| {
+            *var == encoder.resource && service.as_ref().is_some_and(|s| n.starts_with(s))
+        });
+        if let Some(name) = same_service.or(names.first()) {
+            model
+                .values
+                .insert(*var, keyaki_logic::Value::Str(name.clone()));
+        }
+    }
     let with_principal = subject.policy_type == PolicyType::Resource;
     let mut request = request_of(encoder, &model, with_principal);
     let holds = |var| {

@@ -590,3 +590,59 @@ fn public_access_and_findings_reject_bad_arguments() {
     }
     insta::assert_snapshot!("public_access_and_findings_bad_arguments", shown);
 }
+
+#[test]
+fn explain_shows_the_reasoning_as_json_and_writes_files() {
+    let dir = std::env::temp_dir().join(format!("keyaki-explain-{}", std::process::id()));
+    let dot = dir.join("dot");
+    let smtlib = dir.join("question.smt2");
+    let policy = format!("{EXAMPLES}/identity-read-delete.json");
+    let (code, out, err) = keyaki(
+        &[
+            "explain",
+            "check-access-not-granted",
+            "--policy-document",
+            &policy,
+            "--access",
+            r#"[{"actions": ["s3:DeleteBucket"]}]"#,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            "json",
+            "--dot",
+            dot.to_str().unwrap(),
+            "--smtlib",
+            smtlib.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::Fail, "{err}");
+    insta::assert_snapshot!("explain_access_not_granted_json", out);
+    let script = std::fs::read_to_string(&smtlib).unwrap();
+    assert!(script.contains("(check-sat)"), "{script}");
+    let pictures = std::fs::read_dir(&dot).unwrap().count();
+    assert!(pictures >= 4, "{pictures} Graphviz files");
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A file that cannot be written is bad input, said on standard error.
+    let (code, out, err) = keyaki(
+        &[
+            "explain",
+            "--smtlib",
+            "/nonexistent-dir/q.smt2",
+            "check-access-not-granted",
+            "--policy-document",
+            &policy,
+            "--access",
+            r#"[{"actions": ["s3:DeleteBucket"]}]"#,
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::BadInput);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("cannot write `/nonexistent-dir/q.smt2`"),
+        "{err}"
+    );
+}

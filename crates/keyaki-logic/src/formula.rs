@@ -15,7 +15,7 @@
 //!   one operand gives itself;
 //! - `a → b` is `¬a ∨ b`.
 
-use crate::term::{Atom, Sort, Var};
+use crate::term::{Atom, Piece, Sort, Var};
 use std::collections::HashMap;
 
 /// A handle to a formula node of a [`Context`].
@@ -187,6 +187,12 @@ impl Context {
 
     /// An atom as a formula (interned: the same atom is always the same handle).
     pub fn atom_formula(&mut self, atom: Atom) -> Formula {
+        // `x ∈ "*"` holds for every string: ⊤, not a question for a theory.
+        if let Atom::StrIn { pattern, .. } = &atom
+            && pattern.pieces == [Piece::AnyRun]
+        {
+            return self.tru();
+        }
         let id = match self.atom_index.get(&atom) {
             Some(&id) => id,
             None => {
