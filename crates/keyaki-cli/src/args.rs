@@ -38,12 +38,22 @@ pub enum Command {
 /// `keyaki check-no-new-access`.
 #[derive(Debug, Args)]
 pub struct CheckNoNewAccessArgs {
-    /// The updated policy: a path, file://path, inline JSON, or - for stdin
-    #[arg(long, value_name = "POLICY")]
-    pub new_policy_document: String,
-    /// The existing policy to compare with
-    #[arg(long, value_name = "POLICY")]
-    pub existing_policy_document: String,
+    /// The updated policy: a path, file://path, inline JSON, or - for stdin; or a directory,
+    /// paired file by file with the existing-policy directory
+    #[arg(
+        long,
+        value_name = "POLICY",
+        required_unless_present = "manifest",
+        requires = "existing_policy_document"
+    )]
+    pub new_policy_document: Option<String>,
+    /// The existing policy to compare with (a directory when the new one is)
+    #[arg(long, value_name = "POLICY", requires = "new_policy_document")]
+    pub existing_policy_document: Option<String>,
+    /// Many pairs at once: a JSON file `[{"new": PATH, "existing": PATH}, …]` (paths relative
+    /// to the manifest)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["new_policy_document", "existing_policy_document"])]
+    pub manifest: Option<String>,
     /// The kind of both policies
     #[arg(long, value_enum)]
     pub policy_type: PolicyTypeArg,
@@ -52,9 +62,10 @@ pub struct CheckNoNewAccessArgs {
 /// `keyaki check-access-not-granted`.
 #[derive(Debug, Args)]
 pub struct CheckAccessNotGrantedArgs {
-    /// The policy: a path, file://path, inline JSON, or - for stdin
-    #[arg(long, value_name = "POLICY")]
-    pub policy_document: String,
+    /// The policy: a path, file://path, inline JSON, or - for stdin; several, or directories
+    /// (every .json file inside), check each in parallel
+    #[arg(long, value_name = "POLICY", num_args = 1.., required = true)]
+    pub policy_document: Vec<String>,
     /// The accesses, as JSON: '[{"actions": ["s3:DeleteBucket"]}, {"resources": ["arn:aws:s3:::b/*"]}]'
     #[arg(long, value_name = "ACCESS")]
     pub access: String,
@@ -66,9 +77,10 @@ pub struct CheckAccessNotGrantedArgs {
 /// `keyaki check-no-public-access`.
 #[derive(Debug, Args)]
 pub struct CheckNoPublicAccessArgs {
-    /// The resource policy: a path, file://path, inline JSON, or - for stdin
-    #[arg(long, value_name = "POLICY")]
-    pub policy_document: String,
+    /// The policy: a path, file://path, inline JSON, or - for stdin; several, or directories
+    /// (every .json file inside), check each in parallel
+    #[arg(long, value_name = "POLICY", num_args = 1.., required = true)]
+    pub policy_document: Vec<String>,
     /// The resource type, as Access Analyzer names it (AWS::S3::Bucket, AWS::KMS::Key, …)
     #[arg(long, value_name = "TYPE")]
     pub resource_type: String,
@@ -77,9 +89,10 @@ pub struct CheckNoPublicAccessArgs {
 /// `keyaki findings`.
 #[derive(Debug, Args)]
 pub struct FindingsArgs {
-    /// The resource policy: a path, file://path, inline JSON, or - for stdin
-    #[arg(long, value_name = "POLICY")]
-    pub policy_document: String,
+    /// The policy: a path, file://path, inline JSON, or - for stdin; several, or directories
+    /// (every .json file inside), check each in parallel
+    #[arg(long, value_name = "POLICY", num_args = 1.., required = true)]
+    pub policy_document: Vec<String>,
     /// Accounts inside the zone of trust (12 digits; repeat the flag or list several)
     #[arg(long, value_name = "ID", num_args = 1..)]
     pub trusted_account: Vec<String>,
@@ -202,4 +215,6 @@ pub enum OutputFormat {
     Text,
     /// For programs
     Json,
+    /// For code-scanning tools (SARIF 2.1.0; the checks and findings)
+    Sarif,
 }

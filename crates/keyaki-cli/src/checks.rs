@@ -9,9 +9,10 @@
 //! 1 FAIL, 2 bad input, 3 UNKNOWN.
 
 use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs};
-use crate::document::{DocumentArg, load};
+use crate::document::{DocumentArg, json_files_under, load};
 use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
+use crate::{batch, sarif};
 use keyaki_check::check::Check;
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{Access, CheckConfig, Outcome, ResourceType, Verdict};
@@ -21,6 +22,8 @@ use std::fmt::Write as _;
 
 /// The sentences of one check, word for word as Access Analyzer writes them.
 pub(crate) struct Messages {
+    /// The check's name, the SARIF rule.
+    pub rule: &'static str,
     pub pass: &'static str,
     pub fail: &'static str,
 }
@@ -60,22 +63,14 @@ impl Loaded {
 }
 
 pub(crate) fn load_no_new_access(
+    new: &str,
+    existing: &str,
     args: &CheckNoNewAccessArgs,
     style: Style,
     io: &mut Io<'_>,
 ) -> Option<Loaded> {
-    let (source, subject) = policy(
-        &args.new_policy_document,
-        args.policy_type.into(),
-        style,
-        io,
-    )?;
-    let (_, existing) = policy(
-        &args.existing_policy_document,
-        args.policy_type.into(),
-        style,
-        io,
-    )?;
+    let (source, subject) = policy(new, args.policy_type.into(), style, io)?;
+    let (_, existing) = policy(existing, args.policy_type.into(), style, io)?;
     Some(Loaded {
         source,
         subject,
@@ -83,6 +78,7 @@ pub(crate) fn load_no_new_access(
         access: Vec::new(),
         resource_type: None,
         messages: Messages {
+            rule: "check-no-new-access",
             pass: "The modified permissions grant less or equal access compared to your existing policy.",
             fail: "The modified permissions grant new access compared to your existing policy.",
         },
@@ -90,11 +86,12 @@ pub(crate) fn load_no_new_access(
 }
 
 pub(crate) fn load_access_not_granted(
+    document: &str,
     args: &CheckAccessNotGrantedArgs,
     style: Style,
     io: &mut Io<'_>,
 ) -> Option<Loaded> {
-    let (source, subject) = policy(&args.policy_document, args.policy_type.into(), style, io)?;
+    let (source, subject) = policy(document, args.policy_type.into(), style, io)?;
     let access = match load(&DocumentArg::from_arg(&args.access), io.stdin)
         .map_err(|e| vec![e])
         .and_then(|s| parse_access(&s))
@@ -115,6 +112,7 @@ pub(crate) fn load_access_not_granted(
         access,
         resource_type: None,
         messages: Messages {
+            rule: "check-access-not-granted",
             pass: if has_resources {
                 "The policy document does not grant access to perform the listed actions or resources."
             } else {
@@ -126,6 +124,7 @@ pub(crate) fn load_access_not_granted(
 }
 
 pub(crate) fn load_no_public_access(
+    document: &str,
     args: &CheckNoPublicAccessArgs,
     style: Style,
     io: &mut Io<'_>,
@@ -139,12 +138,7 @@ pub(crate) fn load_no_public_access(
         );
         return None;
     };
-    let (source, subject) = policy(
-        &args.policy_document,
-        keyaki_policy::PolicyType::Resource,
-        style,
-        io,
-    )?;
+    let (source, subject) = policy(document, keyaki_policy::PolicyType::Resource, style, io)?;
     Some(Loaded {
         source,
         subject,
@@ -152,6 +146,7 @@ pub(crate) fn load_no_public_access(
         access: Vec::new(),
         resource_type: Some(resource_type),
         messages: Messages {
+            rule: "check-no-public-access",
             pass: "The resource policy does not grant public access for the given resource type.",
             fail: "The resource policy grants public access for the given resource type.",
         },
@@ -180,8 +175,85 @@ pub fn no_new_access(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let loaded = load_no_new_access(args, style, io);
-    run_check(loaded, output, io)
+    let pairs = match pairs_of(args) {
+        Ok(pairs) => pairs,
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            return Exit::BadInput;
+        }
+    };
+    let labels: Vec<String> = pairs
+        .iter()
+        .map(|(new, existing)| format!("{new} against {existing}"))
+        .collect();
+    batch::for_each_labelled(&labels, output, io, |index, io| {
+        let Some((new, existing)) = pairs.get(index) else {
+            return Exit::BadInput;
+        };
+        let loaded = load_no_new_access(new, existing, args, style, io);
+        run_check(loaded, output, io)
+    })
+}
+
+/// The (new, existing) pairs of a run: one pair, two directories paired by relative path,
+/// or a manifest.
+fn pairs_of(args: &CheckNoNewAccessArgs) -> Result<Vec<(String, String)>, String> {
+    if let Some(manifest) = &args.manifest {
+        return read_manifest(manifest);
+    }
+    let (Some(new), Some(existing)) = (&args.new_policy_document, &args.existing_policy_document)
+    else {
+        return Err(
+            "give --new-policy-document and --existing-policy-document, or --manifest".to_string(),
+        );
+    };
+    let (new_dir, existing_dir) = (std::path::Path::new(new), std::path::Path::new(existing));
+    if !new_dir.is_dir() {
+        return Ok(vec![(new.clone(), existing.clone())]);
+    }
+    if !existing_dir.is_dir() {
+        return Err(format!(
+            "`{new}` is a directory, so `{existing}` must be one too"
+        ));
+    }
+    let mut pairs = Vec::new();
+    for file in json_files_under(new_dir)? {
+        let relative = file.strip_prefix(new_dir).unwrap_or(&file);
+        let partner = existing_dir.join(relative);
+        if partner.is_file() {
+            pairs.push((file.display().to_string(), partner.display().to_string()));
+        }
+    }
+    if pairs.is_empty() {
+        return Err(format!("no file of `{new}` has a partner in `{existing}`"));
+    }
+    Ok(pairs)
+}
+
+/// Reads `[{"new": PATH, "existing": PATH}, …]`; paths are relative to the manifest's folder.
+fn read_manifest(path: &str) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    let entries: Vec<serde_json::Map<String, Value>> =
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "`{path}`: a manifest is a JSON array of {{\"new\": PATH, \"existing\": PATH}}: {e}"
+            )
+        })?;
+    let base = std::path::Path::new(path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let mut pairs = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let field = |name: &str| match entry.get(name) {
+            Some(Value::String(p)) => Ok(base.join(p).display().to_string()),
+            _ => Err(format!("`{path}`: entry {index} needs a string `{name}`")),
+        };
+        pairs.push((field("new")?, field("existing")?));
+    }
+    if pairs.is_empty() {
+        return Err(format!("`{path}` lists no pairs"));
+    }
+    Ok(pairs)
 }
 
 pub fn access_not_granted(
@@ -190,8 +262,10 @@ pub fn access_not_granted(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let loaded = load_access_not_granted(args, style, io);
-    run_check(loaded, output, io)
+    batch::for_each_document(&args.policy_document, output, io, |document, io| {
+        let loaded = load_access_not_granted(document, args, style, io);
+        run_check(loaded, output, io)
+    })
 }
 
 pub fn no_public_access(
@@ -200,8 +274,10 @@ pub fn no_public_access(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let loaded = load_no_public_access(args, style, io);
-    run_check(loaded, output, io)
+    batch::for_each_document(&args.policy_document, output, io, |document, io| {
+        let loaded = load_no_public_access(document, args, style, io);
+        run_check(loaded, output, io)
+    })
 }
 
 /// Loads and parses a policy of the given type; reports problems on standard error.
@@ -321,6 +397,11 @@ fn report(
             serde_json::to_string_pretty(&json_of(outcome, messages)).unwrap_or_default()
         ),
         OutputFormat::Text => text_of(outcome, messages, source, policy),
+        OutputFormat::Sarif => {
+            let results =
+                sarif::check_results(messages.rule, messages.fail, outcome, source, policy);
+            format!("{}\n", Value::Array(results))
+        }
     };
     let _ = io.stdout.write_all(text.as_bytes());
     match outcome.verdict {

@@ -47,7 +47,7 @@ pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<
     }
     let outcome = evaluate(&parsed.policy, parsed.policy_type, &request);
     let text = match output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Sarif => {
             let value = json!({
                 "decision": outcome.decision.to_string(),
                 "matchedStatements": outcome.matched_statements,

@@ -24,10 +24,30 @@ const NORMAL_STEPS: usize = 60;
 const FORMULA_CHARS: usize = 600;
 
 pub fn run(args: &ExplainArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
+    let one = |documents: &[String], io: &mut Io<'_>| match documents {
+        [document] => Some(document.clone()),
+        _ => {
+            let _ = writeln!(io.stderr, "error: `explain` takes one policy document");
+            None
+        }
+    };
     let loaded = match &args.check {
-        ExplainedCheck::CheckNoNewAccess(a) => load_no_new_access(a, style, io),
-        ExplainedCheck::CheckAccessNotGranted(a) => load_access_not_granted(a, style, io),
-        ExplainedCheck::CheckNoPublicAccess(a) => load_no_public_access(a, style, io),
+        ExplainedCheck::CheckNoNewAccess(a) => {
+            match (&a.new_policy_document, &a.existing_policy_document) {
+                (Some(new), Some(existing)) => load_no_new_access(new, existing, a, style, io),
+                _ => {
+                    let _ = writeln!(
+                        io.stderr,
+                        "error: `explain` takes one --new-policy-document and one --existing-policy-document"
+                    );
+                    None
+                }
+            }
+        }
+        ExplainedCheck::CheckAccessNotGranted(a) => one(&a.policy_document, io)
+            .and_then(|document| load_access_not_granted(&document, a, style, io)),
+        ExplainedCheck::CheckNoPublicAccess(a) => one(&a.policy_document, io)
+            .and_then(|document| load_no_public_access(&document, a, style, io)),
     };
     let Some(loaded) = loaded else {
         return Exit::BadInput;
@@ -38,7 +58,7 @@ pub fn run(args: &ExplainArgs, output: OutputFormat, style: Style, io: &mut Io<'
         return Exit::BadInput;
     }
     let text = match output {
-        OutputFormat::Json => format!(
+        OutputFormat::Json | OutputFormat::Sarif => format!(
             "{}\n",
             serde_json::to_string_pretty(&json_report(&explanation, &loaded)).unwrap_or_default()
         ),

@@ -8,7 +8,7 @@
 use crate::args::FindingsArgs;
 use crate::checks::{excerpt, policy, request_lines};
 use crate::render::Style;
-use crate::{Exit, Io, OutputFormat};
+use crate::{Exit, Io, OutputFormat, batch, sarif};
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{AccessKind, CheckConfig, Findings, Trust, findings};
 use keyaki_policy::{ParsedPolicy, PolicyType, SourceFile};
@@ -23,8 +23,20 @@ pub fn run(args: &FindingsArgs, output: OutputFormat, style: Style, io: &mut Io<
         }
         return Exit::BadInput;
     }
-    let Some((source, parsed)) = policy(&args.policy_document, PolicyType::Resource, style, io)
-    else {
+    batch::for_each_document(&args.policy_document, output, io, |document, io| {
+        one(document, args, output, style, io)
+    })
+}
+
+/// `findings` for one document.
+fn one(
+    document: &str,
+    args: &FindingsArgs,
+    output: OutputFormat,
+    style: Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    let Some((source, parsed)) = policy(document, PolicyType::Resource, style, io) else {
         return Exit::BadInput;
     };
     let trust = Trust {
@@ -38,6 +50,10 @@ pub fn run(args: &FindingsArgs, output: OutputFormat, style: Style, io: &mut Io<
             serde_json::to_string_pretty(&json_of(&report)).unwrap_or_default()
         ),
         OutputFormat::Text => text_of(&report, &source, &parsed),
+        OutputFormat::Sarif => format!(
+            "{}\n",
+            Value::Array(sarif::findings_results(&report, &source, &parsed))
+        ),
     };
     let _ = io.stdout.write_all(text.as_bytes());
     match (report.findings.is_empty(), report.unknown.is_empty()) {

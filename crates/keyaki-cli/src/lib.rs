@@ -14,12 +14,14 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod batch;
 mod checks;
 mod document;
 mod evaluate;
 mod explain;
 mod findings;
 mod render;
+mod sarif;
 mod sat;
 mod validate;
 
@@ -85,7 +87,19 @@ where
     let color =
         io.terminal && output == OutputFormat::Text && std::env::var_os("NO_COLOR").is_none();
     let style = render::Style::new(color);
-    match &cli.command {
+    if output == OutputFormat::Sarif {
+        return sarif_run(&cli.command, style, io);
+    }
+    dispatch(&cli.command, output, style, io)
+}
+
+fn dispatch(
+    command: &Command,
+    output: OutputFormat,
+    style: render::Style,
+    io: &mut Io<'_>,
+) -> Exit {
+    match command {
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
@@ -95,6 +109,45 @@ where
         Command::Explain(args) => explain::run(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
+}
+
+/// `--output sarif`: the command prints its SARIF results; they are wrapped into one log.
+fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
+    let reports_sarif = matches!(
+        command,
+        Command::CheckNoNewAccess(_)
+            | Command::CheckAccessNotGranted(_)
+            | Command::CheckNoPublicAccess(_)
+            | Command::Findings(_)
+    );
+    if !reports_sarif {
+        let _ = writeln!(
+            io.stderr,
+            "error: `--output sarif` is for the checks and findings; use text or json here"
+        );
+        return Exit::BadInput;
+    }
+    let mut results = Vec::new();
+    let exit = {
+        let mut inner = Io {
+            stdin: &mut *io.stdin,
+            stdout: &mut results,
+            stderr: &mut *io.stderr,
+            terminal: io.terminal,
+        };
+        dispatch(command, OutputFormat::Sarif, style, &mut inner)
+    };
+    let results = match serde_json::from_slice(&results) {
+        Ok(serde_json::Value::Array(results)) => results,
+        _ => Vec::new(),
+    };
+    let log = sarif::log(results);
+    let _ = writeln!(
+        io.stdout,
+        "{}",
+        serde_json::to_string_pretty(&log).unwrap_or_default()
+    );
+    exit
 }
 
 /// The binary's entry point: real standard streams, and a broken pipe counts as success.

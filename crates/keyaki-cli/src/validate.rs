@@ -44,7 +44,7 @@ pub fn run(args: &ValidateArgs, output: OutputFormat, style: Style, io: &mut Io<
     }
     let text = match output {
         OutputFormat::Text => text_output(&reports, style),
-        OutputFormat::Json => json_output(&reports),
+        OutputFormat::Json | OutputFormat::Sarif => json_output(&reports),
     };
     let _ = io.stdout.write_all(text.as_bytes());
     if reports.iter().any(|r| r.errors() > 0) {

@@ -646,3 +646,83 @@ fn explain_shows_the_reasoning_as_json_and_writes_files() {
         "{err}"
     );
 }
+
+#[test]
+fn many_documents_are_checked_in_order() {
+    let dir = format!("{EXAMPLES}/batch");
+    let mut shown = String::new();
+    for format in ["text", "json"] {
+        let args = [
+            "check-no-public-access",
+            "--policy-document",
+            &dir,
+            "--resource-type",
+            "AWS::S3::Bucket",
+            "--output",
+            format,
+        ];
+        let (code, out, err) = keyaki(&args, b"");
+        // One document is bad input, which decides the exit code.
+        assert_eq!(code, Exit::BadInput);
+        assert_eq!(keyaki(&args, b"").1, out, "the same bytes every run");
+        shown.push_str(&format!(
+            "== --output {format} (exit 2)\n{out}-- stderr\n{err}"
+        ));
+    }
+    insta::assert_snapshot!("batch_public_access", shown);
+}
+
+#[test]
+fn a_manifest_pairs_new_and_existing_policies() {
+    let manifest = format!("{EXAMPLES}/update-pairs.json");
+    let (code, out, err) = keyaki(
+        &[
+            "check-no-new-access",
+            "--manifest",
+            &manifest,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            "json",
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::Fail, "{err}");
+    insta::assert_snapshot!("batch_manifest", out);
+}
+
+#[test]
+fn sarif_locates_each_responsible_statement() {
+    let (code, out, err) = keyaki(
+        &[
+            "check-no-new-access",
+            "--new-policy-document",
+            &format!("{EXAMPLES}/identity-read-delete.json"),
+            "--existing-policy-document",
+            &format!("{EXAMPLES}/identity-read.json"),
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            "sarif",
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::Fail, "{err}");
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    insta::assert_snapshot!("sarif_no_new_access", out);
+    let (code, _, err) = keyaki(
+        &[
+            "validate",
+            &format!("{EXAMPLES}/identity-read.json"),
+            "--output",
+            "sarif",
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::BadInput);
+    assert!(
+        err.contains("`--output sarif` is for the checks and findings"),
+        "{err}"
+    );
+}

@@ -1,0 +1,161 @@
+//! `--output sarif`: results for code-scanning tools (SARIF 2.1.0, as GitHub code scanning
+//! and most CI dashboards read it).
+//!
+//! Each command prints a JSON array of SARIF *results* for its document; [`log`] wraps the
+//! results of one run (one document or many) into a SARIF log with keyaki as the tool. A FAIL
+//! gives one `error` result per statement responsible, located at that statement in the policy
+//! file, with the check's message, the reason, and the replayed counterexample under
+//! `properties`. A finding gives one `error` result at its statement. An UNKNOWN gives one
+//! `warning` at the document. A PASS gives none.
+
+use keyaki_check::counterexample::request_json;
+use keyaki_check::{AccessKind, Findings, Outcome, Verdict};
+use keyaki_policy::{ParsedPolicy, SourceFile, Span};
+use serde_json::{Value, json};
+
+/// The rules keyaki reports under, with their descriptions.
+const RULES: [(&str, &str); 5] = [
+    (
+        "check-no-new-access",
+        "The new policy grants access the existing policy does not.",
+    ),
+    (
+        "check-access-not-granted",
+        "The policy grants one of the listed accesses.",
+    ),
+    (
+        "check-no-public-access",
+        "The resource policy grants public access.",
+    ),
+    (
+        "findings",
+        "A caller outside the zone of trust can access the resource.",
+    ),
+    (
+        "unknown",
+        "keyaki could not decide the check soundly (a budget or an approximation).",
+    ),
+];
+
+/// A SARIF log holding `results`.
+pub fn log(results: Vec<Value>) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|(id, text)| json!({"id": id, "shortDescription": {"text": text}}))
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "keyaki",
+                "informationUri": "https://github.com/keyaki/keyaki",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    })
+}
+
+/// Where a span of a document is, as a SARIF location.
+fn location(source: &SourceFile, span: Option<Span>) -> Value {
+    let mut physical = json!({"artifactLocation": {"uri": source.name()}});
+    if let (Some(span), Value::Object(map)) = (span, &mut physical) {
+        let start = source.line_column(span.start);
+        let end = source.line_column(span.end);
+        map.insert(
+            "region".to_string(),
+            json!({
+                "startLine": start.line,
+                "startColumn": start.column,
+                "endLine": end.line,
+                "endColumn": end.column,
+            }),
+        );
+    }
+    json!({"physicalLocation": physical})
+}
+
+/// The results of one check of one document.
+pub fn check_results(
+    rule: &str,
+    message: &str,
+    outcome: &Outcome,
+    source: &SourceFile,
+    policy: &ParsedPolicy,
+) -> Vec<Value> {
+    match &outcome.verdict {
+        Verdict::Pass => Vec::new(),
+        Verdict::Unknown(why) => vec![json!({
+            "ruleId": "unknown",
+            "level": "warning",
+            "message": {"text": format!("{rule}: UNKNOWN: {why}")},
+            "locations": [location(source, None)],
+        })],
+        Verdict::Fail {
+            reasons,
+            counterexample,
+        } => reasons
+            .iter()
+            .map(|reason| {
+                let span = policy
+                    .policy
+                    .statements
+                    .get(reason.statement_index)
+                    .map(|s| s.span);
+                json!({
+                    "ruleId": rule,
+                    "level": "error",
+                    "message": {"text": format!("{message} {}", reason.description)},
+                    "locations": [location(source, span)],
+                    "properties": {"counterexample": request_json(counterexample)},
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The results of `findings` for one document.
+pub fn findings_results(
+    report: &Findings,
+    source: &SourceFile,
+    policy: &ParsedPolicy,
+) -> Vec<Value> {
+    let mut results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let span = policy
+                .policy
+                .statements
+                .get(finding.statement_index)
+                .map(|s| s.span);
+            let kind = match finding.access {
+                AccessKind::Public => "Public access",
+                AccessKind::CrossAccount => "Cross-account access",
+            };
+            json!({
+                "ruleId": "findings",
+                "level": "error",
+                "message": {"text": format!(
+                    "{kind} in the statement with index: {} for {} ({})",
+                    finding.statement_index,
+                    finding.principal,
+                    finding.actions.join(", ")
+                )},
+                "locations": [location(source, span)],
+                "properties": {"counterexample": request_json(&finding.counterexample)},
+            })
+        })
+        .collect();
+    results.extend(report.unknown.iter().map(|why| {
+        json!({
+            "ruleId": "unknown",
+            "level": "warning",
+            "message": {"text": format!("findings: UNKNOWN: {why}")},
+            "locations": [location(source, None)],
+        })
+    }));
+    results
+}
