@@ -28,7 +28,7 @@ use serde::Deserialize;
 #[path = "support/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{json_files, selected};
+use corpus_files::{Tally, json_files, selected};
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -73,6 +73,7 @@ fn evaluate_corpus() {
     let files = json_files(&corpus_dir().join("evaluate"));
     let mut failures = Vec::new();
     let mut cases = 0;
+    let mut tally = Tally::default();
     for path in &files {
         check_name(path);
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -124,6 +125,12 @@ fn evaluate_corpus() {
                 outcome.matched_statements.clone(),
             );
             let expected = (case.decision.clone(), case.matched_statements.clone());
+            let feature = name.trim_end_matches(".json");
+            tally.record(
+                &format!("evaluate {}", expected.0),
+                feature,
+                actual == expected,
+            );
             if actual != expected {
                 failures.push(format!(
                     "{name} / {}: expected {} {:?}, got {} {:?}",
@@ -132,6 +139,7 @@ fn evaluate_corpus() {
             }
         }
     }
+    println!("{}", tally.table("evaluate corpus (corpus/evaluate)"));
     println!("{cases} evaluate cases in {} files", files.len());
     if std::env::var_os("KEYAKI_TEST").is_none() {
         assert!(

@@ -27,3 +27,46 @@ pub fn selected(name: &str) -> bool {
     let included_ok = included.is_empty() || included.iter().any(|f| name.contains(f));
     included_ok && !excluded.iter().any(|f| name.contains(&f[1..]))
 }
+
+/// Cases per (kind, feature), and how many agreed with their expected answer: the summary
+/// table `cargo xtask corpus` shows.
+#[derive(Default)]
+pub struct Tally {
+    rows: std::collections::BTreeMap<(String, String), (usize, usize)>,
+}
+
+impl Tally {
+    /// Counts one case of `kind` (a check, a decision, a verdict) in `feature` (its file).
+    pub fn record(&mut self, kind: &str, feature: &str, agreed: bool) {
+        let row = self
+            .rows
+            .entry((kind.to_string(), feature.to_string()))
+            .or_default();
+        row.0 += 1;
+        row.1 += usize::from(agreed);
+    }
+
+    /// The table: one line per kind and feature, then a total per kind.
+    pub fn table(&self, title: &str) -> String {
+        let mut out = format!(
+            "{title}\n{:<22} {:<40} {:>6} {:>6}\n",
+            "kind", "feature", "cases", "agree"
+        );
+        let mut totals: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for ((kind, feature), (cases, agreed)) in &self.rows {
+            out.push_str(&format!(
+                "{kind:<22} {feature:<40} {cases:>6} {agreed:>6}\n"
+            ));
+            let total = totals.entry(kind).or_default();
+            total.0 += cases;
+            total.1 += agreed;
+        }
+        for (kind, (cases, agreed)) in totals {
+            out.push_str(&format!(
+                "{kind:<22} {:<40} {cases:>6} {agreed:>6}\n",
+                "(all)"
+            ));
+        }
+        out
+    }
+}

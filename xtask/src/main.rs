@@ -3,6 +3,8 @@
 //!
 //! - `cargo xtask ci`: exactly what CI runs (`.ci/run` calls the same three steps):
 //!   formatting, clippy with warnings denied, and the test suite.
+//! - `cargo xtask corpus [FILTER]`: every case of `corpus/` with a summary table per check and
+//!   feature (the same runners `cargo test` runs).
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
@@ -17,6 +19,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("corpus") => corpus(args.get(1..).unwrap_or_default()),
         Some("bench-automata") => match bench_automata::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -39,8 +42,11 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench-automata|bench-checks|bench-sat>");
+            eprintln!("usage: cargo xtask <ci|corpus|bench-automata|bench-checks|bench-sat>");
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
+            eprintln!(
+                "  corpus [FILTER] every corpus case, with a summary table per check and feature"
+            );
             eprintln!("  bench-automata  compare keyaki's automata with regex-automata's DFAs");
             eprintln!("  bench-checks    the checks on the real AWS policies of ../shared/data/");
             eprintln!(
@@ -48,6 +54,40 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// `cargo xtask corpus [FILTER]`: the three corpus runners (evaluate, SMT, checks), which
+/// `cargo test` also runs, with their summary tables shown. `FILTER` is `KEYAKI_TEST`'s
+/// syntax (name fragments, `-` to exclude). A mismatch prints expected against actual and
+/// fails the run.
+fn corpus(args: &[String]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let runners: [&[&str]; 3] = [
+        &["test", "-q", "-p", "keyaki-cli", "--test", "corpus"],
+        &["test", "-q", "-p", "keyaki-solver", "--test", "formulas"],
+        &["test", "-q", "-p", "keyaki-check", "--test", "corpus"],
+    ];
+    let mut ok = true;
+    for runner in runners {
+        let mut command = Command::new(&cargo);
+        command.args(runner).args(["--", "--nocapture"]);
+        if let Some(filter) = args.first() {
+            command.env("KEYAKI_TEST", filter);
+        }
+        eprintln!("==> cargo {}", runner.join(" "));
+        match command.status() {
+            Ok(status) => ok &= status.success(),
+            Err(error) => {
+                eprintln!("error: cannot run `{cargo}`: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

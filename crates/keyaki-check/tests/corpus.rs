@@ -39,7 +39,7 @@ use serde::Deserialize;
 #[path = "../../../tests/support/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{json_files, selected};
+use corpus_files::{Tally, json_files, selected};
 use std::path::Path;
 
 #[derive(Deserialize)]
@@ -126,6 +126,7 @@ fn check_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/checks");
     let files = json_files(&dir);
     let (mut cases, mut failures) = (0, Vec::new());
+    let mut tally = Tally::default();
     for path in &files {
         let file_name = path.file_stem().unwrap().to_string_lossy().to_string();
         if !selected(&file_name) {
@@ -206,7 +207,9 @@ fn check_corpus() {
                     let policy =
                         parse(case.policy.as_ref().expect("`policy`"), policy_type, &label);
                     let expected = case.findings.clone().expect("`findings`");
+                    let before = failures.len();
                     check_findings(&label, &policy, case, expected, &mut failures);
+                    tally.record("findings", &file_name, failures.len() == before);
                     continue;
                 }
                 other => panic!("{label}: unknown check `{other}`"),
@@ -234,6 +237,11 @@ fn check_corpus() {
                 Verdict::Unknown(_) => "UNKNOWN",
             };
             let expect = case.expect.as_deref().expect("`expect`");
+            tally.record(
+                &format!("{} {expect}", case.check),
+                &file_name,
+                got == expect,
+            );
             if got != expect {
                 failures.push(format!(
                     "{label}: expected {expect}, got {got} ({:?})",
@@ -242,6 +250,7 @@ fn check_corpus() {
             }
         }
     }
+    println!("{}", tally.table("check corpus (corpus/checks)"));
     println!("{cases} check cases in {} files", files.len());
     assert!(
         failures.is_empty(),

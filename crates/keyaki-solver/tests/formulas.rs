@@ -28,7 +28,7 @@ use serde::Deserialize;
 #[path = "../../../tests/support/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{json_files, selected};
+use corpus_files::{Tally, json_files, selected};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -68,6 +68,7 @@ fn smt_corpus() {
     let files = json_files(&dir);
     let dump = std::env::var_os("KEYAKI_SMT_DUMP");
     let (mut cases, mut failures) = (0, Vec::new());
+    let mut tally = Tally::default();
     for path in &files {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         if !selected(&name) {
@@ -110,6 +111,7 @@ fn smt_corpus() {
                 SmtResult::Unsat => "unsat",
                 SmtResult::Unknown(_) => "unknown",
             };
+            tally.record(&format!("smt {}", case.expect), &name, got == case.expect);
             if got != case.expect {
                 failures.push(format!(
                     "{name}/{}: expected {}, got {got} for {}",
@@ -120,6 +122,7 @@ fn smt_corpus() {
             }
         }
     }
+    println!("{}", tally.table("SMT corpus (corpus/smt)"));
     println!("{cases} formulas in {} files", files.len());
     assert!(
         failures.is_empty(),
