@@ -5,6 +5,8 @@
 //!   formatting, clippy with warnings denied, and the test suite.
 //! - `cargo xtask corpus [FILTER]`: every case of `corpus/` with a summary table per check and
 //!   feature (the same runners `cargo test` runs).
+//! - `cargo xtask fuzz [--seed N] [--cases K]`: random realistic policies against the checks'
+//!   metamorphic properties; failures are shrunk into corpus cases.
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
@@ -12,6 +14,7 @@
 mod bench_automata;
 mod bench_checks;
 mod bench_sat;
+mod fuzz;
 
 use std::process::{Command, ExitCode};
 
@@ -20,6 +23,13 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("corpus") => corpus(args.get(1..).unwrap_or_default()),
+        Some("fuzz") => match fuzz::run(args.get(1..).unwrap_or_default()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("bench-automata") => match bench_automata::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -42,7 +52,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <ci|corpus|bench-automata|bench-checks|bench-sat>");
+            eprintln!("usage: cargo xtask <ci|corpus|fuzz|bench-automata|bench-checks|bench-sat>");
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!(
                 "  corpus [FILTER] every corpus case, with a summary table per check and feature"
