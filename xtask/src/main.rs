@@ -7,13 +7,17 @@
 //!   feature (the same runners `cargo test` runs).
 //! - `cargo xtask fuzz [--seed N] [--cases K]`: random realistic policies against the checks'
 //!   metamorphic properties; failures are shrunk into corpus cases.
+//! - `cargo xtask diff-z3 [--cases K]`: the corpus's and a fuzz run's questions decided by
+//!   keyaki and by z3 (when installed), compared.
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
 
+mod bench;
 mod bench_automata;
-mod bench_checks;
 mod bench_sat;
+mod bench_solvers;
+mod diff_z3;
 mod fuzz;
 
 use std::process::{Command, ExitCode};
@@ -23,6 +27,13 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("corpus") => corpus(args.get(1..).unwrap_or_default()),
+        Some("diff-z3") => match diff_z3::run(args.get(1..).unwrap_or_default()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("fuzz") => match fuzz::run(args.get(1..).unwrap_or_default()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -37,7 +48,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some("bench-checks") => match bench_checks::run(args.get(1..).unwrap_or_default()) {
+        Some("bench") => match bench::run(args.get(1..).unwrap_or_default()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -52,13 +63,15 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask <ci|corpus|fuzz|bench-automata|bench-checks|bench-sat>");
+            eprintln!("usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat>");
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!(
                 "  corpus [FILTER] every corpus case, with a summary table per check and feature"
             );
             eprintln!("  bench-automata  compare keyaki's automata with regex-automata's DFAs");
-            eprintln!("  bench-checks    the checks on the real AWS policies of ../shared/data/");
+            eprintln!(
+                "  bench [--full] [--solvers N]  the checks on the real AWS policies, against z3 and cvc5"
+            );
             eprintln!(
                 "  bench-sat       time and check `keyaki sat` against minisat on SATLIB CNFs"
             );

@@ -1,0 +1,329 @@
+//! `cargo xtask bench [--full] [--solvers N] [--limit N]`: keyaki on the real AWS policies
+//! under `../shared/data/`. Build with `--release` (`cargo run --release -p xtask -- bench`).
+//!
+//! 1. **Parse** every managed policy.
+//! 2. **Critical actions**: every managed policy against `check-access-not-granted` with a
+//!    fixed list of 20 critical actions (privilege escalation, data destruction, audit
+//!    tampering), each action its own check.
+//! 3. **Real updates**: every pair of consecutive versions in `aws-managed-policy-updates/` as
+//!    `check-no-new-access` (existing = older, new = newer): all 1,336 must be answered.
+//! 4. **Pairs**: `check-no-new-access` over all ordered pairs of a 200-policy sample (every
+//!    ⌊1523/200⌋-th policy by name), or of all the managed policies with `--full`, in parallel.
+//! 5. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
+//!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
+//!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
+//!    same questions is its whole check (encoding and solving). Skipped for a solver that is
+//!    not installed.
+//!
+//! Each section prints checks, verdicts, checks per second, and the median, p99 and maximum
+//! time per check; the run ends with the peak memory (resident set). Every FAIL was replayed
+//! through the concrete evaluator by the check itself; an UNKNOWN names its reason, and one that
+//! says *internal error* is listed, because it is a bug.
+
+use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
+use keyaki_policy::{ParseOptions, ParsedPolicy, PolicyType, SourceFile, parse_policy};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Actions whose grant a security team wants to know about.
+const CRITICAL_ACTIONS: [&str; 20] = [
+    "iam:CreateAccessKey",
+    "iam:CreateUser",
+    "iam:AttachUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:PassRole",
+    "iam:UpdateAssumeRolePolicy",
+    "sts:AssumeRole",
+    "s3:DeleteBucket",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "kms:ScheduleKeyDeletion",
+    "kms:PutKeyPolicy",
+    "ec2:TerminateInstances",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "rds:DeleteDBInstance",
+    "dynamodb:DeleteTable",
+    "lambda:UpdateFunctionCode",
+    "cloudtrail:StopLogging",
+    "organizations:LeaveOrganization",
+];
+
+#[derive(Default)]
+struct Tally {
+    times: Vec<Duration>,
+    verdicts: BTreeMap<&'static str, usize>,
+    unknown_reasons: BTreeMap<String, usize>,
+    internal: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, name: &str, elapsed: Duration, verdict: &Verdict) {
+        self.times.push(elapsed);
+        let key = match verdict {
+            Verdict::Pass => "PASS",
+            Verdict::Fail { .. } => "FAIL",
+            Verdict::Unknown(why) => {
+                *self.unknown_reasons.entry(why.clone()).or_default() += 1;
+                if why.starts_with("internal error") {
+                    self.internal.push(name.to_string());
+                }
+                "UNKNOWN"
+            }
+        };
+        *self.verdicts.entry(key).or_default() += 1;
+    }
+
+    fn print(&mut self, title: &str, wall: Duration) {
+        self.times.sort();
+        let at = |q: f64| {
+            let i = ((self.times.len() as f64 - 1.0) * q).round() as usize;
+            self.times.get(i).copied().unwrap_or_default()
+        };
+        let count = self.times.len();
+        println!("{title}");
+        println!(
+            "  checks {count}  PASS {}  FAIL {}  UNKNOWN {}",
+            self.verdicts.get("PASS").unwrap_or(&0),
+            self.verdicts.get("FAIL").unwrap_or(&0),
+            self.verdicts.get("UNKNOWN").unwrap_or(&0)
+        );
+        println!(
+            "  wall {:.2} s  {:.0} checks/s  median {:.3} ms  p99 {:.3} ms  max {:.1} ms",
+            wall.as_secs_f64(),
+            count as f64 / wall.as_secs_f64().max(1e-9),
+            at(0.5).as_secs_f64() * 1e3,
+            at(0.99).as_secs_f64() * 1e3,
+            at(1.0).as_secs_f64() * 1e3
+        );
+        for (why, n) in &self.unknown_reasons {
+            println!("  UNKNOWN ×{n}: {why}");
+        }
+        for name in self.internal.iter().take(20) {
+            println!("  INTERNAL ERROR (a bug): {name}");
+        }
+        println!();
+    }
+}
+
+fn read_policy(path: &Path, policy_type: PolicyType) -> Option<ParsedPolicy> {
+    let bytes = std::fs::read(path).ok()?;
+    let source = SourceFile::new(path.display().to_string(), bytes);
+    parse_policy(
+        &source,
+        ParseOptions {
+            policy_type: Some(policy_type),
+            ..ParseOptions::default()
+        },
+    )
+    .ok()
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    files
+}
+
+/// The options of a run.
+struct Options {
+    full: bool,
+    solvers: usize,
+    limit: usize,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        full: false,
+        solvers: 100,
+        limit: usize::MAX,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut number = |name: &str| -> Result<usize, String> {
+            iter.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or(format!("`{name}` needs a number"))
+        };
+        match arg.as_str() {
+            "--full" => options.full = true,
+            "--solvers" => options.solvers = number("--solvers")?,
+            "--limit" => options.limit = number("--limit")?,
+            other => {
+                return Err(format!(
+                    "unknown option `{other}` (--full, --solvers N, --limit N)"
+                ));
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// Times `check` for each item in parallel; the tally keeps each check's own time.
+fn timed_parallel<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T) -> (String, Verdict) + Sync,
+) -> (Tally, Duration) {
+    let started = Instant::now();
+    let results: Vec<(String, Duration, Verdict)> = items
+        .par_iter()
+        .map(|item| {
+            let began = Instant::now();
+            let (name, verdict) = check(item);
+            (name, began.elapsed(), verdict)
+        })
+        .collect();
+    let wall = started.elapsed();
+    let mut tally = Tally::default();
+    for (name, elapsed, verdict) in &results {
+        tally.record(name, *elapsed, verdict);
+    }
+    (tally, wall)
+}
+
+/// Consecutive versions of each updated policy: (older, newer) paths.
+fn update_pairs(data: &Path, limit: usize) -> Result<Vec<(PathBuf, PathBuf)>, String> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(data.join("aws-managed-policy-updates"))
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let mut pairs = Vec::new();
+    for folder in folders.into_iter().take(limit) {
+        let versions = json_files(&folder);
+        for pair in versions.windows(2) {
+            if let [old, new] = pair {
+                pairs.push((old.clone(), new.clone()));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let options = options(args)?;
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    if !data.is_dir() {
+        println!("skipped: {} is not present", data.display());
+        return Ok(());
+    }
+    let config = CheckConfig::default();
+    println!("keyaki bench on {} threads\n", rayon::current_num_threads());
+
+    // 1. Parse.
+    let files: Vec<PathBuf> = json_files(&data.join("aws-managed-policies"))
+        .into_iter()
+        .take(options.limit)
+        .collect();
+    let started = Instant::now();
+    let policies: Vec<(PathBuf, ParsedPolicy)> = files
+        .iter()
+        .filter_map(|path| read_policy(path, PolicyType::Identity).map(|p| (path.clone(), p)))
+        .collect();
+    let parse_time = started.elapsed();
+    println!(
+        "parse: {} of {} managed policies in {:.3} s ({:.0} policies/s)\n",
+        policies.len(),
+        files.len(),
+        parse_time.as_secs_f64(),
+        policies.len() as f64 / parse_time.as_secs_f64().max(1e-9)
+    );
+
+    // 2. Critical actions.
+    let jobs: Vec<(&PathBuf, &ParsedPolicy, &str)> = policies
+        .iter()
+        .flat_map(|(path, policy)| CRITICAL_ACTIONS.iter().map(move |a| (path, policy, *a)))
+        .collect();
+    let (mut tally, wall) = timed_parallel(&jobs, |(path, policy, action)| {
+        let access = [Access {
+            actions: vec![(*action).to_string()],
+            resources: vec![],
+        }];
+        let outcome = check_access_not_granted(policy, &access, config);
+        (format!("{} / {action}", path.display()), outcome.verdict)
+    });
+    tally.print(
+        "check-access-not-granted: managed policies × 20 critical actions",
+        wall,
+    );
+
+    // 3. Real updates.
+    let pairs = update_pairs(&data, options.limit)?;
+    let loaded: Vec<(String, ParsedPolicy, ParsedPolicy)> = pairs
+        .iter()
+        .filter_map(|(old_path, new_path)| {
+            let old = read_policy(old_path, PolicyType::Identity)?;
+            let new = read_policy(new_path, PolicyType::Identity)?;
+            Some((
+                format!("{} → {}", old_path.display(), new_path.display()),
+                old,
+                new,
+            ))
+        })
+        .collect();
+    let (mut tally, wall) = timed_parallel(&loaded, |(name, old, new)| {
+        (name.clone(), check_no_new_access(new, old, config).verdict)
+    });
+    tally.print(
+        "check-no-new-access: real managed-policy updates (older → newer)",
+        wall,
+    );
+
+    // 4. Pairs.
+    let sample: Vec<&(PathBuf, ParsedPolicy)> = if options.full {
+        policies.iter().collect()
+    } else {
+        let step = (policies.len() / 200).max(1);
+        policies.iter().step_by(step).take(200).collect()
+    };
+    let ordered: Vec<(usize, usize)> = (0..sample.len())
+        .flat_map(|i| {
+            (0..sample.len())
+                .filter(move |j| *j != i)
+                .map(move |j| (i, j))
+        })
+        .collect();
+    let (mut tally, wall) = timed_parallel(&ordered, |(i, j)| {
+        let (Some((new_path, new)), Some((old_path, old))) = (sample.get(*i), sample.get(*j))
+        else {
+            return (String::new(), Verdict::Unknown("no such pair".to_string()));
+        };
+        (
+            format!("{} vs {}", new_path.display(), old_path.display()),
+            check_no_new_access(new, old, config).verdict,
+        )
+    });
+    tally.print(
+        &format!(
+            "check-no-new-access: all ordered pairs of {} managed policies{}",
+            sample.len(),
+            if options.full { " (--full)" } else { "" }
+        ),
+        wall,
+    );
+
+    // 5. Other solvers.
+    if options.solvers > 0 {
+        crate::bench_solvers::compare(&loaded, options.solvers, config)?;
+    }
+    if let Some(peak) = peak_memory() {
+        println!("peak memory (resident): {peak}");
+    }
+    Ok(())
+}
+
+/// The process's peak resident set, from `/proc/self/status` (Linux).
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().to_string())
+}
