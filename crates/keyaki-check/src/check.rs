@@ -21,6 +21,7 @@ use crate::resource_type::ResourceType;
 use crate::vocabulary::Vocabulary;
 use crate::witness::{Solved, not_replayed, solve};
 use keyaki_logic::{Atom, Context, Formula, Pattern};
+use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
 use keyaki_solver::{SmtConfig, SmtResult};
 
@@ -411,12 +412,22 @@ fn decide(
         Solved::Witness(counterexample) => {
             let mut reasons = Vec::new();
             let no_deny = encoder.cx.not(question.denies);
+            let subject = check.subject();
             for (index, sid, statement) in &question.candidates {
-                let alone = encoder.cx.and([*statement, no_deny, question.rest]);
-                if matches!(
-                    keyaki_solver::check(encoder.cx, alone, config.smt),
-                    SmtResult::Sat(_)
-                ) {
+                // The counterexample answers the question and no Deny matches it (the subject
+                // allows it); a statement it matches is a reason without another solve.
+                let witnessed =
+                    subject.policy.statements.get(*index).is_some_and(|s| {
+                        statement_matches(s, check.policy_type(), &counterexample)
+                    });
+                let responsible = witnessed || {
+                    let alone = encoder.cx.and([*statement, no_deny, question.rest]);
+                    matches!(
+                        keyaki_solver::check(encoder.cx, alone, config.smt),
+                        SmtResult::Sat(_)
+                    )
+                };
+                if responsible {
                     reasons.push(Reason {
                         description: check.reason(*index, sid.as_deref()),
                         statement_index: *index,

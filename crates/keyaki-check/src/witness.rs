@@ -14,7 +14,7 @@ use crate::encode::{Encoder, glob_of};
 use crate::variables::bind_variables;
 use keyaki_logic::{Atom, Context, Formula, Pattern, Var};
 use keyaki_policy::{ParsedPolicy, PolicyType, Request};
-use keyaki_solver::{Smt, SmtResult};
+use keyaki_solver::{Model, Smt, SmtResult};
 
 use crate::check::CheckConfig;
 
@@ -238,6 +238,18 @@ pub(crate) fn solve(
         if names.contains(&chosen) {
             continue;
         }
+        // First without solving: a preferred value that every atom of the model's Boolean
+        // assignment still accepts (only the atoms on this variable change).
+        if let Some(name) = names
+            .iter()
+            .take(SUBSTITUTION_ATTEMPTS)
+            .find(|name| fits_model(encoder.cx, question, &model, *var, name))
+        {
+            model
+                .values
+                .insert(*var, keyaki_logic::Value::Str(name.clone()));
+            continue;
+        }
         for name in names.iter().take(PINNING_ATTEMPTS) {
             let pinned = encoder.cx.atom_formula(Atom::StrIn {
                 var: *var,
@@ -289,5 +301,20 @@ pub(crate) fn solve(
     Solved::Witness(request)
 }
 
-/// How many preferred values [`solve`] tries to pin for each request variable.
-const PINNING_ATTEMPTS: usize = 3;
+/// How many preferred values [`solve`] tries to pin for each request variable, solving again.
+const PINNING_ATTEMPTS: usize = 1;
+/// How many preferred values [`solve`] tries in the model as it is, without solving.
+const SUBSTITUTION_ATTEMPTS: usize = 64;
+
+/// Whether `question` still holds when string variable `var` takes `value` and every other
+/// variable and atom keeps the model's value.
+fn fits_model(cx: &Context, question: Formula, model: &Model, var: Var, value: &str) -> bool {
+    cx.eval(question, &mut |id, atom| match atom {
+        Atom::StrIn {
+            var: v,
+            pattern,
+            ignore_case,
+        } if *v == var => pattern.matches(value, *ignore_case),
+        _ => model.atom(id),
+    })
+}
