@@ -99,26 +99,54 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// about in many questions, is compiled once. The engine is `Sync`; the cache is behind a mutex.
 #[derive(Debug, Default)]
 pub struct Engine {
-    cache: Mutex<HashMap<(GlobPattern, CaseMode), Arc<GlobNfa>>>,
+    cache: Arc<Mutex<AutomataCache>>,
     budget: Budget,
 }
 
+/// Compiled automata by (pattern, case mode).
+type AutomataCache = HashMap<(GlobPattern, CaseMode), Arc<GlobNfa>>;
+
+/// At most this many automata stay in the process-wide cache; past it, the cache starts over.
+const SHARED_CACHE_LIMIT: usize = 200_000;
+
 impl Engine {
-    /// An engine with a given budget per search.
+    /// An engine with a given budget per search and a cache of its own.
     pub fn with_budget(budget: Budget) -> Self {
         Engine {
-            cache: Mutex::default(),
+            cache: Arc::default(),
+            budget,
+        }
+    }
+
+    /// An engine with a given budget that shares one process-wide cache with every other
+    /// shared engine: a batch of checks over the same policies compiles each pattern once,
+    /// not once per check. Automata are immutable, so sharing them changes no answer.
+    pub fn shared(budget: Budget) -> Self {
+        static SHARED: std::sync::OnceLock<Arc<Mutex<AutomataCache>>> = std::sync::OnceLock::new();
+        Engine {
+            cache: SHARED.get_or_init(Arc::default).clone(),
             budget,
         }
     }
 
     /// The automaton of a pattern, compiled on first use.
     pub fn automaton(&self, pattern: &GlobPattern, case: CaseMode) -> Arc<GlobNfa> {
+        let key = (pattern.clone(), case);
+        if let Some(found) = self
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return found.clone();
+        }
+        // Compiled outside the lock, so other threads are not held up.
+        let compiled = Arc::new(GlobNfa::new(pattern.clone(), case));
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache
-            .entry((pattern.clone(), case))
-            .or_insert_with(|| Arc::new(GlobNfa::new(pattern.clone(), case)))
-            .clone()
+        if cache.len() >= SHARED_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.entry(key).or_insert(compiled).clone()
     }
 
     /// The automaton matching exactly `text`: `x ≠ "text"` is
