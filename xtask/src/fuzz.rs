@@ -18,9 +18,10 @@
 //!
 //! An UNKNOWN is not a failure (a budget or an approximation may give one), except an internal
 //! error. A failing case of the properties whose verdict is PASS by construction (1–5) is
-//! shrunk — statements removed while the failure persists — and, for identity policies,
-//! appended to `corpus/checks/fuzz-regressions.json` with that verdict; the others are printed
-//! with their policies and the request that shows them.
+//! shrunk — statements removed while the failure persists — and appended with that verdict to
+//! `corpus/checks/fuzz-regressions.json` (identity policies) or
+//! `fuzz-regressions-resource.json`; the others are printed with their policies and the
+//! request that shows them.
 
 use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
 use keyaki_policy::{
@@ -611,7 +612,7 @@ fn still_fails(v: &Violation) -> bool {
     must_pass(&v.new, &v.existing, v.policy_type, &v.property).is_some()
 }
 
-/// Removes statements, then conditions, while the violation persists.
+/// Removes statements, one at a time from either policy, while the violation persists.
 fn shrink(v: &Violation) -> Violation {
     let mut best = v.clone();
     if !best.must_pass || !still_fails(&best) {
@@ -650,39 +651,54 @@ fn shrink(v: &Violation) -> Violation {
 
 /// Appends shrunk violations as corpus cases (expected PASS, the property's verdict).
 fn write_regressions(violations: &[Violation]) -> Result<(), String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../corpus/checks/fuzz-regressions.json");
-    let mut file: Value = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
-        Err(_) => json!({
-            "description": "Regressions found by `cargo xtask fuzz`, shrunk: each a metamorphic property of the checks that a generated policy once violated.",
-            "evidence": "Each case's verdict is its property's, true of every policy: a policy grants no new access against itself, a Deny never adds access, a statement more never removes access, statement and value order do not matter, and formatting does not matter.",
-            "policyType": "IDENTITY_POLICY",
-            "cases": []
-        }),
-    };
-    let cases = file
-        .get_mut("cases")
-        .and_then(Value::as_array_mut)
-        .ok_or("fuzz-regressions.json has no `cases`")?;
-    for (i, v) in violations
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.existing.is_null())
-    {
-        if v.policy_type != PolicyType::Identity {
+    for (policy_type, file_name, type_name) in [
+        (
+            PolicyType::Identity,
+            "fuzz-regressions.json",
+            "IDENTITY_POLICY",
+        ),
+        (
+            PolicyType::Resource,
+            "fuzz-regressions-resource.json",
+            "RESOURCE_POLICY",
+        ),
+    ] {
+        let kept: Vec<&Violation> = violations
+            .iter()
+            .filter(|v| v.must_pass && v.policy_type == policy_type)
+            .collect();
+        if kept.is_empty() {
             continue;
         }
-        cases.push(json!({
-            "name": format!("regression-{}-{i}", cases.len()),
-            "check": "no-new-access",
-            "new": v.new,
-            "existing": v.existing,
-            "expect": "PASS",
-        }));
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../corpus/checks")
+            .join(file_name);
+        let mut file: Value = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
+            Err(_) => json!({
+                "description": "Regressions found by `cargo xtask fuzz`, shrunk: each a metamorphic property of the checks that a generated policy once violated.",
+                "evidence": "Each case's verdict is its property's, true of every policy: a policy grants no new access against itself, a Deny never adds access, a statement more never removes access, statement and value order do not matter, and formatting does not matter.",
+                "policyType": type_name,
+                "cases": []
+            }),
+        };
+        let cases = file
+            .get_mut("cases")
+            .and_then(Value::as_array_mut)
+            .ok_or(format!("{file_name} has no `cases`"))?;
+        for v in kept {
+            cases.push(json!({
+                "name": format!("regression-{}", cases.len() + 1),
+                "check": "no-new-access",
+                "new": v.new,
+                "existing": v.existing,
+                "expect": "PASS",
+            }));
+        }
+        let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text + "\n").map_err(|e| e.to_string())?;
     }
-    let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    std::fs::write(&path, text + "\n").map_err(|e| e.to_string())
+    Ok(())
 }
 
 #[cfg(test)]
