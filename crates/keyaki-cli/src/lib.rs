@@ -115,7 +115,8 @@ fn dispatch(
 fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
     let reports_sarif = matches!(
         command,
-        Command::CheckNoNewAccess(_)
+        Command::Validate(_)
+            | Command::CheckNoNewAccess(_)
             | Command::CheckAccessNotGranted(_)
             | Command::CheckNoPublicAccess(_)
             | Command::Findings(_)
@@ -123,7 +124,7 @@ fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
     if !reports_sarif {
         let _ = writeln!(
             io.stderr,
-            "error: `--output sarif` is for the checks and findings; use text or json here"
+            "error: `--output sarif` is for validate, the checks and findings; use text or json here"
         );
         return Exit::BadInput;
     }

@@ -6,7 +6,8 @@
 //! gives one `error` result per statement responsible, located at that statement in the policy
 //! file, with the check's message, the reason, and the replayed counterexample under
 //! `properties`. A finding gives one `error` result at its statement. An UNKNOWN gives one
-//! `warning` at the document. A PASS gives none.
+//! `warning` at the document. A PASS gives none. `validate` gives one result per error or
+//! warning, at its place.
 
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{AccessKind, Findings, Outcome, Verdict};
@@ -14,7 +15,11 @@ use keyaki_policy::{ParsedPolicy, SourceFile, Span};
 use serde_json::{Value, json};
 
 /// The rules keyaki reports under, with their descriptions.
-const RULES: [(&str, &str); 5] = [
+const RULES: [(&str, &str); 6] = [
+    (
+        "validate",
+        "The policy is not valid, or likely not what was meant.",
+    ),
     (
         "check-no-new-access",
         "The new policy grants access the existing policy does not.",
@@ -59,7 +64,7 @@ pub fn log(results: Vec<Value>) -> Value {
 }
 
 /// Where a span of a document is, as a SARIF location.
-fn location(source: &SourceFile, span: Option<Span>) -> Value {
+pub fn location(source: &SourceFile, span: Option<Span>) -> Value {
     let mut physical = json!({"artifactLocation": {"uri": source.name()}});
     if let (Some(span), Value::Object(map)) = (span, &mut physical) {
         let start = source.line_column(span.start);

@@ -44,7 +44,8 @@ pub fn run(args: &ValidateArgs, output: OutputFormat, style: Style, io: &mut Io<
     }
     let text = match output {
         OutputFormat::Text => text_output(&reports, style),
-        OutputFormat::Json | OutputFormat::Sarif => json_output(&reports),
+        OutputFormat::Json => json_output(&reports),
+        OutputFormat::Sarif => sarif_output(&reports),
     };
     let _ = io.stdout.write_all(text.as_bytes());
     if reports.iter().any(|r| r.errors() > 0) {
@@ -196,6 +197,37 @@ fn json_output(reports: &[Report]) -> String {
         "{}\n",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     )
+}
+
+/// Every diagnostic as a SARIF result (rule `validate`), located in its document.
+fn sarif_output(reports: &[Report]) -> String {
+    let mut results = Vec::new();
+    for report in reports {
+        if let Some(why) = &report.unreadable {
+            results.push(json!({
+                "ruleId": "validate",
+                "level": "error",
+                "message": {"text": why},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": report.name}}}],
+            }));
+        }
+        let Some(source) = &report.source else {
+            continue;
+        };
+        for diagnostic in &report.diagnostics {
+            let mut text = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                text.push_str(&format!(" ({help})"));
+            }
+            results.push(json!({
+                "ruleId": "validate",
+                "level": if diagnostic.is_error() { "error" } else { "warning" },
+                "message": {"text": text},
+                "locations": [crate::sarif::location(source, Some(diagnostic.span))],
+            }));
+        }
+    }
+    format!("{}\n", Value::Array(results))
 }
 
 /// A diagnostic as JSON: severity, message, 1-based start and end positions, help.

@@ -711,10 +711,24 @@ fn sarif_locates_each_responsible_statement() {
     let log: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(log["version"], "2.1.0");
     insta::assert_snapshot!("sarif_no_new_access", out);
-    let (code, _, err) = keyaki(
+    let (code, out, _) = keyaki(
         &[
             "validate",
+            &format!("{EXAMPLES}/typo-policy.json"),
+            "--output",
+            "sarif",
+        ],
+        b"",
+    );
+    assert_eq!(code, Exit::BadInput);
+    insta::assert_snapshot!("sarif_validate", out);
+    let (code, _, err) = keyaki(
+        &[
+            "evaluate",
+            "--policy-document",
             &format!("{EXAMPLES}/identity-read.json"),
+            "--request",
+            "{}",
             "--output",
             "sarif",
         ],
@@ -722,7 +736,7 @@ fn sarif_locates_each_responsible_statement() {
     );
     assert_eq!(code, Exit::BadInput);
     assert!(
-        err.contains("`--output sarif` is for the checks and findings"),
+        err.contains("`--output sarif` is for validate, the checks and findings"),
         "{err}"
     );
 }
