@@ -91,23 +91,46 @@ pub use nfa::GlobNfa;
 pub use product::{Answer, Budget, BudgetExceeded, Constraint, Search, solve};
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// Compiles patterns once per run and answers questions about them.
 ///
 /// Automata are cached by (pattern, case mode), so a pattern shared by two policies, or asked
-/// about in many questions, is compiled once. The engine is `Sync`; the cache is behind a mutex.
+/// about in many questions, is compiled once. The engine is `Sync`; the cache is behind a read-write lock.
 #[derive(Debug, Default)]
 pub struct Engine {
-    cache: Arc<Mutex<AutomataCache>>,
+    cache: Arc<RwLock<AutomataCache>>,
     budget: Budget,
 }
 
 /// Compiled automata by (pattern, case mode).
 type AutomataCache = HashMap<(GlobPattern, CaseMode), Arc<GlobNfa>>;
 
-/// At most this many automata stay in the process-wide cache; past it, the cache starts over.
-const SHARED_CACHE_LIMIT: usize = 200_000;
+/// At most this many automata stay in a cache; past it, the cache starts over.
+const CACHE_LIMIT: usize = 200_000;
+
+/// The automaton of a pattern from this thread's cache, compiled on first use.
+///
+/// A batch of checks over the same policies (each check on one thread) then compiles each
+/// pattern once per thread, not once per check, without threads waiting on each other.
+/// Automata are immutable, so sharing them changes no answer.
+pub fn thread_cached(pattern: &GlobPattern, case: CaseMode) -> Arc<GlobNfa> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<AutomataCache> = std::cell::RefCell::default();
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(found) = cache.get(&(pattern.clone(), case)) {
+            return found.clone();
+        }
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        let compiled = Arc::new(GlobNfa::new(pattern.clone(), case));
+        cache.insert((pattern.clone(), case), compiled.clone());
+        compiled
+    })
+}
 
 impl Engine {
     /// An engine with a given budget per search and a cache of its own.
@@ -118,32 +141,21 @@ impl Engine {
         }
     }
 
-    /// An engine with a given budget that shares one process-wide cache with every other
-    /// shared engine: a batch of checks over the same policies compiles each pattern once,
-    /// not once per check. Automata are immutable, so sharing them changes no answer.
-    pub fn shared(budget: Budget) -> Self {
-        static SHARED: std::sync::OnceLock<Arc<Mutex<AutomataCache>>> = std::sync::OnceLock::new();
-        Engine {
-            cache: SHARED.get_or_init(Arc::default).clone(),
-            budget,
-        }
-    }
-
     /// The automaton of a pattern, compiled on first use.
     pub fn automaton(&self, pattern: &GlobPattern, case: CaseMode) -> Arc<GlobNfa> {
         let key = (pattern.clone(), case);
         if let Some(found) = self
             .cache
-            .lock()
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
         {
             return found.clone();
         }
-        // Compiled outside the lock, so other threads are not held up.
+        // Compiled outside the lock, so other threads are not held up; readers share it.
         let compiled = Arc::new(GlobNfa::new(pattern.clone(), case));
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= SHARED_CACHE_LIMIT {
+        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
         cache.entry(key).or_insert(compiled).clone()
@@ -158,7 +170,7 @@ impl Engine {
     /// The number of distinct automata compiled so far.
     pub fn cached(&self) -> usize {
         self.cache
-            .lock()
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
     }

@@ -147,7 +147,7 @@ impl Smt {
             })
             .collect();
         let sorts = cx.vars().map(|(v, info)| (v, info.sort)).collect();
-        let theory = IamTheory::new(Engine::shared(config.automata), atom_of.clone(), sorts);
+        let theory = IamTheory::new(Engine::with_budget(config.automata), atom_of.clone(), sorts);
         let mut solver = Solver::with_theory(config.sat, theory);
         for (i, atom) in atom_of.iter().enumerate() {
             let var = solver.new_var();

@@ -67,7 +67,10 @@ impl IamTheory {
                         } else {
                             CaseMode::Sensitive
                         };
-                        Some(engine.automaton(&strings::glob(pattern), case))
+                        Some(keyaki_automata::thread_cached(
+                            &strings::glob(pattern),
+                            case,
+                        ))
                     }
                     _ => None,
                 })
