@@ -59,82 +59,9 @@ pub fn nfa_dot(nfa: &GlobNfa) -> String {
 /// The reachable sets of live positions of one pattern (its determinization), up to
 /// `max_states` sets.
 pub fn dfa_dot(nfa: &GlobNfa, max_states: usize) -> String {
-    let alphabet = Alphabet::for_automata([nfa]);
-    let named: Vec<char> = nfa.literal_chars().collect();
-    let mut ids: HashMap<Vec<u64>, usize> = HashMap::new();
-    let mut sets: Vec<Vec<u64>> = vec![nfa.initial().to_vec()];
-    ids.insert(nfa.initial().to_vec(), 0);
-    let mut queue = VecDeque::from([0usize]);
-    // (from, to) → labels, ordered for stable output.
-    let mut edges: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-    let mut next = vec![0; nfa.words()];
-    while let Some(from) = queue.pop_front() {
-        let Some(live) = sets.get(from).cloned() else {
-            break;
-        };
-        for &c in alphabet.chars() {
-            nfa.step(&live, c, &mut next);
-            if nfa.is_dead(&next) {
-                continue;
-            }
-            let to = match ids.get(&next) {
-                Some(&id) => id,
-                None if sets.len() < max_states => {
-                    ids.insert(next.clone(), sets.len());
-                    sets.push(next.clone());
-                    queue.push_back(sets.len() - 1);
-                    sets.len() - 1
-                }
-                None => continue,
-            };
-            let label = if named.contains(&c)
-                || named
-                    .iter()
-                    .any(|n| crate::fold_case(*n) == crate::fold_case(c))
-            {
-                c.to_string()
-            } else {
-                "other".to_string()
-            };
-            edges.entry((from, to)).or_default().push(label);
-        }
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "digraph dfa {{");
-    let _ = writeln!(out, "  rankdir=LR;");
-    let _ = writeln!(
-        out,
-        "  label={};",
-        quote(&format!(
-            "{} ({:?}), determinized",
-            nfa.pattern(),
-            nfa.case()
-        ))
-    );
-    let _ = writeln!(out, "  start [shape=point];");
-    let _ = writeln!(out, "  start -> 0;");
-    for (id, live) in sets.iter().enumerate() {
-        let shape = if nfa.accepts(live) {
-            "doublecircle"
-        } else {
-            "circle"
-        };
-        let positions: Vec<String> = nfa.positions(live).iter().map(usize::to_string).collect();
-        let _ = writeln!(
-            out,
-            "  {id} [shape={shape}, label={}];",
-            quote(&format!("{{{}}}", positions.join(",")))
-        );
-    }
-    for ((from, to), labels) in &edges {
-        let _ = writeln!(
-            out,
-            "  {from} -> {to} [label={}];",
-            quote(&labels.join(" "))
-        );
-    }
-    out.push_str("}\n");
-    out
+    let constraints = [crate::Constraint::member(std::sync::Arc::new(nfa.clone()))];
+    let title = format!("{} ({:?}), determinized", nfa.pattern(), nfa.case());
+    draw("dfa", &title, &constraints, max_states)
 }
 
 /// The product of several constraints on one string (`x ∈ L₁ ∧ x ∉ L₂ …`): the states the
@@ -142,6 +69,20 @@ pub fn dfa_dot(nfa: &GlobNfa, max_states: usize) -> String {
 /// (doubly circled) when every positive automaton accepts and no negative one does: a word
 /// reaching it is a witness. States where a positive automaton is dead are not drawn.
 pub fn product_dot(constraints: &[crate::Constraint], max_states: usize) -> String {
+    let title: Vec<String> = constraints
+        .iter()
+        .map(|c| {
+            let relation = if c.positive { "∈" } else { "∉" };
+            format!("x {relation} {}", c.automaton.pattern())
+        })
+        .collect();
+    draw("product", &title.join(" ∧ "), constraints, max_states)
+}
+
+/// The walk of [`dfa_dot`] and [`product_dot`]: breadth first from the start, one state per
+/// tuple of live-position sets, edges labelled by the alphabet's characters (`other` for the
+/// characters no pattern names), dead ends of a positive automaton left out.
+fn draw(name: &str, title: &str, constraints: &[crate::Constraint], max_states: usize) -> String {
     let automata: Vec<&GlobNfa> = constraints.iter().map(|c| c.automaton.as_ref()).collect();
     let alphabet = Alphabet::for_automata(automata.iter().copied());
     let named: Vec<char> = automata.iter().flat_map(|a| a.literal_chars()).collect();
@@ -149,6 +90,7 @@ pub fn product_dot(constraints: &[crate::Constraint], max_states: usize) -> Stri
     let mut ids: HashMap<Vec<Vec<u64>>, usize> = HashMap::from([(start.clone(), 0)]);
     let mut states = vec![start];
     let mut queue = VecDeque::from([0usize]);
+    // (from, to) → labels, ordered for stable output.
     let mut edges: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
     while let Some(from) = queue.pop_front() {
         let Some(live) = states.get(from).cloned() else {
@@ -194,17 +136,10 @@ pub fn product_dot(constraints: &[crate::Constraint], max_states: usize) -> Stri
             edges.entry((from, to)).or_default().push(label);
         }
     }
-    let title: Vec<String> = constraints
-        .iter()
-        .map(|c| {
-            let relation = if c.positive { "∈" } else { "∉" };
-            format!("x {relation} {}", c.automaton.pattern())
-        })
-        .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "digraph product {{");
+    let _ = writeln!(out, "digraph {name} {{");
     let _ = writeln!(out, "  rankdir=LR;");
-    let _ = writeln!(out, "  label={};", quote(&title.join(" ∧ ")));
+    let _ = writeln!(out, "  label={};", quote(title));
     let _ = writeln!(out, "  start [shape=point];");
     let _ = writeln!(out, "  start -> 0;");
     for (id, live) in states.iter().enumerate() {
