@@ -20,24 +20,53 @@ struct Example {
     output: String,
 }
 
-fn examples(readme: &str) -> Vec<Example> {
-    let mut examples = Vec::new();
+/// A line of a document, as the console blocks see it.
+enum Line<'a> {
+    /// `$ keyaki …` inside a console block.
+    Command(&'a str),
+    /// Any other line inside a console block: output.
+    Output(&'a str),
+    /// A line outside the console blocks (fences included).
+    Prose(&'a str),
+}
+
+fn lines(document: &str) -> Vec<Line<'_>> {
     let mut in_console = false;
-    for line in readme.lines() {
-        if line.starts_with("```console") {
-            in_console = true;
-        } else if line.starts_with("```") {
-            in_console = false;
-        } else if in_console {
-            if let Some(command) = line.strip_prefix("$ ") {
-                examples.push(Example {
-                    command: command.to_string(),
-                    output: String::new(),
-                });
-            } else if let Some(example) = examples.last_mut() {
-                example.output.push_str(line);
-                example.output.push('\n');
+    document
+        .lines()
+        .map(|line| {
+            if line.starts_with("```console") {
+                in_console = true;
+                Line::Prose(line)
+            } else if line.starts_with("```") {
+                in_console = false;
+                Line::Prose(line)
+            } else if !in_console {
+                Line::Prose(line)
+            } else if let Some(command) = line.strip_prefix("$ ") {
+                Line::Command(command)
+            } else {
+                Line::Output(line)
             }
+        })
+        .collect()
+}
+
+fn examples(readme: &str) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    for line in lines(readme) {
+        match line {
+            Line::Command(command) => examples.push(Example {
+                command: command.to_string(),
+                output: String::new(),
+            }),
+            Line::Output(text) => {
+                if let Some(example) = examples.last_mut() {
+                    example.output.push_str(text);
+                    example.output.push('\n');
+                }
+            }
+            Line::Prose(_) => {}
         }
     }
     examples
@@ -100,23 +129,19 @@ fn printed_by(command: &str) -> String {
 /// The document with every console block's output replaced by what keyaki prints now.
 fn blessed(document: &str) -> String {
     let mut out = String::new();
-    let mut in_console = false;
-    for line in document.lines() {
-        if line.starts_with("```console") {
-            in_console = true;
-        } else if line.starts_with("```") {
-            in_console = false;
-        } else if in_console {
-            if let Some(command) = line.strip_prefix("$ ") {
-                out.push_str(line);
-                out.push('\n');
+    for line in lines(document) {
+        match line {
+            Line::Command(command) => {
+                out.push_str(&format!("$ {command}\n"));
                 out.push_str(printed_by(command).trim_end());
                 out.push('\n');
             }
-            continue;
+            Line::Output(_) => {}
+            Line::Prose(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
         }
-        out.push_str(line);
-        out.push('\n');
     }
     out
 }
