@@ -99,8 +99,9 @@ pub fn statement_matches(
 /// `Action`/`NotAction`: patterns compared ignoring letter case, never with variables.
 fn action_matches(list: &PatternList, action: &str) -> bool {
     let any = list.patterns.iter().any(|p| {
-        wildcard::Glob::from_literal_pattern(&p.value)
-            .is_some_and(|glob| glob.matches_ignoring_case(action))
+        !wildcard::literal_prefix_excludes(&p.value.segments, action, true)
+            && wildcard::Glob::from_literal_pattern(&p.value)
+                .is_some_and(|glob| glob.matches_ignoring_case(action))
     });
     any != list.negated
 }

@@ -11,7 +11,7 @@
 //! a variable's value is literal text inside its part, so a value containing `:` can only match
 //! in the resource part, never shift the parts around.
 
-use super::wildcard::Glob;
+use super::wildcard::{Glob, literal_prefix_excludes};
 use crate::pattern::{Pattern, Segment};
 use crate::request::Request;
 
@@ -20,6 +20,10 @@ const ARN_PARTS: usize = 6;
 
 /// Whether `text` matches the ARN pattern, with variables taken from `request`.
 pub fn matches(pattern: &Pattern, text: &str, request: &Request) -> bool {
+    // Literal text before the first wildcard stands for itself in every part.
+    if literal_prefix_excludes(&pattern.segments, text, false) {
+        return false;
+    }
     let parts = split_pattern(&pattern.segments);
     let globs: Option<Vec<Glob>> = parts
         .iter()

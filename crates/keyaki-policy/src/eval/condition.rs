@@ -18,7 +18,7 @@
 //!   default) matches no request value.
 
 use super::arn;
-use super::wildcard::Glob;
+use super::wildcard::{Glob, literal_prefix_excludes};
 use crate::model::{Condition, ConditionValue, OperatorKind, SetQualifier, ValueType};
 use crate::request::Request;
 use crate::value::{Decimal, Instant, parse_base64, parse_bool};
@@ -73,6 +73,11 @@ pub fn value_matches(
     match policy {
         ConditionValue::Pattern(pattern) if kind.value_type() == ValueType::Arn => {
             arn::matches(pattern, text, request)
+        }
+        ConditionValue::Pattern(pattern)
+            if literal_prefix_excludes(&pattern.segments, text, kind.ignores_case()) =>
+        {
+            false
         }
         ConditionValue::Pattern(pattern) => match Glob::resolve(&pattern.segments, Some(request)) {
             Some(glob) if kind.ignores_case() => glob.matches_ignoring_case(text),

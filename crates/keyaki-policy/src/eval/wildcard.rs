@@ -62,22 +62,25 @@ impl Glob {
 
     /// Whether `text` matches, letter case counting.
     pub fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().collect();
-        match_tokens(&self.tokens, &text)
+        self.matches_with(text, |expected, actual| expected == actual)
     }
 
     /// Whether `text` matches, letter case ignored.
     pub fn matches_ignoring_case(&self, text: &str) -> bool {
-        let tokens: Vec<Token> = self
-            .tokens
-            .iter()
-            .map(|t| match t {
-                Token::Char(c) => Token::Char(fold_case(*c)),
-                other => *other,
-            })
-            .collect();
-        let text: Vec<char> = text.chars().map(fold_case).collect();
-        match_tokens(&tokens, &text)
+        self.matches_with(text, |expected, actual| {
+            fold_case(expected) == fold_case(actual)
+        })
+    }
+
+    /// Matches with `same` deciding whether a pattern character matches a text character.
+    /// ASCII text (action names, most ARNs) is matched byte by byte, without collecting it.
+    fn matches_with(&self, text: &str, same: impl Fn(char, char) -> bool) -> bool {
+        if text.is_ascii() {
+            match_tokens(&self.tokens, text.as_bytes(), |c, b| same(c, char::from(b)))
+        } else {
+            let text: Vec<char> = text.chars().collect();
+            match_tokens(&self.tokens, &text, same)
+        }
     }
 
     /// Whether the last token is `*`.
@@ -86,8 +89,32 @@ impl Glob {
     }
 }
 
+/// Whether `text` cannot match a pattern made of `segments`, judged by the literal text the
+/// pattern starts with: that text must start `text` (and be all of it when it is the whole
+/// pattern). A cheap test that spares resolving the pattern for most non-matching text; it
+/// never rejects text the full match would accept.
+pub fn literal_prefix_excludes(segments: &[Segment], text: &str, ignore_case: bool) -> bool {
+    let Some(Segment::Literal(prefix)) = segments.first() else {
+        return false;
+    };
+    let same = |expected: char, actual: char| {
+        expected == actual || (ignore_case && fold_case(expected) == fold_case(actual))
+    };
+    let mut rest = text.chars();
+    for expected in prefix.chars() {
+        match rest.next() {
+            Some(actual) if same(expected, actual) => {}
+            _ => return true,
+        }
+    }
+    segments.len() == 1 && rest.next().is_some()
+}
+
 /// Unicode simple lowercase of one character (itself when the mapping is not one character).
 pub fn fold_case(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(single), None) => single,
@@ -95,7 +122,7 @@ pub fn fold_case(c: char) -> char {
     }
 }
 
-fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
+fn match_tokens<T: Copy>(tokens: &[Token], text: &[T], same: impl Fn(char, T) -> bool) -> bool {
     let (mut p, mut t) = (0, 0);
     // The last `*` seen, and the text position it currently stops at.
     let mut last_star: Option<(usize, usize)> = None;
@@ -109,7 +136,7 @@ fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
                 p += 1;
                 t += 1;
             }
-            (Some(Token::Char(expected)), Some(actual)) if expected == actual => {
+            (Some(Token::Char(expected)), Some(actual)) if same(*expected, *actual) => {
                 p += 1;
                 t += 1;
             }
@@ -153,39 +180,59 @@ mod tests {
         }
     }
 
+    /// Every string of at most `max_len` characters over `alphabet`.
+    fn strings(alphabet: &[&str], max_len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..max_len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    /// Case sensitive and not, ASCII text (matched by bytes) and not, and the literal-prefix
+    /// test, all against the naive matcher (on case-folded tokens and text when case is ignored).
     #[test]
     fn matches_like_the_naive_matcher_on_every_short_case() {
-        let alphabet = ['a', 'b'];
-        let mut texts = vec![String::new()];
-        for len in 1..=5 {
-            let mut next = Vec::new();
-            for t in texts.iter().filter(|t| t.chars().count() == len - 1) {
-                for c in alphabet {
-                    next.push(format!("{t}{c}"));
-                }
-            }
-            texts.extend(next);
-        }
-        let pieces = ["a", "b", "*", "?"];
-        let mut patterns = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = patterns
+        let texts = strings(&["a", "B", "é"], 4);
+        let patterns = strings(&["a", "b", "É", "*", "?"], 4);
+        let fold = |tokens: &[Token]| -> Vec<Token> {
+            tokens
                 .iter()
-                .flat_map(|p| pieces.iter().map(move |x| format!("{p}{x}")))
-                .collect();
-            patterns.extend(longer);
-        }
-        patterns.sort();
-        patterns.dedup();
+                .map(|t| match t {
+                    Token::Char(c) => Token::Char(fold_case(*c)),
+                    other => *other,
+                })
+                .collect()
+        };
         for p in &patterns {
             let g = glob(p);
+            let segments = Pattern::parse(
+                p,
+                PatternSyntax {
+                    wildcards: true,
+                    variables: false,
+                },
+            )
+            .unwrap()
+            .segments;
             for t in &texts {
                 let chars: Vec<char> = t.chars().collect();
+                let folded: Vec<char> = chars.iter().map(|c| fold_case(*c)).collect();
+                let exact = naive(&g.tokens, &chars);
+                let ignoring_case = naive(&fold(&g.tokens), &folded);
+                assert_eq!(g.matches(t), exact, "pattern {p:?} text {t:?}");
                 assert_eq!(
-                    g.matches(t),
-                    naive(&g.tokens, &chars),
-                    "pattern {p:?} text {t:?}"
+                    g.matches_ignoring_case(t),
+                    ignoring_case,
+                    "pattern {p:?} text {t:?} ignoring case"
                 );
+                assert!(!(exact && literal_prefix_excludes(&segments, t, false)));
+                assert!(!(ignoring_case && literal_prefix_excludes(&segments, t, true)));
             }
         }
     }
