@@ -1,5 +1,7 @@
-//! `cargo xtask bench [--full] [--solvers N] [--limit N]`: keyaki on the real AWS policies
-//! under `../shared/data/`. Build with `--release` (`cargo run --release -p xtask -- bench`).
+//! `cargo xtask bench [--full | --random-pairs N] [--solvers N] [--limit N] [--only SECTIONS]`:
+//! keyaki on the real AWS policies under `../shared/data/`. Build with `--release`
+//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,solvers` runs only
+//! those sections (parsing always runs).
 //!
 //! 1. **Parse** every managed policy.
 //! 2. **Critical actions**: every managed policy against `check-access-not-granted` with a
@@ -8,7 +10,10 @@
 //! 3. **Real updates**: every pair of consecutive versions in `aws-managed-policy-updates/` as
 //!    `check-no-new-access` (existing = older, new = newer): all 1,336 must be answered.
 //! 4. **Pairs**: `check-no-new-access` over all ordered pairs of a 200-policy sample (every
-//!    ⌊1523/200⌋-th policy by name), or of all the managed policies with `--full`, in parallel.
+//!    ⌊1523/200⌋-th policy by name), or of all the managed policies with `--full`, in parallel;
+//!    `--random-pairs N` draws N ordered pairs of all the policies instead, a quick estimate of
+//!    `--full`. Each policy's [`Exemplars`] are computed once (timed separately) and tried
+//!    before solving, as one-to-many comparisons should.
 //! 5. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
 //!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
 //!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
@@ -20,7 +25,10 @@
 //! through the concrete evaluator by the check itself; an UNKNOWN names its reason, and one that
 //! says *internal error* is listed, because it is a bug.
 
-use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
+use keyaki_check::check::Check;
+use keyaki_check::{
+    Access, CheckConfig, Exemplars, Verdict, check_access_not_granted, check_no_new_access,
+};
 use keyaki_policy::{ParseOptions, ParsedPolicy, PolicyType, SourceFile, parse_policy};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -51,11 +59,16 @@ const CRITICAL_ACTIONS: [&str; 20] = [
     "organizations:LeaveOrganization",
 ];
 
+/// How many UNKNOWN checks a section lists by name.
+const UNKNOWN_LISTED: usize = 10;
+
 #[derive(Default)]
 struct Tally {
     times: Vec<Duration>,
     verdicts: BTreeMap<&'static str, usize>,
     unknown_reasons: BTreeMap<String, usize>,
+    /// The checks left UNKNOWN, by name.
+    unknown: Vec<String>,
     internal: Vec<String>,
 }
 
@@ -67,6 +80,7 @@ impl Tally {
             Verdict::Fail { .. } => "FAIL",
             Verdict::Unknown(why) => {
                 *self.unknown_reasons.entry(why.clone()).or_default() += 1;
+                self.unknown.push(name.to_string());
                 if why.starts_with("internal error") {
                     self.internal.push(name.to_string());
                 }
@@ -101,6 +115,13 @@ impl Tally {
         for (why, n) in &self.unknown_reasons {
             println!("  UNKNOWN ×{n}: {why}");
         }
+        self.unknown.sort();
+        for name in self.unknown.iter().take(UNKNOWN_LISTED) {
+            println!("  UNKNOWN: {name}");
+        }
+        if self.unknown.len() > UNKNOWN_LISTED {
+            println!("  UNKNOWN: … {} more", self.unknown.len() - UNKNOWN_LISTED);
+        }
         for name in self.internal.iter().take(20) {
             println!("  INTERNAL ERROR (a bug): {name}");
         }
@@ -130,18 +151,33 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The sections of a run, for `--only`.
+const SECTIONS: [&str; 4] = ["critical", "updates", "pairs", "solvers"];
+
 /// The options of a run.
 struct Options {
     full: bool,
+    /// Ordered pairs drawn at random from all the managed policies (0: the 200-policy sample).
+    random_pairs: usize,
     solvers: usize,
     limit: usize,
+    /// The sections to run (all when empty).
+    only: Vec<String>,
+}
+
+impl Options {
+    fn runs(&self, section: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == section)
+    }
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         full: false,
+        random_pairs: 0,
         solvers: 100,
         limit: usize::MAX,
+        only: Vec::new(),
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -154,9 +190,22 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--full" => options.full = true,
             "--solvers" => options.solvers = number("--solvers")?,
             "--limit" => options.limit = number("--limit")?,
+            "--random-pairs" => options.random_pairs = number("--random-pairs")?,
+            "--only" => {
+                let list = iter.next().ok_or("`--only` needs a list of sections")?;
+                for section in list.split(',') {
+                    if !SECTIONS.contains(&section) {
+                        return Err(format!(
+                            "unknown section `{section}` (one of {})",
+                            SECTIONS.join(", ")
+                        ));
+                    }
+                    options.only.push(section.to_string());
+                }
+            }
             other => {
                 return Err(format!(
-                    "unknown option `{other}` (--full, --solvers N, --limit N)"
+                    "unknown option `{other}` (--full, --random-pairs N, --solvers N, --limit N, --only SECTIONS)"
                 ));
             }
         }
@@ -236,7 +285,37 @@ pub fn run(args: &[String]) -> Result<(), String> {
         policies.len() as f64 / parse_time.as_secs_f64().max(1e-9)
     );
 
-    // 2. Critical actions.
+    if options.runs("critical") {
+        critical_actions(&policies, config);
+    }
+    let loaded = if options.runs("updates") || options.runs("solvers") {
+        load_updates(&data, options.limit)?
+    } else {
+        Vec::new()
+    };
+    if options.runs("updates") {
+        let (mut tally, wall) = timed_parallel(&loaded, |(name, old, new)| {
+            (name.clone(), check_no_new_access(new, old, config).verdict)
+        });
+        tally.print(
+            "check-no-new-access: real managed-policy updates (older → newer)",
+            wall,
+        );
+    }
+    if options.runs("pairs") {
+        pairs(&policies, &options, config);
+    }
+    if options.runs("solvers") && options.solvers > 0 {
+        crate::bench_solvers::compare(&loaded, options.solvers, config)?;
+    }
+    if let Some(peak) = peak_memory() {
+        println!("peak memory (resident): {peak}");
+    }
+    Ok(())
+}
+
+/// Every managed policy against each critical action.
+fn critical_actions(policies: &[(PathBuf, ParsedPolicy)], config: CheckConfig) {
     let jobs: Vec<(&PathBuf, &ParsedPolicy, &str)> = policies
         .iter()
         .flat_map(|(path, policy)| CRITICAL_ACTIONS.iter().map(move |a| (path, policy, *a)))
@@ -253,10 +332,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "check-access-not-granted: managed policies × 20 critical actions",
         wall,
     );
+}
 
-    // 3. Real updates.
-    let pairs = update_pairs(&data, options.limit)?;
-    let loaded: Vec<(String, ParsedPolicy, ParsedPolicy)> = pairs
+/// The real updates, loaded: (name, older, newer).
+fn load_updates(
+    data: &Path,
+    limit: usize,
+) -> Result<Vec<(String, ParsedPolicy, ParsedPolicy)>, String> {
+    let pairs = update_pairs(data, limit)?;
+    Ok(pairs
         .iter()
         .filter_map(|(old_path, new_path)| {
             let old = read_policy(old_path, PolicyType::Identity)?;
@@ -267,56 +351,95 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 new,
             ))
         })
-        .collect();
-    let (mut tally, wall) = timed_parallel(&loaded, |(name, old, new)| {
-        (name.clone(), check_no_new_access(new, old, config).verdict)
-    });
-    tally.print(
-        "check-no-new-access: real managed-policy updates (older → newer)",
-        wall,
-    );
+        .collect())
+}
 
-    // 4. Pairs.
-    let sample: Vec<&(PathBuf, ParsedPolicy)> = if options.full {
-        policies.iter().collect()
-    } else {
-        let step = (policies.len() / 200).max(1);
-        policies.iter().step_by(step).take(200).collect()
-    };
-    let ordered: Vec<(usize, usize)> = (0..sample.len())
-        .flat_map(|i| {
-            (0..sample.len())
-                .filter(move |j| *j != i)
-                .map(move |j| (i, j))
-        })
+/// A managed policy, read: its path and the policy.
+type Loaded = (PathBuf, ParsedPolicy);
+
+/// `check-no-new-access` over ordered pairs: of the 200-policy sample, of all policies
+/// (`--full`), or `--random-pairs N` drawn uniformly from all of them (an estimate of `--full`).
+fn pairs(policies: &[(PathBuf, ParsedPolicy)], options: &Options, config: CheckConfig) {
+    let (sample, ordered, title): (Vec<&Loaded>, Vec<(usize, usize)>, String) =
+        if options.random_pairs > 0 {
+            let all: Vec<_> = policies.iter().collect();
+            let ordered = random_pairs(all.len(), options.random_pairs);
+            let title = format!(
+                "check-no-new-access: {} random ordered pairs of {} managed policies",
+                ordered.len(),
+                all.len()
+            );
+            (all, ordered, title)
+        } else {
+            let sample: Vec<_> = if options.full {
+                policies.iter().collect()
+            } else {
+                let step = (policies.len() / 200).max(1);
+                policies.iter().step_by(step).take(200).collect()
+            };
+            let ordered = all_ordered_pairs(sample.len());
+            let title = format!(
+                "check-no-new-access: all ordered pairs of {} managed policies{}",
+                sample.len(),
+                if options.full { " (--full)" } else { "" }
+            );
+            (sample, ordered, title)
+        };
+    // Each policy's exemplars once, then every pair with them.
+    let started = Instant::now();
+    let exemplars: Vec<Exemplars> = sample
+        .par_iter()
+        .map(|(_, policy)| Exemplars::of(policy, config))
         .collect();
+    println!(
+        "exemplars of {} policies: {} requests in {:.2} s",
+        sample.len(),
+        exemplars.iter().map(Exemplars::len).sum::<usize>(),
+        started.elapsed().as_secs_f64()
+    );
     let (mut tally, wall) = timed_parallel(&ordered, |(i, j)| {
-        let (Some((new_path, new)), Some((old_path, old))) = (sample.get(*i), sample.get(*j))
+        let (Some((new_path, new)), Some((old_path, old)), Some(examples)) =
+            (sample.get(*i), sample.get(*j), exemplars.get(*i))
         else {
             return (String::new(), Verdict::Unknown("no such pair".to_string()));
         };
+        let check = Check::NoNewAccess { new, existing: old };
         (
             format!("{} vs {}", new_path.display(), old_path.display()),
-            check_no_new_access(new, old, config).verdict,
+            check.run_with(config, Some(examples)).verdict,
         )
     });
-    tally.print(
-        &format!(
-            "check-no-new-access: all ordered pairs of {} managed policies{}",
-            sample.len(),
-            if options.full { " (--full)" } else { "" }
-        ),
-        wall,
-    );
+    tally.print(&title, wall);
+}
 
-    // 5. Other solvers.
-    if options.solvers > 0 {
-        crate::bench_solvers::compare(&loaded, options.solvers, config)?;
+/// Every ordered pair of distinct indices below `n`.
+fn all_ordered_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|i| (0..n).filter(move |j| *j != i).map(move |j| (i, j)))
+        .collect()
+}
+
+/// `count` ordered pairs of distinct indices below `n`, drawn uniformly with a fixed seed
+/// (a 64-bit linear congruential generator), so that runs compare.
+fn random_pairs(n: usize, count: usize) -> Vec<(usize, usize)> {
+    if n < 2 {
+        return Vec::new();
     }
-    if let Some(peak) = peak_memory() {
-        println!("peak memory (resident): {peak}");
+    let mut state: u64 = 0x6b65_7961_6b69_5eed;
+    let mut next = |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % bound as u64) as usize
+    };
+    let mut pairs = Vec::with_capacity(count);
+    while pairs.len() < count {
+        let (i, j) = (next(n), next(n));
+        if i != j {
+            pairs.push((i, j));
+        }
     }
-    Ok(())
+    pairs
 }
 
 /// The process's peak resident set, from `/proc/self/status` (Linux).

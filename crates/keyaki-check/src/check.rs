@@ -14,8 +14,15 @@
 //! approximated, that is expected; otherwise it is an internal error, and said so). The
 //! *reasons* name the statements responsible, in Access Analyzer's words: each statement that
 //! alone, with the same question, still allows such a request.
+//!
+//! The subject's [`Exemplars`] (one confirmed request per `Allow` statement) settle what they
+//! can without solving: one that answers the question is a counterexample and makes its
+//! statement a reason. A caller comparing one policy with many passes them in
+//! ([`Check::run_with`]); a single check computes them only when solving gave no answer (a
+//! budget ran out, or the witness did not replay), as a last way to a confirmed FAIL.
 
 use crate::encode::Encoder;
+use crate::exemplars::Exemplars;
 use crate::public::Fixed;
 use crate::resource_type::ResourceType;
 use crate::vocabulary::Vocabulary;
@@ -250,11 +257,17 @@ impl<'a> Check<'a> {
 
     /// Runs the check.
     pub fn run(&self, config: CheckConfig) -> Outcome {
+        self.run_with(config, None)
+    }
+
+    /// Runs the check, trying the subject's [`Exemplars`] first: one that answers the question
+    /// is the counterexample, and each that does is a reason, without solving.
+    pub fn run_with(&self, config: CheckConfig, exemplars: Option<&Exemplars>) -> Outcome {
         let vocabulary = self.vocabulary();
         let mut cx = Context::new();
         let mut encoder = Encoder::new(&mut cx, &vocabulary);
         let question = self.build(&mut encoder);
-        decide(&mut encoder, self, &question, config)
+        decide(&mut encoder, self, &question, config, exemplars)
     }
 }
 
@@ -394,16 +407,57 @@ fn allow_statements(
         .collect()
 }
 
-/// Solves the question; on SAT builds and replays the counterexample and finds the reasons:
-/// each `Allow` statement that alone (with the `Deny` statements) still answers the question.
+/// The first exemplar, in statement order, that answers the question.
+fn first_replaying<'e>(
+    check: &Check<'_>,
+    question: &Question,
+    exemplars: Option<&'e Exemplars>,
+) -> Option<&'e Request> {
+    let exemplars = exemplars?;
+    question
+        .candidates
+        .iter()
+        .filter_map(|(index, _, _)| exemplars.of_statement(*index))
+        .find(|request| check.replays(request))
+}
+
+/// Solves the question (or takes an exemplar that answers it); on SAT builds and replays the
+/// counterexample and finds the reasons: each `Allow` statement that alone (with the `Deny`
+/// statements) still answers the question.
 fn decide(
     encoder: &mut Encoder<'_>,
     check: &Check<'_>,
     question: &Question,
     config: CheckConfig,
+    exemplars: Option<&Exemplars>,
 ) -> Outcome {
     let approximations = encoder.approximations.clone();
-    let verdict = match solve(encoder, question.formula, check.subject(), config) {
+    let given = exemplars;
+    let mut computed = None;
+    let mut solved = match first_replaying(check, question, given) {
+        Some(request) => Solved::Witness(request.clone()),
+        None => solve(encoder, question.formula, check.subject(), config),
+    };
+    // No answer (a budget ran out, or an approximation gave a witness that does not replay):
+    // a confirmed exemplar of the subject may still witness the failure.
+    let answered = match &solved {
+        Solved::Unsat => true,
+        Solved::Unknown(_) => false,
+        Solved::Witness(request) => check.replays(request),
+    };
+    if !answered && given.is_none() {
+        let exemplars = computed.insert(Exemplars::of(check.subject(), config));
+        if let Some(request) = first_replaying(check, question, Some(exemplars)) {
+            solved = Solved::Witness(request.clone());
+        }
+    }
+    let exemplars = given.or(computed.as_ref());
+    let replaying_exemplar = |index: usize| {
+        exemplars
+            .and_then(|e| e.of_statement(index))
+            .filter(|request| check.replays(request))
+    };
+    let verdict = match solved {
         Solved::Unsat => Verdict::Pass,
         Solved::Unknown(reason) => Verdict::Unknown(reason),
         Solved::Witness(counterexample) if !check.replays(&counterexample) => {
@@ -420,7 +474,7 @@ fn decide(
                     subject.policy.statements.get(*index).is_some_and(|s| {
                         statement_matches(s, check.policy_type(), &counterexample)
                     });
-                let responsible = witnessed || {
+                let responsible = witnessed || replaying_exemplar(*index).is_some() || {
                     let alone = encoder.cx.and([*statement, no_deny, question.rest]);
                     matches!(
                         keyaki_solver::check(encoder.cx, alone, config.smt),

@@ -16,6 +16,7 @@ pub mod check;
 pub mod concrete;
 pub mod counterexample;
 pub mod encode;
+pub mod exemplars;
 pub mod explain;
 pub mod findings;
 pub mod public;
@@ -29,6 +30,7 @@ pub use check::{
     check_no_public_access,
 };
 pub use encode::{EncodedPolicy, Encoder, Meaning};
+pub use exemplars::Exemplars;
 pub use findings::{AccessKind, Finding, Findings, Trust, findings};
 pub use resource_type::ResourceType;
 pub use vocabulary::Vocabulary;

@@ -8,8 +8,11 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
-use keyaki_policy::{ParseOptions, ParsedPolicy, SourceFile, parse_policy};
+use keyaki_check::check::Check;
+use keyaki_check::{
+    Access, CheckConfig, Exemplars, Verdict, check_access_not_granted, check_no_new_access,
+};
+use keyaki_policy::{Decision, ParseOptions, ParsedPolicy, SourceFile, evaluate, parse_policy};
 
 fn policy(text: &str) -> ParsedPolicy {
     parse_policy(
@@ -225,4 +228,73 @@ fn principal_account_follows_the_caller() {
         ),
         "{counterexample:?}"
     );
+}
+
+/// Each exemplar is a request the policy allows through its statement; a statement a `Deny`
+/// covers, or whose conditions contradict, has none.
+#[test]
+fn exemplars_are_allowed_requests_of_their_statements() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+      {"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "*"},
+      {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+      {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+       "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"},
+                     "StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}},
+      {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/app-*"}]}"#;
+    let parsed = policy(text);
+    let exemplars = Exemplars::of(&parsed, CheckConfig::default());
+    assert_eq!(exemplars.len(), 2, "{exemplars:?}");
+    for index in [0, 4] {
+        let request = exemplars.of_statement(index).expect("an exemplar");
+        let evaluation = evaluate(&parsed.policy, parsed.policy_type, request);
+        assert_eq!(evaluation.decision, Decision::Allow);
+        assert!(evaluation.matched_statements.contains(&index));
+    }
+    for index in [1, 2, 3] {
+        assert!(exemplars.of_statement(index).is_none());
+    }
+    let request = exemplars.of_statement(4).unwrap();
+    assert_eq!(request.action, "iam:PassRole");
+    assert!(request.resource.starts_with("arn:aws:iam::"));
+}
+
+/// With the new policy's exemplars tried first, an unrelated existing policy is answered by
+/// an exemplar: same verdict and reasons as solving, and a counterexample that replays.
+#[test]
+fn exemplars_answer_no_new_access_like_the_solver() {
+    let config = CheckConfig::default();
+    let (new, existing) = (policy(WITH_DELETE), policy(READ_ONLY));
+    let exemplars = Exemplars::of(&new, config);
+    for (new, existing) in [(&new, &existing), (&existing, &new), (&new, &new)] {
+        let check = Check::NoNewAccess { new, existing };
+        let plain = check.run(config).verdict;
+        let fast = check
+            .run_with(config, Some(&Exemplars::of(new, config)))
+            .verdict;
+        match (&plain, &fast) {
+            (Verdict::Pass, Verdict::Pass) => {}
+            (
+                Verdict::Fail { reasons: a, .. },
+                Verdict::Fail {
+                    reasons: b,
+                    counterexample,
+                },
+            ) => {
+                assert_eq!(a, b);
+                assert!(check.replays(counterexample));
+            }
+            _ => panic!("solver {plain:?}, exemplars {fast:?}"),
+        }
+    }
+    // The delete statement's exemplar is the counterexample against the read-only policy.
+    let check = Check::NoNewAccess {
+        new: &new,
+        existing: &existing,
+    };
+    let Verdict::Fail { counterexample, .. } = check.run_with(config, Some(&exemplars)).verdict
+    else {
+        panic!("expected FAIL");
+    };
+    assert_eq!(Some(&counterexample), exemplars.of_statement(1));
 }

@@ -27,9 +27,10 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
+use keyaki_check::check::Check;
 use keyaki_check::{
-    Access, AccessKind, CheckConfig, ResourceType, Trust, Verdict, check_access_not_granted,
-    check_no_new_access, check_no_public_access, findings,
+    Access, AccessKind, CheckConfig, Exemplars, ResourceType, Trust, Verdict,
+    check_access_not_granted, check_no_new_access, check_no_public_access, findings,
 };
 use keyaki_policy::{
     Decision, ParseOptions, ParsedPolicy, PolicyType, SourceFile, evaluate, parse_policy,
@@ -155,6 +156,7 @@ fn check_corpus() {
                         &label,
                     );
                     let outcome = check_no_new_access(&new, &existing, CheckConfig::default());
+                    agrees_with_exemplars(&label, &new, &existing, &outcome, &mut failures);
                     (
                         outcome,
                         Box::new(move |r| {
@@ -258,6 +260,45 @@ fn check_corpus() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The same check with the new policy's exemplars tried first ([`Exemplars`]) must give the
+/// same verdict and reasons (an UNKNOWN may become a replayed FAIL), and a counterexample that
+/// replays.
+fn agrees_with_exemplars(
+    label: &str,
+    new: &ParsedPolicy,
+    existing: &ParsedPolicy,
+    plain: &keyaki_check::Outcome,
+    failures: &mut Vec<String>,
+) {
+    let config = CheckConfig::default();
+    let exemplars = Exemplars::of(new, config);
+    let with = Check::NoNewAccess { new, existing }.run_with(config, Some(&exemplars));
+    let reasons = |verdict: &Verdict| match verdict {
+        Verdict::Fail { reasons, .. } => Some(reasons.clone()),
+        _ => None,
+    };
+    let agree = match (&plain.verdict, &with.verdict) {
+        (Verdict::Pass, Verdict::Pass) | (Verdict::Unknown(_), _) => true,
+        (Verdict::Fail { .. }, Verdict::Fail { .. }) => {
+            reasons(&plain.verdict) == reasons(&with.verdict)
+        }
+        _ => false,
+    };
+    if !agree {
+        failures.push(format!(
+            "{label}: with exemplars {:?}, without {:?}",
+            with.verdict, plain.verdict
+        ));
+    }
+    if let Verdict::Fail { counterexample, .. } = &with.verdict
+        && !(Check::NoNewAccess { new, existing }).replays(counterexample)
+    {
+        failures.push(format!(
+            "{label}: the counterexample with exemplars does not replay"
+        ));
+    }
 }
 
 /// Runs `findings` on one case and compares the set of (statement, kind) pairs; every
