@@ -376,20 +376,22 @@ fn grants(access: &[Access], request: &Request) -> bool {
 
 /// What every request satisfies: a resource policy's caller is one of the principal kinds,
 /// `aws:PrincipalAccount` is its account (for the atoms of `question`), and only AWS callers
-/// carry the keys of an AWS identity.
+/// carry the keys of an AWS identity; and for any policy, the lemmas between opaque
+/// comparisons (`encode/lemmas.rs`).
 pub(crate) fn domain(
     encoder: &mut Encoder<'_>,
     policy_type: PolicyType,
     question: Formula,
 ) -> Formula {
+    let lemmas = encoder.opaque_lemmas();
     match policy_type {
         PolicyType::Resource => {
             let kinds = encoder.principal_domain();
             let account = encoder.account_link(question);
             let caller_keys = encoder.caller_keys_domain();
-            encoder.cx.and([kinds, account, caller_keys])
+            encoder.cx.and([kinds, account, caller_keys, lemmas])
         }
-        PolicyType::Identity => encoder.cx.tru(),
+        PolicyType::Identity => lemmas,
     }
 }
 

@@ -25,6 +25,7 @@
 //! ([`relaxed_arn`]): exact knowledge that keeps `home/${aws:username}/*` inside `home/*`.
 
 mod condition;
+mod lemmas;
 mod principal;
 
 pub use principal::{ANONYMOUS, KIND_TAGS, principal_value};
