@@ -59,6 +59,14 @@ const CRITICAL_ACTIONS: [&str; 20] = [
     "organizations:LeaveOrganization",
 ];
 
+/// What a tally keeps of one check: the verdict's kind, and for an UNKNOWN its reason and the
+/// check's name.
+enum Brief {
+    Pass,
+    Fail,
+    Unknown { why: String, name: String },
+}
+
 /// How many UNKNOWN checks a section lists by name.
 const UNKNOWN_LISTED: usize = 10;
 
@@ -73,17 +81,17 @@ struct Tally {
 }
 
 impl Tally {
-    fn record(&mut self, name: &str, elapsed: Duration, verdict: &Verdict) {
+    fn record(&mut self, elapsed: Duration, brief: Brief) {
         self.times.push(elapsed);
-        let key = match verdict {
-            Verdict::Pass => "PASS",
-            Verdict::Fail { .. } => "FAIL",
-            Verdict::Unknown(why) => {
-                *self.unknown_reasons.entry(why.clone()).or_default() += 1;
-                self.unknown.push(name.to_string());
+        let key = match brief {
+            Brief::Pass => "PASS",
+            Brief::Fail => "FAIL",
+            Brief::Unknown { why, name } => {
                 if why.starts_with("internal error") {
-                    self.internal.push(name.to_string());
+                    self.internal.push(name.clone());
                 }
+                *self.unknown_reasons.entry(why).or_default() += 1;
+                self.unknown.push(name);
                 "UNKNOWN"
             }
         };
@@ -213,24 +221,34 @@ fn options(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
-/// Times `check` for each item in parallel; the tally keeps each check's own time.
+/// Times `check` for each item in parallel; the tally keeps each check's own time. Only the
+/// verdict's kind is kept (and the item's `name` for an UNKNOWN), so that millions of checks
+/// fit in memory.
 fn timed_parallel<T: Sync>(
     items: &[T],
-    check: impl Fn(&T) -> (String, Verdict) + Sync,
+    name: impl Fn(&T) -> String + Sync,
+    check: impl Fn(&T) -> Verdict + Sync,
 ) -> (Tally, Duration) {
     let started = Instant::now();
-    let results: Vec<(String, Duration, Verdict)> = items
+    let results: Vec<(Duration, Brief)> = items
         .par_iter()
         .map(|item| {
             let began = Instant::now();
-            let (name, verdict) = check(item);
-            (name, began.elapsed(), verdict)
+            let brief = match check(item) {
+                Verdict::Pass => Brief::Pass,
+                Verdict::Fail { .. } => Brief::Fail,
+                Verdict::Unknown(why) => Brief::Unknown {
+                    why,
+                    name: name(item),
+                },
+            };
+            (began.elapsed(), brief)
         })
         .collect();
     let wall = started.elapsed();
     let mut tally = Tally::default();
-    for (name, elapsed, verdict) in &results {
-        tally.record(name, *elapsed, verdict);
+    for (elapsed, brief) in results {
+        tally.record(elapsed, brief);
     }
     (tally, wall)
 }
@@ -294,9 +312,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Vec::new()
     };
     if options.runs("updates") {
-        let (mut tally, wall) = timed_parallel(&loaded, |(name, old, new)| {
-            (name.clone(), check_no_new_access(new, old, config).verdict)
-        });
+        let (mut tally, wall) = timed_parallel(
+            &loaded,
+            |(name, _, _)| name.clone(),
+            |(_, old, new)| check_no_new_access(new, old, config).verdict,
+        );
         tally.print(
             "check-no-new-access: real managed-policy updates (older → newer)",
             wall,
@@ -320,13 +340,15 @@ fn critical_actions(policies: &[(PathBuf, ParsedPolicy)], config: CheckConfig) {
         .iter()
         .flat_map(|(path, policy)| CRITICAL_ACTIONS.iter().map(move |a| (path, policy, *a)))
         .collect();
-    let (mut tally, wall) = timed_parallel(&jobs, |(path, policy, action)| {
+    let name = |(path, _, action): &(&PathBuf, &ParsedPolicy, &str)| {
+        format!("{} / {action}", path.display())
+    };
+    let (mut tally, wall) = timed_parallel(&jobs, name, |(_, policy, action)| {
         let access = [Access {
             actions: vec![(*action).to_string()],
             resources: vec![],
         }];
-        let outcome = check_access_not_granted(policy, &access, config);
-        (format!("{} / {action}", path.display()), outcome.verdict)
+        check_access_not_granted(policy, &access, config).verdict
     });
     tally.print(
         "check-access-not-granted: managed policies × 20 critical actions",
@@ -397,17 +419,20 @@ fn pairs(policies: &[(PathBuf, ParsedPolicy)], options: &Options, config: CheckC
         exemplars.iter().map(Exemplars::len).sum::<usize>(),
         started.elapsed().as_secs_f64()
     );
-    let (mut tally, wall) = timed_parallel(&ordered, |(i, j)| {
-        let (Some((new_path, new)), Some((old_path, old)), Some(examples)) =
+    let name = |(i, j): &(usize, usize)| match (sample.get(*i), sample.get(*j)) {
+        (Some((new_path, _)), Some((old_path, _))) => {
+            format!("{} vs {}", new_path.display(), old_path.display())
+        }
+        _ => String::new(),
+    };
+    let (mut tally, wall) = timed_parallel(&ordered, name, |(i, j)| {
+        let (Some((_, new)), Some((_, old)), Some(examples)) =
             (sample.get(*i), sample.get(*j), exemplars.get(*i))
         else {
-            return (String::new(), Verdict::Unknown("no such pair".to_string()));
+            return Verdict::Unknown("no such pair".to_string());
         };
         let check = Check::NoNewAccess { new, existing: old };
-        (
-            format!("{} vs {}", new_path.display(), old_path.display()),
-            check.run_with(config, Some(examples)).verdict,
-        )
+        check.run_with(config, Some(examples)).verdict
     });
     tally.print(&title, wall);
 }

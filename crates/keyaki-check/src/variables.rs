@@ -12,16 +12,24 @@
 //! Nothing here decides a verdict: the request is replayed through the concrete evaluator
 //! afterwards, and only a confirmed request is ever reported.
 
-use crate::encode::{Encoder, Meaning};
+use crate::encode::{Encoder, Meaning, relaxed_arn};
 use keyaki_logic::Var;
+use keyaki_policy::eval::condition::value_matches;
 use keyaki_policy::{Condition, ConditionValue, Pattern, Request, Segment};
 use std::collections::BTreeMap;
 
 /// The value given to a variable the request's text does not determine.
 const EXAMPLE_VALUE: &str = "example";
 
-/// Gives the request values for the variables of every opaque atom the model made true.
+/// Gives the request values for the variables of every opaque atom the model made true; then
+/// makes each comparison the model made false fail on the request too.
 pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, request: &mut Request) {
+    bind_true_atoms(encoder, &holds, request);
+    break_false_comparisons(encoder, &holds, request);
+}
+
+/// What [`bind_variables`] does for the atoms the model made true.
+fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request: &mut Request) {
     let true_meanings: Vec<&Meaning> = encoder
         .opaque
         .iter()
@@ -29,7 +37,11 @@ pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, reques
         .map(|(_, meaning)| meaning)
         .collect();
     for meaning in &true_meanings {
-        if let Meaning::Resource(pattern) = meaning {
+        // The atom is used only beside `Resource ∈ relaxed`: with the resource outside even
+        // that, the model made it true without needing it, and the resource stays as it is.
+        if let Meaning::Resource(pattern) = meaning
+            && relaxed_arn(pattern).matches(&request.resource, false)
+        {
             bind_resource(pattern, request);
         }
     }
@@ -40,6 +52,62 @@ pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, reques
             Meaning::Resource(_) => {}
         }
     }
+}
+
+/// A comparison with a variable that the model made false may still hold on the request: the
+/// model gave the key and the variable values without the comparison in view (both empty,
+/// say, for `aws:ResourceAccount` = `${aws:PrincipalAccount}`). Changing the key's value, or
+/// else a variable's, by a suffix makes it fail; the replay judges the result.
+fn break_false_comparisons(
+    encoder: &Encoder<'_>,
+    holds: &impl Fn(Var) -> bool,
+    request: &mut Request,
+) {
+    for (var, meaning) in &encoder.opaque {
+        let Meaning::Compare { key, kind, value } = meaning else {
+            continue;
+        };
+        let compared = |request: &Request| {
+            single_value(request, key)
+                .is_some_and(|text| value_matches(*kind, value, &text, request))
+        };
+        if holds(*var) || !compared(request) {
+            continue;
+        }
+        let mut keys = vec![key.clone()];
+        if let ConditionValue::Pattern(pattern) = value {
+            keys.extend(pattern.segments.iter().filter_map(|segment| match segment {
+                Segment::Variable(variable) => Some(variable.key.clone()),
+                _ => None,
+            }));
+        }
+        for changed_key in keys {
+            let Some(text) = single_value(request, &changed_key) else {
+                continue;
+            };
+            let mut changed = request.clone();
+            changed.set_context(
+                &changed_key,
+                vec![format!("{text}{DIFFERENT_SUFFIX}")],
+                false,
+            );
+            if !compared(&changed) {
+                *request = changed;
+                break;
+            }
+        }
+    }
+}
+
+/// What [`break_false_comparisons`] appends to a value to make a comparison fail.
+const DIFFERENT_SUFFIX: &str = "-other";
+
+/// The request's single value of `key`, if it has one.
+fn single_value(request: &Request, key: &str) -> Option<String> {
+    request
+        .context_value(key)
+        .filter(|v| !v.multi_valued)
+        .and_then(|v| v.values.first().cloned())
 }
 
 /// Reads the variables off the resource; if the resource does not fit, writes the resource out
@@ -267,5 +335,65 @@ fn capture_from(
             }
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+    use crate::vocabulary::Vocabulary;
+    use keyaki_logic::Context;
+    use keyaki_policy::{ParseOptions, SourceFile, parse_policy};
+
+    const SAME_ACCOUNT: &str = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "logs:*", "Resource": "arn:aws:logs:*:*:log-group:g-${aws:username}",
+       "Condition": {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}]}"#;
+
+    fn with_encoder(check: impl Fn(&Encoder<'_>)) {
+        let source = SourceFile::new("p.json", SAME_ACCOUNT.as_bytes().to_vec());
+        let policy = parse_policy(&source, ParseOptions::default()).unwrap();
+        let vocabulary = Vocabulary::of(&[&policy.policy]);
+        let mut cx = Context::new();
+        let mut encoder = Encoder::new(&mut cx, &vocabulary);
+        encoder.policy(&policy.policy, policy.policy_type);
+        check(&encoder);
+    }
+
+    /// A comparison the model made false but that holds on the values it gave (both keys
+    /// empty) is made to fail by changing a value.
+    #[test]
+    fn a_comparison_made_false_fails_on_the_request() {
+        with_encoder(|encoder| {
+            let mut request = Request::for_identity("logs:GetLogEvents", "arn:aws:s3:::b")
+                .with_context_string("aws:ResourceAccount", "")
+                .with_context_string("aws:PrincipalAccount", "");
+            bind_variables(encoder, |_| false, &mut request);
+            let resource = single_value(&request, "aws:ResourceAccount").unwrap();
+            let principal = single_value(&request, "aws:PrincipalAccount").unwrap();
+            assert_ne!(resource, principal);
+            assert_eq!(request.resource, "arn:aws:s3:::b");
+        });
+    }
+
+    /// A resource atom made true is bound only when the resource lies in the pattern read
+    /// with "anything" for the variable; otherwise no statement needed it.
+    #[test]
+    fn a_true_resource_atom_outside_its_pattern_leaves_the_resource_alone() {
+        with_encoder(|encoder| {
+            let mut outside = Request::for_identity("logs:GetLogEvents", "arn:aws:s3:::b");
+            bind_variables(encoder, |_| true, &mut outside);
+            assert_eq!(outside.resource, "arn:aws:s3:::b");
+            let mut inside = Request::for_identity(
+                "logs:GetLogEvents",
+                "arn:aws:logs:us-east-1:111122223333:log-group:g-alice",
+            );
+            bind_variables(encoder, |_| true, &mut inside);
+            assert_eq!(
+                single_value(&inside, "aws:username").as_deref(),
+                Some("alice")
+            );
+        });
     }
 }
