@@ -1,11 +1,15 @@
 //! Any bytes, split at the first `\n---\n` into two identity policies: when both parse, the
 //! checks must answer within their budgets — never panic, never report a counterexample that
 //! does not replay (the checks replay it themselves; an *internal error* UNKNOWN is a crash
-//! here).
+//! here). With the new policy's exemplars tried first, `check-no-new-access` must not turn a
+//! PASS into a FAIL or the reverse.
 
 #![no_main]
 
-use keyaki_check::{Access, CheckConfig, Verdict, check_access_not_granted, check_no_new_access};
+use keyaki_check::check::Check;
+use keyaki_check::{
+    Access, CheckConfig, Exemplars, Verdict, check_access_not_granted, check_no_new_access,
+};
 use keyaki_policy::{ParseOptions, PolicyType, SourceFile, parse_policy};
 use libfuzzer_sys::fuzz_target;
 
@@ -40,7 +44,21 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut config = CheckConfig::default();
     config.smt.sat.max_conflicts = Some(2_000);
-    no_internal_error(&check_no_new_access(&new, &existing, config).verdict);
+    let plain = check_no_new_access(&new, &existing, config).verdict;
+    no_internal_error(&plain);
+    let exemplars = Exemplars::of(&new, config);
+    let check = Check::NoNewAccess {
+        new: &new,
+        existing: &existing,
+    };
+    let with = check.run_with(config, Some(&exemplars)).verdict;
+    no_internal_error(&with);
+    match (&plain, &with) {
+        (Verdict::Pass, Verdict::Fail { .. }) | (Verdict::Fail { .. }, Verdict::Pass) => {
+            panic!("without exemplars {plain:?}, with {with:?}")
+        }
+        _ => {}
+    }
     let access = [Access {
         actions: vec!["s3:Delete*".to_string(), "iam:PassRole".to_string()],
         resources: Vec::new(),

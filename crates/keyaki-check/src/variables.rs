@@ -15,7 +15,7 @@
 use crate::encode::{Encoder, Meaning, relaxed_arn};
 use keyaki_logic::Var;
 use keyaki_policy::eval::condition::value_matches;
-use keyaki_policy::{Condition, ConditionValue, Pattern, Request, Segment};
+use keyaki_policy::{Condition, ConditionValue, OperatorKind, Pattern, Request, Segment};
 use std::collections::BTreeMap;
 
 /// The value given to a variable the request's text does not determine.
@@ -63,18 +63,28 @@ fn break_false_comparisons(
     holds: &impl Fn(Var) -> bool,
     request: &mut Request,
 ) {
-    for (var, meaning) in &encoder.opaque {
-        let Meaning::Compare { key, kind, value } = meaning else {
-            continue;
-        };
-        let compared = |request: &Request| {
-            single_value(request, key)
-                .is_some_and(|text| value_matches(*kind, value, &text, request))
-        };
-        if holds(*var) || !compared(request) {
+    let comparisons: Vec<(bool, &String, &OperatorKind, &ConditionValue)> = encoder
+        .opaque
+        .iter()
+        .filter_map(|(var, meaning)| match meaning {
+            Meaning::Compare { key, kind, value } => Some((holds(*var), key, kind, value)),
+            _ => None,
+        })
+        .collect();
+    let compared = |request: &Request, key: &str, kind: &OperatorKind, value: &ConditionValue| {
+        single_value(request, key).is_some_and(|text| value_matches(*kind, value, &text, request))
+    };
+    // A change must keep every comparison the model made true (and that holds) holding.
+    let keeps_true = |before: &Request, after: &Request| {
+        comparisons.iter().all(|(held, key, kind, value)| {
+            !*held || !compared(before, key, kind, value) || compared(after, key, kind, value)
+        })
+    };
+    for (held, key, kind, value) in &comparisons {
+        if *held || !compared(request, key, kind, value) {
             continue;
         }
-        let mut keys = vec![key.clone()];
+        let mut keys = vec![(*key).clone()];
         if let ConditionValue::Pattern(pattern) = value {
             keys.extend(pattern.segments.iter().filter_map(|segment| match segment {
                 Segment::Variable(variable) => Some(variable.key.clone()),
@@ -91,7 +101,7 @@ fn break_false_comparisons(
                 vec![format!("{text}{DIFFERENT_SUFFIX}")],
                 false,
             );
-            if !compared(&changed) {
+            if !compared(&changed, key, kind, value) && keeps_true(request, &changed) {
                 *request = changed;
                 break;
             }

@@ -16,6 +16,12 @@
 //! variables from the same request, so the values are the same. The lemma `a → b` is then
 //! added to the question; it is true of every request, so it removes no real solution.
 //!
+//! **Equality both ways.** `StringEquals` of key `k` with `${v}` alone (no default, no other
+//! text) says the two single values are equal, as does `StringEquals` of `v` with `${k}`: a real
+//! pair of managed-policy statements writes `aws:ResourceAccount = ${aws:PrincipalAccount}` and
+//! `aws:PrincipalAccount = ${aws:ResourceAccount}`. With the same letter-case rule, each
+//! implies the other.
+//!
 //! **ARN comparisons** match part by part, and a variable's value is literal text inside its
 //! part. The rule is used for them only when every variable lies in the resource part (the
 //! sixth, where wildcards cross colons): the first piece must hold the five colons before it,
@@ -139,8 +145,30 @@ fn cut(segments: &[Segment]) -> (Vec<Vec<Segment>>, Vec<PolicyVariable>) {
     (chunks, variables)
 }
 
-/// Whether comparison `a` holding implies `b` holding, by the rule of the module docs.
+/// Whether comparison `a` holding implies `b` holding, by the rules of the module docs.
 fn implies(engine: &Engine, a: &Comparison, b: &Comparison) -> bool {
+    pieces_included(engine, a, b) || swapped_equality(a, b)
+}
+
+/// `k = ${v}` and `v = ${k}`: both say the two values are equal.
+fn swapped_equality(a: &Comparison, b: &Comparison) -> bool {
+    let alone = |c: &Comparison| match (c.variables.as_slice(), c.pieces.as_slice()) {
+        ([variable], [before, after])
+            if variable.default.is_none()
+                && before.pieces.is_empty()
+                && after.pieces.is_empty() =>
+        {
+            Some(variable.key.to_ascii_lowercase())
+        }
+        _ => None,
+    };
+    a.ignore_case == b.ignore_case
+        && alone(a).is_some_and(|v| v == b.subject)
+        && alone(b).is_some_and(|k| k == a.subject)
+}
+
+/// The rule of included pieces around the same variables.
+fn pieces_included(engine: &Engine, a: &Comparison, b: &Comparison) -> bool {
     let same_variables = a.variables.len() == b.variables.len()
         && a.variables
             .iter()
@@ -211,6 +239,33 @@ mod tests {
         );
         assert!(implied(&by_arn, &ends_with));
         assert!(!implied(&ends_with, &by_arn));
+    }
+
+    #[test]
+    fn equality_swapped_implies_both_ways() {
+        let forth = compare(
+            "aws:ResourceAccount",
+            OperatorKind::StringEquals,
+            "${aws:PrincipalAccount}",
+        );
+        let back = compare(
+            "aws:PrincipalAccount",
+            OperatorKind::StringEquals,
+            "${AWS:ResourceAccount}",
+        );
+        let prefixed = compare(
+            "aws:PrincipalAccount",
+            OperatorKind::StringEquals,
+            "x${aws:ResourceAccount}",
+        );
+        let folded = compare(
+            "aws:PrincipalAccount",
+            OperatorKind::StringEqualsIgnoreCase,
+            "${aws:ResourceAccount}",
+        );
+        assert!(implied(&forth, &back) && implied(&back, &forth));
+        assert!(!implied(&forth, &prefixed) && !implied(&prefixed, &forth));
+        assert!(!implied(&forth, &folded));
     }
 
     #[test]
