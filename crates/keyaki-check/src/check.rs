@@ -409,6 +409,41 @@ fn allow_statements(
         .collect()
 }
 
+/// Whether a solve gave an answer: UNSAT, or a witness that replays.
+fn answered(check: &Check<'_>, solved: &Solved) -> bool {
+    match solved {
+        Solved::Unsat => true,
+        Solved::Unknown(_) => false,
+        Solved::Witness(request) => check.replays(request),
+    }
+}
+
+/// The question split by `Allow` statement. It is `(s₁ ∨ … ∨ sₙ) ∧ ¬denies ∧ rest`, so it is
+/// UNSAT exactly when every `sᵢ ∧ ¬denies ∧ rest` is, and each of those holds only one
+/// statement's atoms: smaller searches, which may succeed where the whole ran out of budget.
+/// The first replayed witness is the answer; else UNSAT if every part is; else the last
+/// part's failure.
+fn decide_by_statement(
+    encoder: &mut Encoder<'_>,
+    check: &Check<'_>,
+    question: &Question,
+    config: CheckConfig,
+) -> Solved {
+    let no_deny = encoder.cx.not(question.denies);
+    let mut failure = None;
+    for (_, _, statement) in &question.candidates {
+        let part = encoder.cx.and([*statement, no_deny, question.rest]);
+        match solve(encoder, part, check.subject(), config) {
+            Solved::Unsat => {}
+            Solved::Witness(request) if check.replays(&request) => {
+                return Solved::Witness(request);
+            }
+            other => failure = Some(other),
+        }
+    }
+    failure.unwrap_or(Solved::Unsat)
+}
+
 /// The first exemplar, in statement order, that answers the question.
 fn first_replaying<'e>(
     check: &Check<'_>,
@@ -441,16 +476,18 @@ fn decide(
         None => solve(encoder, question.formula, check.subject(), config),
     };
     // No answer (a budget ran out, or an approximation gave a witness that does not replay):
-    // a confirmed exemplar of the subject may still witness the failure.
-    let answered = match &solved {
-        Solved::Unsat => true,
-        Solved::Unknown(_) => false,
-        Solved::Witness(request) => check.replays(request),
-    };
-    if !answered && given.is_none() {
+    // a confirmed exemplar of the subject may still witness the failure; failing that, the
+    // question split by statement may be answered where the whole was not.
+    if !answered(check, &solved) && given.is_none() {
         let exemplars = computed.insert(Exemplars::of(check.subject(), config));
         if let Some(request) = first_replaying(check, question, Some(exemplars)) {
             solved = Solved::Witness(request.clone());
+        }
+    }
+    if !answered(check, &solved) && question.candidates.len() > 1 {
+        let split = decide_by_statement(encoder, check, question, config);
+        if answered(check, &split) {
+            solved = split;
         }
     }
     let exemplars = given.or(computed.as_ref());

@@ -298,3 +298,44 @@ fn exemplars_answer_no_new_access_like_the_solver() {
     };
     assert_eq!(Some(&counterexample), exemplars.of_statement(1));
 }
+
+/// When the whole question runs out of budget, the question split by statement (each part
+/// holding one statement's atoms) is still answered: PASS when every part is UNSAT, FAIL with
+/// a replayed witness otherwise. With one conflict allowed, the whole PASS question stops (it
+/// needs three); each part needs none.
+#[test]
+fn a_question_split_by_statement_answers_where_the_whole_ran_out_of_budget() {
+    let mut statements: Vec<String> = ["e", "x", "a", "m", "p", "l", "k", "y"]
+        .iter()
+        .map(|c| {
+            format!(
+                r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*{c}*"}}"#
+            )
+        })
+        .collect();
+    statements.push(
+        r#"{"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::b-*"}"#
+            .to_string(),
+    );
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        statements.join(",")
+    );
+    let parsed = policy(&text);
+    let mut config = CheckConfig::default();
+    config.smt.sat.max_conflicts = Some(1);
+    let access = |action: &str| {
+        [Access {
+            actions: vec![action.to_string()],
+            resources: vec![],
+        }]
+    };
+    let outcome = check_access_not_granted(&parsed, &access("s3:DeleteBucket"), config);
+    let Verdict::Fail { reasons, .. } = outcome.verdict else {
+        panic!("expected FAIL, got {:?}", outcome.verdict);
+    };
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].statement_index, 8);
+    let outcome = check_access_not_granted(&parsed, &access("s3:PutObject"), config);
+    assert_eq!(outcome.verdict, Verdict::Pass);
+}

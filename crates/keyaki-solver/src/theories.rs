@@ -40,7 +40,9 @@ pub struct IamTheory {
     string_witness: BTreeMap<LogicVar, String>,
     /// Whether the current check is the final one (values are recorded for the model).
     final_round: bool,
-    /// Set when some group could not be decided within its budget.
+    /// Set when some group of the last final check could not be decided within its budget:
+    /// the model is then incomplete. (A partial check that runs out of budget only misses a
+    /// conflict, which costs search but never soundness: every conflict reported is real.)
     pub inconclusive: bool,
     /// The values found by the last final check.
     pub values: BTreeMap<LogicVar, Value>,
@@ -341,6 +343,7 @@ impl Theory for IamTheory {
     fn final_check(&mut self, new: &[Lit]) -> TheoryResponse {
         self.asserted.extend_from_slice(new);
         self.values.clear();
+        self.inconclusive = false;
         let all: BTreeSet<LogicVar> = self
             .asserted
             .iter()
