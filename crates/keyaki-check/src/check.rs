@@ -19,7 +19,9 @@
 //! can without solving: one that answers the question is a counterexample and makes its
 //! statement a reason. A caller comparing one policy with many passes them in
 //! ([`Check::run_with`]); a single check computes them only when solving gave no answer (a
-//! budget ran out, or the witness did not replay), as a last way to a confirmed FAIL.
+//! budget ran out, or the witness did not replay). Failing that, the question is split by
+//! `Allow` statement: `(s₁ ∨ … ∨ sₙ) ∧ rest` is UNSAT exactly when every `sᵢ ∧ rest` is, and
+//! each part is a smaller search.
 
 use crate::encode::Encoder;
 use crate::exemplars::Exemplars;
