@@ -12,7 +12,7 @@
 use crate::counterexample::request_of;
 use crate::encode::{Encoder, glob_of};
 use crate::variables::bind_variables;
-use keyaki_logic::{Atom, Context, Formula, Pattern, Sort, Var};
+use keyaki_logic::{Atom, Context, Formula, Pattern, Var};
 use keyaki_policy::{ParsedPolicy, PolicyType, Request};
 use keyaki_solver::{Model, Smt, SmtResult};
 
@@ -158,21 +158,8 @@ pub(crate) enum Solved {
     Witness(Request),
 }
 
-/// Condition keys whose value is an account id (lowercase): a model gives them the empty
-/// text, which is poor evidence; [`EXAMPLE_ACCOUNT`] is preferred.
-const ACCOUNT_KEYS: [&str; 4] = [
-    "aws:principalaccount",
-    "aws:resourceaccount",
-    "aws:sourceaccount",
-    "kms:calleraccount",
-];
-
-/// The account id preferred for [`ACCOUNT_KEYS`], the first example caller's.
-const EXAMPLE_ACCOUNT: &str = "111122223333";
-
-/// The values to prefer for the principal, action and resource, best first; then for the
-/// account keys of the question.
-pub fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> Vec<(Var, Vec<String>)> {
+/// The values to prefer for the principal, action and resource, best first.
+pub fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> [(Var, Vec<String>); 3] {
     let mut resources = known_resources(subject);
     resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
     // A caller from an account the policy mentions (say, the resource's owner) is poor
@@ -183,19 +170,11 @@ pub fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> Vec<(Var, V
         .map(|p| (*p).to_string())
         .partition(|p| !mentioned.iter().any(|a| p.contains(a.as_str())));
     principals.extend(elsewhere);
-    let mut preferred = vec![
+    [
         (encoder.principal, principals),
         (encoder.action, known_actions(subject)),
         (encoder.resource, resources),
-    ];
-    for (var, info) in encoder.cx.vars() {
-        if matches!(info.sort, Sort::Str { .. })
-            && ACCOUNT_KEYS.contains(&info.name.to_ascii_lowercase().as_str())
-        {
-            preferred.push((var, vec![EXAMPLE_ACCOUNT.to_string()]));
-        }
-    }
-    preferred
+    ]
 }
 
 /// The 12-digit account ids written anywhere in a policy's resources, principals and
