@@ -28,7 +28,7 @@ use crate::exemplars::Exemplars;
 use crate::public::Fixed;
 use crate::resource_type::ResourceType;
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Solved, not_replayed, solve};
+use crate::witness::{Solved, not_replayed, solve, with_example_accounts};
 use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
@@ -505,6 +505,7 @@ fn decide(
             Verdict::Unknown(not_replayed(&approximations))
         }
         Solved::Witness(counterexample) => {
+            let counterexample = with_example_accounts(counterexample, |r| check.replays(r));
             let mut reasons = Vec::new();
             let no_deny = encoder.cx.not(question.denies);
             let subject = check.subject();

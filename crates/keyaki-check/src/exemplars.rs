@@ -19,7 +19,7 @@
 use crate::check::{CheckConfig, domain};
 use crate::encode::Encoder;
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Solved, solve};
+use crate::witness::{Solved, solve, with_example_accounts};
 use keyaki_logic::Context;
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, Request, evaluate};
@@ -48,12 +48,15 @@ impl Exemplars {
             let through = encoder.cx.and([*formula, no_deny]);
             let domain = domain(&mut encoder, policy.policy_type, through);
             let question = encoder.cx.and([through, domain]);
+            let confirmed = |request: &Request| {
+                statement_matches(statement, policy.policy_type, request)
+                    && evaluate(&policy.policy, policy.policy_type, request).decision
+                        == Decision::Allow
+            };
             if let Solved::Witness(request) = solve(&mut encoder, question, policy, config)
-                && statement_matches(statement, policy.policy_type, &request)
-                && evaluate(&policy.policy, policy.policy_type, &request).decision
-                    == Decision::Allow
+                && confirmed(&request)
             {
-                requests.push((statement.index, request));
+                requests.push((statement.index, with_example_accounts(request, confirmed)));
             }
         }
         Exemplars { requests }

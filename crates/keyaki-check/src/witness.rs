@@ -301,6 +301,48 @@ pub(crate) fn solve(
     Solved::Witness(request)
 }
 
+/// Condition keys whose value is an account id (lowercase).
+const ACCOUNT_KEYS: [&str; 4] = [
+    "aws:principalaccount",
+    "aws:resourceaccount",
+    "aws:sourceaccount",
+    "kms:calleraccount",
+];
+
+/// The example account a witness shows instead of an empty account id.
+const EXAMPLE_ACCOUNT: &str = "111122223333";
+
+/// A confirmed witness made more readable: account keys the model left empty (an empty
+/// account id is poor evidence) all become [`EXAMPLE_ACCOUNT`], kept only when `confirms`
+/// (the check's replay) still accepts the request. Done after the replay, not as a preference
+/// while solving: a policy variable bound afterwards may have to agree with the empty value.
+pub(crate) fn with_example_accounts(
+    request: Request,
+    confirms: impl Fn(&Request) -> bool,
+) -> Request {
+    let empty: Vec<String> = request
+        .context()
+        .filter(|value| {
+            ACCOUNT_KEYS.contains(&value.key.to_ascii_lowercase().as_str())
+                && value.values.iter().all(String::is_empty)
+                && !value.values.is_empty()
+        })
+        .map(|value| value.key.clone())
+        .collect();
+    if empty.is_empty() {
+        return request;
+    }
+    let mut readable = request.clone();
+    for key in &empty {
+        readable.set_context(key, vec![EXAMPLE_ACCOUNT.to_string()], false);
+    }
+    if confirms(&readable) {
+        readable
+    } else {
+        request
+    }
+}
+
 /// How many preferred values [`solve`] tries to pin for each request variable, solving again.
 const PINNING_ATTEMPTS: usize = 1;
 /// How many preferred values [`solve`] tries in the model as it is, without solving.

@@ -339,3 +339,37 @@ fn a_question_split_by_statement_answers_where_the_whole_ran_out_of_budget() {
     let outcome = check_access_not_granted(&parsed, &access("s3:PutObject"), config);
     assert_eq!(outcome.verdict, Verdict::Pass);
 }
+
+/// Account keys the model leaves empty are shown as the example account, unless the
+/// question needs them empty.
+#[test]
+fn empty_account_keys_read_as_the_example_account_when_the_replay_allows() {
+    let access = [Access {
+        actions: vec!["s3:DeleteBucket".to_string()],
+        resources: vec![],
+    }];
+    let accounts = |condition: &str| {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+              "Action": "s3:DeleteBucket", "Resource": "*", "Condition": {condition}}}]}}"#
+        );
+        let outcome = check_access_not_granted(&policy(&text), &access, CheckConfig::default());
+        let Verdict::Fail { counterexample, .. } = outcome.verdict else {
+            panic!("expected FAIL, got {:?}", outcome.verdict);
+        };
+        ["aws:ResourceAccount", "aws:PrincipalAccount"].map(|key| {
+            counterexample
+                .context_value(key)
+                .map(|v| v.values.concat())
+                .unwrap_or_default()
+        })
+    };
+    assert_eq!(
+        accounts(r#"{"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}"#),
+        ["111122223333", "111122223333"]
+    );
+    assert_eq!(
+        accounts(r#"{"StringEquals": {"aws:ResourceAccount": ""}}"#)[0],
+        ""
+    );
+}
