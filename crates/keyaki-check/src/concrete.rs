@@ -79,17 +79,22 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
             Sort::Bool => {}
         }
     }
-    for (var, meaning) in encoder.opaque.clone() {
-        let holds = match &meaning {
+    for (var, meaning) in &encoder.opaque {
+        assignment.bools.insert(*var, meaning.holds_for(request));
+    }
+    Some(assignment)
+}
+
+impl Meaning {
+    /// Whether what an opaque atom stands for holds for a concrete request, decided by the
+    /// evaluator's own matching.
+    pub fn holds_for(&self, request: &Request) -> bool {
+        match self {
             Meaning::Resource(pattern) => arn::matches(pattern, &request.resource, request),
             Meaning::Condition(c) => condition::holds(c, request),
             Meaning::Compare { key, kind, value } => request
-                .context_value(key)
-                .filter(|v| !v.multi_valued)
-                .and_then(|v| v.values.first().cloned())
+                .single_value(key)
                 .is_some_and(|text| condition::value_matches(*kind, value, &text, request)),
-        };
-        assignment.bools.insert(var, holds);
+        }
     }
-    Some(assignment)
 }

@@ -14,8 +14,7 @@
 
 use crate::encode::{Encoder, Meaning, relaxed_arn};
 use keyaki_logic::Var;
-use keyaki_policy::eval::condition::value_matches;
-use keyaki_policy::{Condition, ConditionValue, OperatorKind, Pattern, Request, Segment};
+use keyaki_policy::{Condition, ConditionValue, Pattern, Request, Segment};
 use std::collections::BTreeMap;
 
 /// The value given to a variable the request's text does not determine.
@@ -63,28 +62,26 @@ fn break_false_comparisons(
     holds: &impl Fn(Var) -> bool,
     request: &mut Request,
 ) {
-    let comparisons: Vec<(bool, &String, &OperatorKind, &ConditionValue)> = encoder
+    let comparisons: Vec<(bool, &Meaning)> = encoder
         .opaque
         .iter()
-        .filter_map(|(var, meaning)| match meaning {
-            Meaning::Compare { key, kind, value } => Some((holds(*var), key, kind, value)),
-            _ => None,
-        })
+        .filter(|(_, meaning)| matches!(meaning, Meaning::Compare { .. }))
+        .map(|(var, meaning)| (holds(*var), meaning))
         .collect();
-    let compared = |request: &Request, key: &str, kind: &OperatorKind, value: &ConditionValue| {
-        single_value(request, key).is_some_and(|text| value_matches(*kind, value, &text, request))
-    };
     // A change must keep every comparison the model made true (and that holds) holding.
     let keeps_true = |before: &Request, after: &Request| {
-        comparisons.iter().all(|(held, key, kind, value)| {
-            !*held || !compared(before, key, kind, value) || compared(after, key, kind, value)
+        comparisons.iter().all(|(held, comparison)| {
+            !*held || !comparison.holds_for(before) || comparison.holds_for(after)
         })
     };
-    for (held, key, kind, value) in &comparisons {
-        if *held || !compared(request, key, kind, value) {
+    for (held, comparison) in &comparisons {
+        let Meaning::Compare { key, value, .. } = comparison else {
+            continue;
+        };
+        if *held || !comparison.holds_for(request) {
             continue;
         }
-        let mut keys = vec![(*key).clone()];
+        let mut keys = vec![key.clone()];
         if let ConditionValue::Pattern(pattern) = value {
             keys.extend(pattern.segments.iter().filter_map(|segment| match segment {
                 Segment::Variable(variable) => Some(variable.key.clone()),
@@ -92,7 +89,7 @@ fn break_false_comparisons(
             }));
         }
         for changed_key in keys {
-            let Some(text) = single_value(request, &changed_key) else {
+            let Some(text) = request.single_value(&changed_key) else {
                 continue;
             };
             let mut changed = request.clone();
@@ -101,7 +98,7 @@ fn break_false_comparisons(
                 vec![format!("{text}{DIFFERENT_SUFFIX}")],
                 false,
             );
-            if !compared(&changed, key, kind, value) && keeps_true(request, &changed) {
+            if !comparison.holds_for(&changed) && keeps_true(request, &changed) {
                 *request = changed;
                 break;
             }
@@ -111,14 +108,6 @@ fn break_false_comparisons(
 
 /// What [`break_false_comparisons`] appends to a value to make a comparison fail.
 const DIFFERENT_SUFFIX: &str = "-other";
-
-/// The request's single value of `key`, if it has one.
-fn single_value(request: &Request, key: &str) -> Option<String> {
-    request
-        .context_value(key)
-        .filter(|v| !v.multi_valued)
-        .and_then(|v| v.values.first().cloned())
-}
 
 /// Reads the variables off the resource; if the resource does not fit, writes the resource out
 /// from the pattern.
@@ -138,10 +127,7 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
     if condition.operator.value.kind.is_negated() {
         return;
     }
-    let current = request
-        .context_value(&condition.key.value)
-        .filter(|v| !v.multi_valued)
-        .and_then(|v| v.values.first().cloned());
+    let current = request.single_value(&condition.key.value);
     for value in &condition.values {
         let ConditionValue::Pattern(pattern) = &value.value else {
             continue;
@@ -176,10 +162,7 @@ fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
     let ConditionValue::Pattern(pattern) = value else {
         return;
     };
-    let current = request
-        .context_value(key)
-        .filter(|v| !v.multi_valued)
-        .and_then(|v| v.values.first().cloned());
+    let current = request.single_value(key);
     match current {
         Some(text) => {
             if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
@@ -229,11 +212,7 @@ fn lookup(bindings: &BTreeMap<String, String>, key: &str) -> Option<String> {
 
 /// The value a variable already has in the request (or its default), if any.
 fn bound(key: &str, default: Option<&String>, request: &Request) -> Option<String> {
-    request
-        .context_value(key)
-        .filter(|v| !v.multi_valued)
-        .and_then(|v| v.values.first().cloned())
-        .or_else(|| default.cloned())
+    request.single_value(key).or_else(|| default.cloned())
 }
 
 /// The pattern written out: wildcards as `example` (or one `x`), variables by their value.
@@ -380,8 +359,8 @@ mod tests {
                 .with_context_string("aws:ResourceAccount", "")
                 .with_context_string("aws:PrincipalAccount", "");
             bind_variables(encoder, |_| false, &mut request);
-            let resource = single_value(&request, "aws:ResourceAccount").unwrap();
-            let principal = single_value(&request, "aws:PrincipalAccount").unwrap();
+            let resource = request.single_value("aws:ResourceAccount").unwrap();
+            let principal = request.single_value("aws:PrincipalAccount").unwrap();
             assert_ne!(resource, principal);
             assert_eq!(request.resource, "arn:aws:s3:::b");
         });
@@ -401,7 +380,7 @@ mod tests {
             );
             bind_variables(encoder, |_| true, &mut inside);
             assert_eq!(
-                single_value(&inside, "aws:username").as_deref(),
+                inside.single_value("aws:username").as_deref(),
                 Some("alice")
             );
         });

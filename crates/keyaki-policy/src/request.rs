@@ -149,6 +149,14 @@ impl Request {
         None
     }
 
+    /// The one value of a single-valued context key (looked up as [`Request::context_value`]
+    /// does); `None` when the key is absent, empty or multi-valued.
+    pub fn single_value(&self, key: &str) -> Option<String> {
+        self.context_value(key)
+            .filter(|v| !v.multi_valued)
+            .and_then(|v| v.values.first().cloned())
+    }
+
     /// The context as written, in key order.
     pub fn context(&self) -> impl Iterator<Item = &ContextValue> {
         self.context.values()

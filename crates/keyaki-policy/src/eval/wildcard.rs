@@ -44,9 +44,7 @@ impl Glob {
                 Segment::AnyChar => tokens.push(Token::AnyChar),
                 Segment::Variable(variable) => {
                     let value = request
-                        .and_then(|r| r.context_value(&variable.key))
-                        .filter(|v| !v.multi_valued)
-                        .and_then(|v| v.values.into_iter().next())
+                        .and_then(|r| r.single_value(&variable.key))
                         .or_else(|| variable.default.clone())?;
                     tokens.extend(value.chars().map(Token::Char));
                 }
