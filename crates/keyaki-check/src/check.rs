@@ -446,18 +446,27 @@ fn decide_by_statement(
     failure.unwrap_or(Solved::Unsat)
 }
 
+/// The exemplar of statement `index`, if it answers the question.
+fn replaying_exemplar<'e>(
+    check: &Check<'_>,
+    exemplars: Option<&'e Exemplars>,
+    index: usize,
+) -> Option<&'e Request> {
+    exemplars?
+        .of_statement(index)
+        .filter(|request| check.replays(request))
+}
+
 /// The first exemplar, in statement order, that answers the question.
 fn first_replaying<'e>(
     check: &Check<'_>,
     question: &Question,
     exemplars: Option<&'e Exemplars>,
 ) -> Option<&'e Request> {
-    let exemplars = exemplars?;
     question
         .candidates
         .iter()
-        .filter_map(|(index, _, _)| exemplars.of_statement(*index))
-        .find(|request| check.replays(request))
+        .find_map(|(index, _, _)| replaying_exemplar(check, exemplars, *index))
 }
 
 /// Solves the question (or takes an exemplar that answers it); on SAT builds and replays the
@@ -471,39 +480,37 @@ fn decide(
     exemplars: Option<&Exemplars>,
 ) -> Outcome {
     let approximations = encoder.approximations.clone();
-    let given = exemplars;
     let mut computed = None;
-    let mut solved = match first_replaying(check, question, given) {
-        Some(request) => Solved::Witness(request.clone()),
-        None => solve(encoder, question.formula, check.subject(), config),
+    // Whether `solved` is an answer: UNSAT, or a witness that replayed (an exemplar that
+    // answers the question has been replayed already).
+    let (mut solved, mut confirmed) = match first_replaying(check, question, exemplars) {
+        Some(request) => (Solved::Witness(request.clone()), true),
+        None => {
+            let solved = solve(encoder, question.formula, check.subject(), config);
+            let confirmed = answered(check, &solved);
+            (solved, confirmed)
+        }
     };
     // No answer (a budget ran out, or an approximation gave a witness that does not replay):
     // a confirmed exemplar of the subject may still witness the failure; failing that, the
     // question split by statement may be answered where the whole was not.
-    if !answered(check, &solved) && given.is_none() {
+    if !confirmed && exemplars.is_none() {
         let exemplars = computed.insert(Exemplars::of(check.subject(), config));
         if let Some(request) = first_replaying(check, question, Some(exemplars)) {
-            solved = Solved::Witness(request.clone());
+            (solved, confirmed) = (Solved::Witness(request.clone()), true);
         }
     }
-    if !answered(check, &solved) && question.candidates.len() > 1 {
+    if !confirmed && question.candidates.len() > 1 {
         let split = decide_by_statement(encoder, check, question, config);
         if answered(check, &split) {
-            solved = split;
+            (solved, confirmed) = (split, true);
         }
     }
-    let exemplars = given.or(computed.as_ref());
-    let replaying_exemplar = |index: usize| {
-        exemplars
-            .and_then(|e| e.of_statement(index))
-            .filter(|request| check.replays(request))
-    };
+    let exemplars = exemplars.or(computed.as_ref());
     let verdict = match solved {
         Solved::Unsat => Verdict::Pass,
         Solved::Unknown(reason) => Verdict::Unknown(reason),
-        Solved::Witness(counterexample) if !check.replays(&counterexample) => {
-            Verdict::Unknown(not_replayed(&approximations))
-        }
+        Solved::Witness(_) if !confirmed => Verdict::Unknown(not_replayed(&approximations)),
         Solved::Witness(counterexample) => {
             let counterexample = with_example_accounts(counterexample, |r| check.replays(r));
             let mut reasons = Vec::new();
@@ -516,13 +523,14 @@ fn decide(
                     subject.policy.statements.get(*index).is_some_and(|s| {
                         statement_matches(s, check.policy_type(), &counterexample)
                     });
-                let responsible = witnessed || replaying_exemplar(*index).is_some() || {
-                    let alone = encoder.cx.and([*statement, no_deny, question.rest]);
-                    matches!(
-                        keyaki_solver::check(encoder.cx, alone, config.smt),
-                        SmtResult::Sat(_)
-                    )
-                };
+                let responsible =
+                    witnessed || replaying_exemplar(check, exemplars, *index).is_some() || {
+                        let alone = encoder.cx.and([*statement, no_deny, question.rest]);
+                        matches!(
+                            keyaki_solver::check(encoder.cx, alone, config.smt),
+                            SmtResult::Sat(_)
+                        )
+                    };
                 if responsible {
                     reasons.push(Reason {
                         description: check.reason(*index, sid.as_deref()),

@@ -70,11 +70,6 @@ impl Exemplars {
             .map(|(_, request)| request)
     }
 
-    /// The exemplars in statement order.
-    pub fn requests(&self) -> impl Iterator<Item = &Request> {
-        self.requests.iter().map(|(_, request)| request)
-    }
-
     /// How many statements have an exemplar.
     pub fn len(&self) -> usize {
         self.requests.len()
