@@ -459,8 +459,14 @@ pub fn relaxed_arn(pattern: &keyaki_policy::Pattern) -> Pattern {
 
 /// A policy pattern as a logic pattern, when it has no policy variable.
 pub fn glob_of(pattern: &keyaki_policy::Pattern) -> Option<Pattern> {
+    glob_of_segments(&pattern.segments)
+}
+
+/// Segments of a policy pattern as a logic pattern, when there is no policy variable among
+/// them.
+pub fn glob_of_segments(segments: &[Segment]) -> Option<Pattern> {
     let mut pieces = Vec::new();
-    for segment in &pattern.segments {
+    for segment in segments {
         match segment {
             Segment::Literal(text) => pieces.extend(text.chars().map(Piece::Char)),
             Segment::AnyRun => pieces.push(Piece::AnyRun),

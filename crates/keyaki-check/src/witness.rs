@@ -103,7 +103,7 @@ fn example_arn(pattern: &keyaki_policy::Pattern) -> Option<String> {
         .enumerate()
         .map(|(index, part)| match index {
             3 if part == wildcard => "us-east-1".to_string(),
-            4 if part == wildcard => "111122223333".to_string(),
+            4 if part == wildcard => EXAMPLE_ACCOUNT.to_string(),
             _ => part.replace(WILDCARD, "example"),
         })
         .collect();
@@ -309,7 +309,8 @@ const ACCOUNT_KEYS: [&str; 4] = [
     "kms:calleraccount",
 ];
 
-/// The example account a witness shows instead of an empty account id.
+/// The example account: a wildcard account field written out, and what a witness shows
+/// instead of an empty account id.
 const EXAMPLE_ACCOUNT: &str = "111122223333";
 
 /// A confirmed witness made more readable: account keys the model left empty (an empty

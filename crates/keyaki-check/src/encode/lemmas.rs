@@ -29,7 +29,7 @@
 //! Anything else (a variable in an earlier part, different variables, a budget exceeded)
 //! gives no lemma, which is only a loss of precision.
 
-use super::{Encoder, Meaning};
+use super::{Encoder, Meaning, glob_of_segments};
 use keyaki_automata::{CaseMode, Engine, thread_cached};
 use keyaki_logic::{Atom, Formula, Pattern, Piece};
 use keyaki_policy::{ConditionValue, PolicyVariable, Segment, ValueType};
@@ -96,12 +96,7 @@ fn comparison(meaning: &Meaning) -> Option<Comparison> {
     let (chunks, variables) = cut(&pattern.segments);
     let mut pieces = Vec::with_capacity(chunks.len());
     for (index, chunk) in chunks.iter().enumerate() {
-        let plain = Pattern::from_pieces(chunk.iter().flat_map(|segment| match segment {
-            Segment::Literal(text) => text.chars().map(Piece::Char).collect::<Vec<_>>(),
-            Segment::AnyRun => vec![Piece::AnyRun],
-            Segment::AnyChar => vec![Piece::AnyChar],
-            Segment::Variable(_) => Vec::new(),
-        }));
+        let plain = glob_of_segments(chunk)?;
         let piece = if arn && index == 0 && !variables.is_empty() {
             let colons = plain
                 .pieces
