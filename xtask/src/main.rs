@@ -22,46 +22,27 @@ mod fuzz;
 
 use std::process::{Command, ExitCode};
 
+/// A task's result as the exit status, its error printed.
+fn reported(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("corpus") => corpus(args.get(1..).unwrap_or_default()),
-        Some("diff-z3") => match diff_z3::run(args.get(1..).unwrap_or_default()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("fuzz") => match fuzz::run(args.get(1..).unwrap_or_default()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("bench-automata") => match bench_automata::run() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("bench") => match bench::run(args.get(1..).unwrap_or_default()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("bench-sat") => match bench_sat::run(args.get(1..).unwrap_or_default()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        Some("diff-z3") => reported(diff_z3::run(args.get(1..).unwrap_or_default())),
+        Some("fuzz") => reported(fuzz::run(args.get(1..).unwrap_or_default())),
+        Some("bench-automata") => reported(bench_automata::run()),
+        Some("bench") => reported(bench::run(args.get(1..).unwrap_or_default())),
+        Some("bench-sat") => reported(bench_sat::run(args.get(1..).unwrap_or_default())),
         _ => {
             eprintln!("usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat>");
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
@@ -70,7 +51,7 @@ fn main() -> ExitCode {
             );
             eprintln!("  bench-automata  compare keyaki's automata with regex-automata's DFAs");
             eprintln!(
-                "  bench [--full] [--solvers N]  the checks on the real AWS policies, against z3 and cvc5"
+                "  bench [--full | --random-pairs N] [--solvers N] [--only SECTIONS]  the checks on the real AWS policies, against z3 and cvc5"
             );
             eprintln!(
                 "  bench-sat       time and check `keyaki sat` against minisat on SATLIB CNFs"

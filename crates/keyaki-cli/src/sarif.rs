@@ -63,6 +63,11 @@ pub fn log(results: Vec<Value>) -> Value {
     })
 }
 
+/// Where the statement with this index is written, if the policy has it.
+fn statement_span(policy: &ParsedPolicy, index: usize) -> Option<Span> {
+    policy.policy.statements.get(index).map(|s| s.span)
+}
+
 /// Where a span of a document is, as a SARIF location.
 pub fn location(source: &SourceFile, span: Option<Span>) -> Value {
     let mut physical = json!({"artifactLocation": {"uri": source.name()}});
@@ -104,11 +109,7 @@ pub fn check_results(
         } => reasons
             .iter()
             .map(|reason| {
-                let span = policy
-                    .policy
-                    .statements
-                    .get(reason.statement_index)
-                    .map(|s| s.span);
+                let span = statement_span(policy, reason.statement_index);
                 json!({
                     "ruleId": rule,
                     "level": "error",
@@ -131,11 +132,7 @@ pub fn findings_results(
         .findings
         .iter()
         .map(|finding| {
-            let span = policy
-                .policy
-                .statements
-                .get(finding.statement_index)
-                .map(|s| s.span);
+            let span = statement_span(policy, finding.statement_index);
             let kind = match finding.access {
                 AccessKind::Public => "Public access",
                 AccessKind::CrossAccount => "Cross-account access",
