@@ -25,9 +25,11 @@
 //! stop early: a set with no live position can never accept (*dead*), and a set containing
 //! the position of a final `*` accepts every continuation (*universal*).
 //!
-//! Why not a DFA? Determinizing is where glob automata blow up (`*a*a*a*` has exponentially
-//! many reachable position sets in the worst case); here the product search only ever builds
-//! the sets it reaches, and each is one small bit set.
+//! Why not a DFA? Determinizing is where glob automata blow up (`*a` followed by `n` times `?`
+//! has `2^(n+1)` reachable position sets: it must remember where each of the last `n + 1`
+//! characters was an `a`); here the product search only ever builds the sets it reaches, each
+//! one small bit set, and it follows a *positive* automaton one position at a time
+//! ([`GlobNfa::generators`]), which never needs more states than positions.
 
 use crate::glob::{CaseMode, GlobPattern, Piece, fold_case};
 use std::collections::HashMap;
@@ -191,6 +193,55 @@ impl GlobNfa {
             carry = at_star >> 63;
             set_word(live, w, word(live, w) | extra);
         }
+    }
+
+    /// Whether a search should follow this automaton one position at a time when it is a
+    /// positive constraint ([`GlobNfa::generators`]) rather than by whole position sets: when
+    /// a single-character wildcard (`?`, `[^:]`) comes after a run. Only then can the sets
+    /// multiply: after `*a??…?` a set must remember where each recent `a` was. Without such a
+    /// wildcard, the set after a run is fixed by the longest suffix of the text that starts a
+    /// literal piece, as in a string-matching automaton, so there are about as many sets as
+    /// positions, and one set stands for many positions at once.
+    pub fn follow_by_position(&self) -> bool {
+        let pieces = self.pattern.pieces();
+        pieces
+            .iter()
+            .position(|p| p.is_run())
+            .is_some_and(|first_run| {
+                pieces
+                    .iter()
+                    .skip(first_run)
+                    .any(|p| matches!(p, Piece::AnyChar | Piece::PartChar))
+            })
+    }
+
+    /// The live positions that the others do not already account for: every live position
+    /// except one a live run just before it adds by closure. The set is the union of these
+    /// positions' own closed sets ([`GlobNfa::single`]), which is how a search follows the
+    /// automaton *nondeterministically*, one position at a time, instead of by whole sets.
+    pub fn generators(&self, live: &Positions) -> Vec<usize> {
+        let mut generators = Vec::new();
+        let mut carry = 0;
+        for w in 0..self.words {
+            let l = word(live, w);
+            let at_run = l & (word(&self.star, w) | word(&self.part_star, w));
+            let implied = (at_run << 1) | carry;
+            carry = at_run >> 63;
+            let mut own = l & !implied;
+            while own != 0 {
+                generators.push(w * 64 + own.trailing_zeros() as usize);
+                own &= own - 1;
+            }
+        }
+        generators
+    }
+
+    /// Writes into `out` the closed set of one position: the position, and the next one when
+    /// it holds a run (which may match nothing).
+    pub fn single(&self, position: usize, out: &mut Positions) {
+        out.iter_mut().for_each(|w| *w = 0);
+        set_bit(out, position);
+        self.close(out);
     }
 
     /// Whether the set accepts: the last position is live.

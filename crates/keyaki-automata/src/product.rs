@@ -8,6 +8,17 @@
 //! automaton accepts and no negative one does. Only reached states are ever built, and the
 //! search stops at the first final state (a witness) or when nothing new is reachable (empty).
 //!
+//! **Positive automata are followed one position at a time.** `x ∉ L` holds only when *no*
+//! way of reading `x` reaches L's accepting position, so a negative automaton's part of a
+//! product state must be its whole set of live positions (the search determinizes it as it
+//! goes). `x ∈ L` needs only *one* accepting way, so a positive automaton's part is split into
+//! single positions, each its own product state ([`GlobNfa::generators`]). Both are exact; the
+//! difference is size. A glob of `n` pieces has `n + 1` positions but may have `2^n` reachable
+//! sets (`*a` then `n` times `?` remembers where every recent `a` was), so the split keeps the
+//! positive side of every search polynomial. Only negations can still blow up, and there the
+//! budget turns the blow-up into an error. The price, when a negation blows up anyway, is at
+//! most a factor of the positive automata's sizes.
+//!
 //! Two kinds of product state are pruned at once, without exploring below them: one where a
 //! positive automaton is dead (it can never accept again) and one where a negative automaton
 //! is universal (it will accept whatever follows).
@@ -300,18 +311,23 @@ fn explore(
                 blame.add(selected, k);
                 continue;
             }
-            if index.contains_key(next.as_slice()) {
-                continue;
-            }
-            if states.len() >= budget.max_states {
-                return Err(BudgetExceeded {
-                    states: states.len(),
-                });
-            }
-            let key: Box<[u64]> = next.clone().into();
-            index.insert(key.clone(), states.len());
-            states.push((key, current, c));
-            queue.push_back(states.len() - 1);
+            let mut added = Ok(());
+            layout.for_each_branch(&parts, &next, |branch| {
+                if added.is_err() || index.contains_key(branch) {
+                    return;
+                }
+                if states.len() >= budget.max_states {
+                    added = Err(BudgetExceeded {
+                        states: states.len(),
+                    });
+                    return;
+                }
+                let key: Box<[u64]> = branch.into();
+                index.insert(key.clone(), states.len());
+                states.push((key, current, c));
+                queue.push_back(states.len() - 1);
+            });
+            added?;
         }
     }
     Ok(Explored {
@@ -375,6 +391,52 @@ impl Layout {
             })
         };
         blame.prefer((0..parts.len()).filter(|&k| hopeless(k)))
+    }
+
+    /// Calls `visit` with each product state that `state` stands for when positive automata
+    /// are followed one position at a time: every positive slot is replaced by the closed set
+    /// of one of its [`GlobNfa::generators`], in every combination; negative slots stay whole
+    /// sets. A negative constraint needs the whole set (`x ∉ L` holds only if *no* way of
+    /// reading `x` accepts), but a positive one needs just one accepting way, and following
+    /// the ways separately keeps its part of the search polynomial: `*^??…?ket` has
+    /// exponentially many reachable position sets, but only as many positions as pieces.
+    fn for_each_branch(&self, parts: &[&Constraint], state: &[u64], mut visit: impl FnMut(&[u64])) {
+        let choices: Vec<(usize, Vec<usize>)> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| part.positive && part.automaton.follow_by_position())
+            .map(|(k, part)| (k, part.automaton.generators(self.slot(state, k))))
+            .collect();
+        if choices.iter().all(|(_, generators)| generators.len() <= 1) {
+            // Already one position per positive automaton (the usual case).
+            visit(state);
+            return;
+        }
+        let mut branch = state.to_vec();
+        let mut odometer = vec![0; choices.len()];
+        loop {
+            for ((k, generators), &at) in choices.iter().zip(&odometer) {
+                if let (Some(part), Some(&position)) = (parts.get(*k), generators.get(at)) {
+                    part.automaton
+                        .single(position, self.slot_mut(&mut branch, *k));
+                }
+            }
+            visit(&branch);
+            // Advance the odometer; done when every digit has wrapped.
+            let mut digit = 0;
+            loop {
+                let Some((slot, (_, generators))) = odometer.get_mut(digit).zip(choices.get(digit))
+                else {
+                    return;
+                };
+                *slot += 1;
+                if *slot < generators.len() {
+                    break;
+                }
+                *slot = 0;
+                digit += 1;
+            }
+        }
     }
 
     /// The constraint that keeps this state from being final, preferring one already blamed;

@@ -314,7 +314,46 @@ fn the_budget_turns_blow_up_into_an_error_not_a_crash() {
         .solve(&[Constraint::member(p.clone()), Constraint::non_member(p)])
         .unwrap();
     assert_eq!(search.answer, Answer::Empty { core: vec![0, 1] });
-    assert_eq!(search.states, 1 << 15);
+    // The negation is determinized: its 2^15 position sets, each paired with the positive
+    // automaton's single positions that can accompany it.
+    assert_eq!(search.states, 278_528);
+}
+
+#[test]
+fn a_positive_pattern_never_blows_up() {
+    // Determinized, `*a` followed by 40 `?` has 2^41 reachable position sets, far over any
+    // budget; followed one position at a time it has 42. Two such patterns and a literal
+    // prefix: the witness takes under 10,000 product states, and proving a conjunction of
+    // three such patterns empty under 100,000 (the budget here).
+    let engine = Engine::with_budget(Budget {
+        max_states: 100_000,
+        max_minimize: 16,
+    });
+    let glob = |p: &str| engine.automaton(&GlobPattern::parse(p), CaseMode::Sensitive);
+    let questions = [
+        format!("*a{}", "?".repeat(40)),
+        format!("*b{}c", "?".repeat(38)),
+    ];
+    let [a, b] = questions.map(|p| Constraint::member(glob(&p)));
+    let prefix = Constraint::member(glob("s3:Delete*"));
+    let search = engine
+        .solve(&[prefix.clone(), a.clone(), b.clone()])
+        .expect("within budget");
+    let Answer::Witness(witness) = search.answer else {
+        panic!("expected a witness, got {:?}", search.answer);
+    };
+    assert!(
+        witness.starts_with("s3:Delete") && witness.ends_with('c'),
+        "{witness}"
+    );
+    assert_eq!(witness.chars().rev().nth(39), Some('b'));
+    assert_eq!(witness.chars().rev().nth(40), Some('a'));
+    assert!(search.states < 10_000, "{} states", search.states);
+
+    // The same `?` run ending in `d` cannot also end in `c`.
+    let d = Constraint::member(glob(&format!("*b{}d", "?".repeat(38))));
+    let search = engine.solve(&[prefix, a, b, d]).expect("within budget");
+    assert_eq!(search.answer, Answer::Empty { core: vec![2, 3] });
 }
 
 #[test]
