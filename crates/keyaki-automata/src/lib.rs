@@ -15,7 +15,8 @@
 //!    ([`Constraint`]s) is decided by a breadth-first search over the product of the automata,
 //!    built lazily, state by state, over a finite alphabet that stands for all of Unicode
 //!    ([`alphabet`]). The first final state gives the shortest witness; exhausting the search
-//!    proves emptiness ([`product`]).
+//!    proves emptiness ([`product`]). A state that an earlier one subsumes is skipped
+//!    (antichains), which keeps negations of patterns like `*a??…?` small.
 //! 3. **Answers come with reasons.** An empty conjunction comes with a small subset of its
 //!    constraints that is already empty (minimal when affordable), which the solver turns into a
 //!    short learned clause. A non-empty one comes with a readable witness, preferably a real name
@@ -80,6 +81,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alphabet;
+mod antichain;
 pub mod dot;
 pub mod glob;
 pub mod nfa;

@@ -33,6 +33,7 @@
 //! answer is empty. The solver turns such an explanation into a short learned clause.
 
 use crate::alphabet::Alphabet;
+use crate::antichain::Antichains;
 use crate::nfa::{GlobNfa, StepMasks};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
@@ -272,13 +273,20 @@ fn explore(
     let mut states: Vec<(Box<[u64]>, usize, char)> = Vec::new();
     // Product states are short word arrays: FxHash hashes them several times faster than SipHash.
     let mut index: FxHashMap<Box<[u64]>, usize> = FxHashMap::default();
+    // How many characters led to each state.
+    let mut depths: Vec<usize> = Vec::new();
     let mut queue = VecDeque::new();
+    let mut antichains = layout.antichains(&parts);
     if let Some(k) = layout.pruned_by(&parts, &start, &blame) {
         blame.add(selected, k);
     } else {
+        if let Some(antichains) = antichains.as_mut() {
+            antichains.insert_if_new(&start, 0, 0);
+        }
         let start: Box<[u64]> = start.into();
         index.insert(start.clone(), 0);
         states.push((start, usize::MAX, '\0'));
+        depths.push(0);
         queue.push_back(0);
     }
     let mut next = vec![0; layout.total];
@@ -286,7 +294,14 @@ fn explore(
         let Some((state, _, _)) = states.get(current) else {
             break;
         };
+        if antichains
+            .as_ref()
+            .is_some_and(|antichains| antichains.is_superseded(current))
+        {
+            continue;
+        }
         let state = state.clone();
+        let depth = depths.get(current).copied().unwrap_or(0);
         match layout.unfinished_by(&parts, &state, &blame) {
             None => {
                 let witness = reconstruct(&states, current);
@@ -316,6 +331,11 @@ fn explore(
                 if added.is_err() || index.contains_key(branch) {
                     return;
                 }
+                if let Some(antichains) = antichains.as_mut()
+                    && !antichains.insert_if_new(branch, states.len(), depth + 1)
+                {
+                    return;
+                }
                 if states.len() >= budget.max_states {
                     added = Err(BudgetExceeded {
                         states: states.len(),
@@ -325,6 +345,7 @@ fn explore(
                 let key: Box<[u64]> = branch.into();
                 index.insert(key.clone(), states.len());
                 states.push((key, current, c));
+                depths.push(depth + 1);
                 queue.push_back(states.len() - 1);
             });
             added?;
@@ -365,6 +386,22 @@ impl Layout {
             total += part.automaton.words();
         }
         Layout { offsets, total }
+    }
+
+    /// Antichains for pruning by subsumption ([`crate::antichain`]), when some negative
+    /// automaton can have many position sets; `None` otherwise.
+    fn antichains(&self, parts: &[&Constraint]) -> Option<Antichains> {
+        parts
+            .iter()
+            .any(|part| !part.positive && part.automaton.follow_by_position())
+            .then(|| {
+                Antichains::new(
+                    parts
+                        .iter()
+                        .zip(&self.offsets)
+                        .map(|(part, &(at, len))| (at, len, part.positive)),
+                )
+            })
     }
 
     fn slot<'s>(&self, state: &'s [u64], k: usize) -> &'s [u64] {

@@ -294,29 +294,57 @@ fn explanations_name_the_constraints_that_matter() {
 
 #[test]
 fn the_budget_turns_blow_up_into_an_error_not_a_crash() {
-    // `*a` followed by 14 `?`: its determinization has 2^15 reachable position sets, and
-    // `x ∈ P ∧ x ∉ P` can only be proved empty by visiting all of them.
+    // `*a` followed by 14 `?`: its determinization has 2^15 reachable position sets, and a
+    // search that kept them all would visit every one of them to prove `x ∈ P ∧ x ∉ P` empty.
+    // Antichains keep only the minimal sets (the ones remembering fewest `a`s): 30 states.
     let pattern = GlobPattern::parse(&format!("*a{}", "?".repeat(14)));
-    let small = Engine::with_budget(Budget {
-        max_states: 10_000,
-        max_minimize: 16,
-    });
-    let p = small.automaton(&pattern, CaseMode::Sensitive);
-    let question = [Constraint::member(p.clone()), Constraint::non_member(p)];
-    assert_eq!(
-        small.solve(&question),
-        Err(BudgetExceeded { states: 10_000 })
-    );
-
     let ample = Engine::default();
     let p = ample.automaton(&pattern, CaseMode::Sensitive);
     let search = ample
         .solve(&[Constraint::member(p.clone()), Constraint::non_member(p)])
         .unwrap();
     assert_eq!(search.answer, Answer::Empty { core: vec![0, 1] });
-    // The negation is determinized: its 2^15 position sets, each paired with the positive
-    // automaton's single positions that can accompany it.
-    assert_eq!(search.states, 278_528);
+    assert_eq!(search.states, 30);
+
+    // Under a smaller budget the same search is an error, never a crash or a wrong answer.
+    let small = Engine::with_budget(Budget {
+        max_states: 20,
+        max_minimize: 16,
+    });
+    let p = small.automaton(&pattern, CaseMode::Sensitive);
+    let question = [Constraint::member(p.clone()), Constraint::non_member(p)];
+    assert_eq!(small.solve(&question), Err(BudgetExceeded { states: 20 }));
+}
+
+#[test]
+fn antichains_tame_a_negated_run_of_question_marks() {
+    // `x ∉ s3:*a?{30}…`: determinized, 2^31 sets. A smaller negative set subsumes a larger
+    // one with the same positive position, so only a few dozen states are ever needed.
+    let engine = Engine::default();
+    let glob = |p: &str| engine.automaton(&GlobPattern::parse(p), CaseMode::Insensitive);
+    let run = "?".repeat(30);
+    let within = engine
+        .solve(&[
+            Constraint::member(glob(&format!("s3:*a{run}t"))),
+            Constraint::non_member(glob(&format!("s3:*a{run}?"))),
+        ])
+        .unwrap();
+    assert_eq!(within.answer, Answer::Empty { core: vec![0, 1] });
+    assert!(within.states < 100, "{} states", within.states);
+
+    let beyond = engine
+        .solve(&[
+            Constraint::member(glob(&format!("s3:*b{run}t"))),
+            Constraint::non_member(glob(&format!("s3:*a{run}t"))),
+        ])
+        .unwrap();
+    let Answer::Witness(witness) = beyond.answer else {
+        panic!("expected a witness, got {:?}", beyond.answer);
+    };
+    // Shortest: `s3:`, the b, 30 characters, the t; and no `a` 31 characters before the end.
+    assert_eq!(witness.chars().count(), 35, "{witness}");
+    assert_ne!(witness.chars().rev().nth(31), Some('a'));
+    assert!(beyond.states < 100, "{} states", beyond.states);
 }
 
 #[test]
