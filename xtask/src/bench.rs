@@ -78,7 +78,12 @@ struct Tally {
     /// The checks left UNKNOWN, by name.
     unknown: Vec<String>,
     internal: Vec<String>,
+    /// The slowest checks, slowest first, by name.
+    slowest: Vec<(Duration, String)>,
 }
+
+/// How many of the slowest checks a section names.
+const SLOWEST_LISTED: usize = 3;
 
 impl Tally {
     fn record(&mut self, elapsed: Duration, brief: Brief) {
@@ -129,6 +134,9 @@ impl Tally {
         }
         if self.unknown.len() > UNKNOWN_LISTED {
             println!("  UNKNOWN: … {} more", self.unknown.len() - UNKNOWN_LISTED);
+        }
+        for (elapsed, name) in &self.slowest {
+            println!("  slow: {:.1} ms  {name}", elapsed.as_secs_f64() * 1e3);
         }
         for name in self.internal.iter().take(20) {
             println!("  INTERNAL ERROR (a bug): {name}");
@@ -247,6 +255,17 @@ fn timed_parallel<T: Sync>(
         .collect();
     let wall = started.elapsed();
     let mut tally = Tally::default();
+    // The few slowest, kept while scanning (a full sort of millions of times is not needed).
+    let mut slowest: Vec<(Duration, usize)> = Vec::with_capacity(SLOWEST_LISTED + 1);
+    for (i, (elapsed, _)) in results.iter().enumerate() {
+        slowest.push((*elapsed, i));
+        slowest.sort_unstable_by(|a, b| b.cmp(a));
+        slowest.truncate(SLOWEST_LISTED);
+    }
+    tally.slowest = slowest
+        .iter()
+        .filter_map(|&(elapsed, i)| items.get(i).map(|item| (elapsed, name(item))))
+        .collect();
     for (elapsed, brief) in results {
         tally.record(elapsed, brief);
     }

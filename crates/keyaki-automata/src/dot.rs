@@ -64,8 +64,10 @@ pub fn dfa_dot(nfa: &GlobNfa, max_states: usize) -> String {
     draw("dfa", &title, &constraints, max_states)
 }
 
-/// The product of several constraints on one string (`x ∈ L₁ ∧ x ∉ L₂ …`): the states the
-/// search walks, each a tuple of live-position sets, up to `max_states`. A state is accepting
+/// The product of several constraints on one string (`x ∈ L₁ ∧ x ∉ L₂ …`), each state a
+/// tuple of live-position sets, up to `max_states`. This is the product the search decides;
+/// the search itself may walk fewer states, following a positive automaton with `?` after a
+/// run one position at a time and skipping subsumed states ([`crate::product`]). A state is accepting
 /// (doubly circled) when every positive automaton accepts and no negative one does: a word
 /// reaching it is a witness. States where a positive automaton is dead are not drawn.
 pub fn product_dot(constraints: &[crate::Constraint], max_states: usize) -> String {
