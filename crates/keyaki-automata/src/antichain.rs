@@ -21,9 +21,11 @@
 //! reached no later), and an explanation of emptiness stays valid (a string satisfying the
 //! blamed constraints would follow subsuming states to a final one, which the search saw).
 //!
-//! Comparisons cost time, so the search keeps antichains only when a negative automaton can
-//! have many sets ([`crate::GlobNfa::follow_by_position`]); each positive part keeps its
-//! most recent minimal sets, up to a bound. Forgetting a set only forgoes some pruning.
+//! Comparisons cost time, so the search keeps antichains from the start only when a negative
+//! automaton can have many sets ([`crate::GlobNfa::follow_by_position`]), and otherwise only
+//! once it has grown large (several long literal negations side by side multiply their
+//! string-matching states). Each positive part keeps its most recent minimal sets, up to a
+//! bound. Forgetting a set, or starting late, only forgoes some pruning.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -59,6 +59,8 @@ pub struct GlobNfa {
     /// Every character this automaton tells apart from the others: its literal characters
     /// and, when case-insensitive, every character of the same fold (sorted, no repeats).
     distinguished: Vec<char>,
+    /// See [`GlobNfa::follow_by_position`]; fixed by the pattern, so computed once.
+    by_position: bool,
 }
 
 impl GlobNfa {
@@ -97,8 +99,10 @@ impl GlobNfa {
             by_char,
             initial: vec![0; words],
             distinguished: Vec::new(),
+            by_position: false,
         };
         nfa.distinguished = crate::alphabet::distinguished_chars(&nfa);
+        nfa.by_position = single_wildcard_after_run(nfa.pattern.pieces());
         let mut initial = vec![0; words];
         set_bit(&mut initial, 0);
         nfa.close(&mut initial);
@@ -203,16 +207,7 @@ impl GlobNfa {
     /// literal piece, as in a string-matching automaton, so there are about as many sets as
     /// positions, and one set stands for many positions at once.
     pub fn follow_by_position(&self) -> bool {
-        let pieces = self.pattern.pieces();
-        pieces
-            .iter()
-            .position(|p| p.is_run())
-            .is_some_and(|first_run| {
-                pieces
-                    .iter()
-                    .skip(first_run)
-                    .any(|p| matches!(p, Piece::AnyChar | Piece::PartChar))
-            })
+        self.by_position
     }
 
     /// The live positions that the others do not already account for: every live position
@@ -321,6 +316,19 @@ pub struct StepMasks {
     pub advance: Vec<u64>,
     /// Positions holding a run that may swallow the character: they stay.
     pub stay: Vec<u64>,
+}
+
+/// Whether a single-character wildcard (`?`, `[^:]`) comes after a run.
+fn single_wildcard_after_run(pieces: &[Piece]) -> bool {
+    pieces
+        .iter()
+        .position(|p| p.is_run())
+        .is_some_and(|first_run| {
+            pieces
+                .iter()
+                .skip(first_run)
+                .any(|p| matches!(p, Piece::AnyChar | Piece::PartChar))
+        })
 }
 
 fn word(set: &Positions, w: usize) -> u64 {

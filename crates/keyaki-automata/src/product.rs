@@ -238,6 +238,10 @@ struct Explored {
     states: usize,
 }
 
+/// A search that has built this many states without antichains starts keeping them
+/// ([`crate::antichain`]): most searches end well before, and pay nothing for them.
+const LATE_ANTICHAINS: usize = 2_048;
+
 /// The product search over the constraints `selected` (indices into `constraints`).
 fn explore(
     constraints: &[Constraint],
@@ -276,7 +280,7 @@ fn explore(
     // How many characters led to each state.
     let mut depths: Vec<usize> = Vec::new();
     let mut queue = VecDeque::new();
-    let mut antichains = layout.antichains(&parts);
+    let mut antichains = layout.antichains(&parts, 0);
     if let Some(k) = layout.pruned_by(&parts, &start, &blame) {
         blame.add(selected, k);
     } else {
@@ -302,6 +306,11 @@ fn explore(
         }
         let state = state.clone();
         let depth = depths.get(current).copied().unwrap_or(0);
+        if antichains.is_none() && states.len() >= LATE_ANTICHAINS {
+            // The states built so far are not recorded, so they subsume nothing: a late start
+            // forgoes some pruning, never exactness.
+            antichains = layout.antichains(&parts, states.len());
+        }
         match layout.unfinished_by(&parts, &state, &blame) {
             None => {
                 let witness = reconstruct(&states, current);
@@ -375,6 +384,8 @@ fn reconstruct(states: &[(Box<[u64]>, usize, char)], mut at: usize) -> String {
 struct Layout {
     offsets: Vec<(usize, usize)>,
     total: usize,
+    /// The positive parts followed one position at a time ([`GlobNfa::follow_by_position`]).
+    by_position: Vec<usize>,
 }
 
 impl Layout {
@@ -385,23 +396,37 @@ impl Layout {
             offsets.push((total, part.automaton.words()));
             total += part.automaton.words();
         }
-        Layout { offsets, total }
+        let by_position = (0..parts.len())
+            .filter(|&k| {
+                parts
+                    .get(k)
+                    .is_some_and(|part| part.positive && part.automaton.follow_by_position())
+            })
+            .collect();
+        Layout {
+            offsets,
+            total,
+            by_position,
+        }
     }
 
-    /// Antichains for pruning by subsumption ([`crate::antichain`]), when some negative
-    /// automaton can have many position sets; `None` otherwise.
-    fn antichains(&self, parts: &[&Constraint]) -> Option<Antichains> {
-        parts
-            .iter()
-            .any(|part| !part.positive && part.automaton.follow_by_position())
-            .then(|| {
-                Antichains::new(
-                    parts
-                        .iter()
-                        .zip(&self.offsets)
-                        .map(|(part, &(at, len))| (at, len, part.positive)),
-                )
-            })
+    /// Antichains for pruning by subsumption ([`crate::antichain`]), from the start when some
+    /// negative automaton can have many position sets, and once the search has built
+    /// [`LATE_ANTICHAINS`] states when there is any negative automaton at all; `None` before.
+    fn antichains(&self, parts: &[&Constraint], states: usize) -> Option<Antichains> {
+        let negative = |many_sets: bool| {
+            parts
+                .iter()
+                .any(|part| !part.positive && (!many_sets || part.automaton.follow_by_position()))
+        };
+        (negative(true) || (states >= LATE_ANTICHAINS && negative(false))).then(|| {
+            Antichains::new(
+                parts
+                    .iter()
+                    .zip(&self.offsets)
+                    .map(|(part, &(at, len))| (at, len, part.positive)),
+            )
+        })
     }
 
     fn slot<'s>(&self, state: &'s [u64], k: usize) -> &'s [u64] {
@@ -438,11 +463,17 @@ impl Layout {
     /// the ways separately keeps its part of the search polynomial: `*^??…?ket` has
     /// exponentially many reachable position sets, but only as many positions as pieces.
     fn for_each_branch(&self, parts: &[&Constraint], state: &[u64], mut visit: impl FnMut(&[u64])) {
-        let choices: Vec<(usize, Vec<usize>)> = parts
+        if self.by_position.is_empty() {
+            visit(state);
+            return;
+        }
+        let choices: Vec<(usize, Vec<usize>)> = self
+            .by_position
             .iter()
-            .enumerate()
-            .filter(|(_, part)| part.positive && part.automaton.follow_by_position())
-            .map(|(k, part)| (k, part.automaton.generators(self.slot(state, k))))
+            .filter_map(|&k| {
+                let part = parts.get(k)?;
+                Some((k, part.automaton.generators(self.slot(state, k))))
+            })
             .collect();
         if choices.iter().all(|(_, generators)| generators.len() <= 1) {
             // Already one position per positive automaton (the usual case).

@@ -497,3 +497,34 @@ fn dot_pictures() {
         )
     );
 }
+
+#[test]
+fn antichains_also_start_late_on_long_literal_negations() {
+    // Three negations with long literal runs beside a positive pattern with 40 `?`. No negation
+    // has `?` after a run, so the search starts without antichains; past 2,048 states it starts
+    // keeping them, and a smaller negative set (fewer partial matches) subsumes a larger one.
+    // The witness is the same; the search builds 2,059 states instead of 2,464. (The fuzz
+    // inputs that needed this had several such negations sharing characters, where the
+    // difference was 20 times the time.)
+    let engine = Engine::default();
+    let glob = |p: &str| engine.automaton(&GlobPattern::parse(p), CaseMode::Sensitive);
+    let run = |c: &str| c.repeat(30);
+    let mut question = vec![Constraint::member(glob(&format!(
+        "s3:*a{}q",
+        "?".repeat(40)
+    )))];
+    for c in ["J", "<", "K"] {
+        question.push(Constraint::non_member(glob(&format!("*{}T", run(c)))));
+    }
+    let search = engine.solve(&question).expect("within budget");
+    let Answer::Witness(witness) = &search.answer else {
+        panic!("expected a witness, got {:?}", search.answer);
+    };
+    assert_eq!(witness.chars().count(), 45, "{witness}");
+    assert!(
+        question
+            .iter()
+            .all(|c| c.automaton.matches(witness) == c.positive)
+    );
+    assert_eq!(search.states, 2_059);
+}
