@@ -127,23 +127,21 @@ mod tests {
     fn a_smaller_negative_set_subsumes_a_larger_one_with_the_same_positive_part() {
         // Slot 0 positive (one word), slot 1 negative (one word).
         let mut antichains = Antichains::new([(0, 1, true), (1, 1, false)]);
-        assert!(antichains.insert_if_new(&[0b1, 0b0110], 0, 1));
-        assert!(
-            !antichains.insert_if_new(&[0b1, 0b0110], 1, 1),
-            "the same state"
-        );
-        assert!(
-            !antichains.insert_if_new(&[0b1, 0b1110], 1, 1),
-            "a superset"
-        );
-        assert!(
-            antichains.insert_if_new(&[0b1, 0b1001], 1, 1),
-            "incomparable"
-        );
-        assert!(
-            antichains.insert_if_new(&[0b10, 0b1110], 2, 1),
-            "another positive part"
-        );
+        // (state, id, depth, recorded, why), inserted in order.
+        let inserts: [([u64; 2], usize, usize, bool, &str); 5] = [
+            ([0b1, 0b0110], 0, 1, true, "the first"),
+            ([0b1, 0b0110], 1, 1, false, "the same state"),
+            ([0b1, 0b1110], 1, 1, false, "a superset"),
+            ([0b1, 0b1001], 1, 1, true, "incomparable"),
+            ([0b10, 0b1110], 2, 1, true, "another positive part"),
+        ];
+        for (state, id, depth, recorded, why) in inserts {
+            assert_eq!(
+                antichains.insert_if_new(&state, id, depth),
+                recorded,
+                "{why}"
+            );
+        }
         assert!(!antichains.is_superseded(0));
         assert!(
             antichains.insert_if_new(&[0b1, 0b0010], 3, 1),
@@ -153,6 +151,7 @@ mod tests {
             antichains.is_superseded(0),
             "same depth, subsumed by state 3"
         );
+        assert!(!antichains.is_superseded(2), "another positive part");
         assert!(
             !antichains.insert_if_new(&[0b1, 0b0110], 4, 2),
             "now subsumed by 0b0010"

@@ -88,6 +88,7 @@ impl GlobNfa {
                 }
             }
         }
+        let by_position = single_wildcard_after_run(pattern.pieces());
         let mut nfa = GlobNfa {
             pattern,
             case,
@@ -99,10 +100,9 @@ impl GlobNfa {
             by_char,
             initial: vec![0; words],
             distinguished: Vec::new(),
-            by_position: false,
+            by_position,
         };
         nfa.distinguished = crate::alphabet::distinguished_chars(&nfa);
-        nfa.by_position = single_wildcard_after_run(nfa.pattern.pieces());
         let mut initial = vec![0; words];
         set_bit(&mut initial, 0);
         nfa.close(&mut initial);

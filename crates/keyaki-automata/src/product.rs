@@ -15,9 +15,10 @@
 //! single positions, each its own product state ([`GlobNfa::generators`]). Both are exact; the
 //! difference is size. A glob of `n` pieces has `n + 1` positions but may have `2^n` reachable
 //! sets (`*a` then `n` times `?` remembers where every recent `a` was), so the split keeps the
-//! positive side of every search polynomial. Only negations can still blow up, and there the
-//! budget turns the blow-up into an error. The price, when a negation blows up anyway, is at
-//! most a factor of the positive automata's sizes.
+//! positive side of every search polynomial. Only negations can still blow up; antichains
+//! ([`crate::antichain`]) keep most of them small by skipping subsumed states, and the budget
+//! turns the rest into an error. The price, when a negation blows up anyway, is at most a
+//! factor of the positive automata's sizes.
 //!
 //! Two kinds of product state are pruned at once, without exploring below them: one where a
 //! positive automaton is dead (it can never accept again) and one where a negative automaton
@@ -386,6 +387,10 @@ struct Layout {
     total: usize,
     /// The positive parts followed one position at a time ([`GlobNfa::follow_by_position`]).
     by_position: Vec<usize>,
+    /// Whether some part is negative, and whether some negative part can have many position
+    /// sets: when antichains pay from the start, and when they may pay later.
+    any_negative: bool,
+    negative_with_many_sets: bool,
 }
 
 impl Layout {
@@ -396,17 +401,19 @@ impl Layout {
             offsets.push((total, part.automaton.words()));
             total += part.automaton.words();
         }
-        let by_position = (0..parts.len())
-            .filter(|&k| {
-                parts
-                    .get(k)
-                    .is_some_and(|part| part.positive && part.automaton.follow_by_position())
-            })
+        let by_position = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| part.positive && part.automaton.follow_by_position())
+            .map(|(k, _)| k)
             .collect();
+        let negatives = || parts.iter().filter(|part| !part.positive);
         Layout {
             offsets,
             total,
             by_position,
+            any_negative: negatives().next().is_some(),
+            negative_with_many_sets: negatives().any(|part| part.automaton.follow_by_position()),
         }
     }
 
@@ -414,12 +421,9 @@ impl Layout {
     /// negative automaton can have many position sets, and once the search has built
     /// [`LATE_ANTICHAINS`] states when there is any negative automaton at all; `None` before.
     fn antichains(&self, parts: &[&Constraint], states: usize) -> Option<Antichains> {
-        let negative = |many_sets: bool| {
-            parts
-                .iter()
-                .any(|part| !part.positive && (!many_sets || part.automaton.follow_by_position()))
-        };
-        (negative(true) || (states >= LATE_ANTICHAINS && negative(false))).then(|| {
+        let worth_it =
+            self.negative_with_many_sets || (states >= LATE_ANTICHAINS && self.any_negative);
+        worth_it.then(|| {
             Antichains::new(
                 parts
                     .iter()
