@@ -31,7 +31,7 @@ use crate::vocabulary::Vocabulary;
 use crate::witness::{Solved, not_replayed, solve, with_example_accounts};
 use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::eval::statement_matches;
-use keyaki_policy::{Decision, Effect, ParsedPolicy, PolicyType, Request, evaluate};
+use keyaki_policy::{Decision, Effect, ParsedPolicy, Policy, PolicyType, Request, evaluate};
 use keyaki_solver::{SmtConfig, SmtResult};
 
 /// One statement responsible for a FAIL.
@@ -242,6 +242,13 @@ impl<'a> Check<'a> {
         let allows = |policy: &ParsedPolicy| {
             evaluate(&policy.policy, policy.policy_type, request).decision == Decision::Allow
         };
+        let policies: Vec<&Policy> = match self {
+            Check::NoNewAccess { new, existing } => vec![&new.policy, &existing.policy],
+            _ => vec![&self.subject().policy],
+        };
+        if !crate::encode::caller_fits_named_roles(&policies, request) {
+            return false;
+        }
         match self {
             Check::NoNewAccess { new, existing } => allows(new) && !allows(existing),
             Check::AccessNotGranted { policy, access } => allows(policy) && grants(access, request),
@@ -376,10 +383,10 @@ fn grants(access: &[Access], request: &Request) -> bool {
     })
 }
 
-/// What every request satisfies: a resource policy's caller is one of the principal kinds,
-/// `aws:PrincipalAccount` is its account (for the atoms of `question`), and only AWS callers
-/// carry the keys of an AWS identity; and for any policy, the lemmas between opaque
-/// comparisons (`encode/lemmas.rs`).
+/// What every request satisfies: a resource policy's caller is one of the principal kinds (an
+/// identity policy's caller an IAM user or role session), the keys IAM derives from the caller
+/// agree with it (`encode/caller.rs`, for the atoms of `question`); and for any policy, the
+/// lemmas between opaque comparisons (`encode/lemmas.rs`).
 pub(crate) fn domain(
     encoder: &mut Encoder<'_>,
     policy_type: PolicyType,
@@ -389,9 +396,14 @@ pub(crate) fn domain(
     match policy_type {
         PolicyType::Resource => {
             let kinds = encoder.principal_domain();
-            let account = encoder.account_link(question);
-            let caller_keys = encoder.caller_keys_domain();
-            encoder.cx.and([kinds, account, caller_keys, lemmas])
+            let roles = encoder.named_roles_unique();
+            let caller_keys = encoder.caller_links(question);
+            encoder.cx.and([kinds, roles, caller_keys, lemmas])
+        }
+        PolicyType::Identity if encoder.uses_caller_keys() => {
+            let callers = encoder.identity_callers();
+            let caller_keys = encoder.caller_links(question);
+            encoder.cx.and([callers, caller_keys, lemmas])
         }
         PolicyType::Identity => lemmas,
     }

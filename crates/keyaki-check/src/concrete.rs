@@ -21,10 +21,9 @@ pub fn assignment_of(encoder: &mut Encoder<'_>, request: &Request) -> Option<Ass
     assignment
         .values
         .insert(encoder.resource, Value::Str(request.resource.clone()));
-    assignment.values.insert(
-        encoder.principal,
-        Value::Str(principal_value(request.principal.as_ref())),
-    );
+    assignment
+        .values
+        .insert(encoder.principal, Value::Str(principal_value(request)));
     for key in encoder.key_vars() {
         let (name, sort, var) = (key.name.as_str(), key.sort, key.value);
         let given = request.context_value(name).filter(|v| !v.values.is_empty());
@@ -95,6 +94,9 @@ impl Meaning {
             Meaning::Compare { key, kind, value } => request
                 .single_value(key)
                 .is_some_and(|text| condition::value_matches(*kind, value, &text, request)),
+            Meaning::Session(arn) => {
+                request.principal == Some(keyaki_policy::RequestPrincipal::Aws(arn.clone()))
+            }
         }
     }
 }

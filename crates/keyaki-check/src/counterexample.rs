@@ -6,8 +6,9 @@
 //! with its value (a number, date or address whose *readable* flag is false becomes text that
 //! is none of those). Opaque atoms have no part in the request: the replay decides them.
 
-use crate::encode::{ANONYMOUS, Encoder};
+use crate::encode::{ANONYMOUS, Encoder, Meaning};
 use keyaki_logic::{Atom, Sort, Value};
+use keyaki_policy::caller::{Derived, Session, derived};
 use keyaki_policy::{Request, RequestPrincipal};
 use keyaki_solver::Model;
 
@@ -18,22 +19,21 @@ pub fn request_of(encoder: &mut Encoder<'_>, model: &Model, with_principal: bool
         _ => String::new(),
     };
     let mut request = Request::for_identity(&text(encoder.action), &text(encoder.resource));
-    // IAM derives `aws:PrincipalAccount` from an AWS caller, and so does the evaluator; the
-    // encoding ties the key to the caller (`Encoder::account_link`), so it is left out here.
-    let mut derived_account = false;
     if with_principal {
-        let principal = principal_of(&text(encoder.principal));
-        derived_account = principal.account().is_some();
-        request.principal = Some(principal);
+        let caller = text(encoder.principal);
+        request.principal = Some(principal_of(&caller));
+        name_session(encoder, model, &caller, &mut request);
     }
     let truth =
         |encoder: &Encoder<'_>, atom: Atom| encoder.cx.find_atom(&atom).map(|id| model.atom(id));
     for key in encoder.key_vars() {
         let (name, sort, var) = (key.name.as_str(), key.sort, key.value);
-        if derived_account
-            && matches!(sort, Sort::Str { .. })
-            && name.eq_ignore_ascii_case("aws:PrincipalAccount")
-        {
+        // IAM derives these from the caller, and so does the evaluator; the encoding ties
+        // them to the caller (`encode/caller.rs`), so they are left out here.
+        if matches!(
+            derived(&request, name),
+            Some(Derived::Value(_) | Derived::Absent)
+        ) {
             continue;
         }
         let present = truth(encoder, Atom::Present { var }).unwrap_or(false);
@@ -56,6 +56,62 @@ pub fn request_of(encoder: &mut Encoder<'_>, model: &Model, with_principal: bool
         }
     }
     request
+}
+
+/// A role session the model named by its own ARN (an opaque session atom made true, for the
+/// role the model's caller is) becomes the caller, with the role's ARN in `aws:PrincipalArn`
+/// when its path is not the root one (the session ARN does not show it).
+fn name_session(encoder: &Encoder<'_>, model: &Model, caller: &str, request: &mut Request) {
+    let Some(role) = caller.strip_prefix("AWS:") else {
+        return;
+    };
+    let named = encoder
+        .opaque
+        .iter()
+        .find_map(|(var, meaning)| match meaning {
+            Meaning::Session(arn) => {
+                let holds = encoder
+                    .cx
+                    .find_atom(&Atom::BoolTrue { var: *var })
+                    .is_some_and(|id| model.atom(id));
+                let session = Session::of(arn)?;
+                (holds && session.is_session_of(role))
+                    .then(|| (arn.clone(), session.default_role()))
+            }
+            _ => None,
+        });
+    if let Some((arn, default_role)) = named {
+        request.principal = Some(RequestPrincipal::Aws(arn));
+        if role != default_role {
+            request.set_context("aws:PrincipalArn", vec![role.to_string()], false);
+        }
+        return;
+    }
+    // The policies name sessions of this role, and the model is none of them: a session with
+    // another name.
+    let sessions: Vec<Session<'_>> = encoder
+        .opaque
+        .iter()
+        .filter_map(|(_, meaning)| match meaning {
+            Meaning::Session(arn) => Session::of(arn).filter(|s| s.is_session_of(role)),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = sessions.first() else {
+        return;
+    };
+    let mut name = "session".to_string();
+    while sessions.iter().any(|s| s.session_name == name) {
+        name.push('-');
+    }
+    let arn = format!(
+        "arn:{}:sts::{}:assumed-role/{}/{name}",
+        first.partition, first.account, first.role_name
+    );
+    if role != first.default_role() {
+        request.set_context("aws:PrincipalArn", vec![role.to_string()], false);
+    }
+    request.principal = Some(RequestPrincipal::Aws(arn));
 }
 
 fn sort_word(sort: Sort) -> &'static str {

@@ -24,11 +24,12 @@
 //! pattern with a variable is `opaque ∧ Resource ∈ relaxed`, the variable read as "anything"
 //! ([`relaxed_arn`]): exact knowledge that keeps `home/${aws:username}/*` inside `home/*`.
 
+mod caller;
 mod condition;
 mod lemmas;
 mod principal;
 
-pub use principal::{ANONYMOUS, KIND_TAGS, principal_value};
+pub use principal::{ANONYMOUS, KIND_TAGS, caller_fits_named_roles, principal_value};
 
 use crate::vocabulary::Vocabulary;
 use keyaki_logic::{Atom, Context, Formula, Pattern, Piece, Sort, Var};
@@ -51,6 +52,8 @@ pub enum Meaning {
         /// The policy value, with its variables.
         value: keyaki_policy::ConditionValue,
     },
+    /// The caller is the role session with this ARN (`arn:P:sts::A:assumed-role/NAME/S`).
+    Session(String),
 }
 
 /// The variables of one condition key.
@@ -92,6 +95,8 @@ pub struct Encoder<'a> {
     pub opaque: Vec<(Var, Meaning)>,
     /// One line per approximation made, for the user.
     pub approximations: Vec<String>,
+    /// The IAM role ARNs named in `Principal` elements (see `encode/principal.rs`).
+    pub named_roles: Vec<String>,
 }
 
 /// Sorts of the request variables that always exist.
@@ -118,6 +123,7 @@ impl<'a> Encoder<'a> {
             principal,
             opaque: Vec::new(),
             approximations: Vec::new(),
+            named_roles: Vec::new(),
         }
     }
 
@@ -207,6 +213,10 @@ impl<'a> Encoder<'a> {
 
     /// A free Boolean standing for what cannot be encoded exactly (see the module docs).
     pub(crate) fn opaque_atom(&mut self, description: String, meaning: Meaning) -> Formula {
+        let note = match meaning {
+            Meaning::Session(_) => "decided on each witness (the session name is no request key)",
+            _ => "approximated (a policy variable or an unmodelled comparison)",
+        };
         let name = format!("⟦{description}⟧");
         let var = match self.cx.var(&name, Sort::Bool) {
             Ok(var) => var,
@@ -214,9 +224,7 @@ impl<'a> Encoder<'a> {
         };
         if !self.opaque.iter().any(|(v, _)| *v == var) {
             self.opaque.push((var, meaning));
-            self.approximations.push(format!(
-                "{description}: approximated (a policy variable or an unmodelled comparison)"
-            ));
+            self.approximations.push(format!("{description}: {note}"));
         }
         self.cx.atom_formula(Atom::BoolTrue { var })
     }

@@ -112,7 +112,7 @@ pub fn explain(check: &Check<'_>, config: CheckConfig) -> Explanation {
     let answer = match &result {
         SmtResult::Sat(model) => {
             automata.extend(model_products(&smt, encoder.cx, model));
-            let with_principal = check.subject().policy_type == keyaki_policy::PolicyType::Resource;
+            let with_principal = encoder.names_caller(check.subject().policy_type);
             Answer::Sat(request_of(&mut encoder, model, with_principal))
         }
         SmtResult::Unsat => Answer::Unsat(unsat_reasons(&mut encoder, check, &question, config)),

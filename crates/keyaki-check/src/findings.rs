@@ -207,7 +207,11 @@ impl StatementContext<'_> {
             AccessKind::Public => public,
             AccessKind::CrossAccount => !public,
         };
-        allowed && by_statement && kind_fits && is_outside(self.trust, request)
+        allowed
+            && by_statement
+            && kind_fits
+            && is_outside(self.trust, request)
+            && crate::encode::caller_fits_named_roles(&[&self.policy.policy], request)
     }
 
     /// The statement's action patterns still open to the finding's callers.

@@ -14,7 +14,8 @@
 
 use crate::encode::{Encoder, Meaning, relaxed_arn};
 use keyaki_logic::Var;
-use keyaki_policy::{Condition, ConditionValue, Pattern, Request, Segment};
+use keyaki_policy::caller::AwsForm;
+use keyaki_policy::{Condition, ConditionValue, Pattern, Request, RequestPrincipal, Segment};
 use std::collections::BTreeMap;
 
 /// The value given to a variable the request's text does not determine.
@@ -25,6 +26,51 @@ const EXAMPLE_VALUE: &str = "example";
 pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, request: &mut Request) {
     bind_true_atoms(encoder, &holds, request);
     break_false_comparisons(encoder, &holds, request);
+    fit_caller(request);
+}
+
+/// A value given to a key the caller decides (`aws:username = alice`, read off
+/// `home/alice/`) says who the caller is: the caller is rewritten to be that one (the IAM user
+/// `alice` of the caller's account), and the key is left to the derivation. A value no caller
+/// can have stays as it is, and the replay rejects the request.
+fn fit_caller(request: &mut Request) {
+    for (key, _) in keyaki_policy::caller::conflicts(request) {
+        let written = request
+            .context()
+            .find(|v| v.key == key)
+            .and_then(|v| v.values.first().cloned());
+        let fitted = written.and_then(|value| caller_with(request, &key, &value));
+        if let Some(caller) = fitted {
+            request.principal = Some(caller);
+            request.remove_context(&key);
+        }
+    }
+}
+
+/// The caller rewritten so that IAM would give `key` the value `value`, where one is.
+fn caller_with(request: &Request, key: &str, value: &str) -> Option<RequestPrincipal> {
+    let Some(RequestPrincipal::Aws(arn)) = &request.principal else {
+        return None;
+    };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ["arn", partition, _, _, account, _] = parts.as_slice() else {
+        return None;
+    };
+    let rewritten = match key.to_ascii_lowercase().as_str() {
+        "aws:principalarn" => value.to_string(),
+        "aws:username" if !value.contains('/') && !value.is_empty() => {
+            format!("arn:{partition}:iam::{account}:user/{value}")
+        }
+        "aws:principalaccount" if !value.contains(':') && !value.is_empty() => {
+            let mut fields: Vec<&str> = parts.clone();
+            if let Some(field) = fields.get_mut(4) {
+                *field = value;
+            }
+            fields.join(":")
+        }
+        _ => return None,
+    };
+    AwsForm::of(&rewritten).map(|_| RequestPrincipal::Aws(rewritten))
 }
 
 /// What [`bind_variables`] does for the atoms the model made true.
@@ -48,7 +94,7 @@ fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request:
         match meaning {
             Meaning::Condition(condition) => bind_condition(condition, request),
             Meaning::Compare { key, value, .. } => bind_comparison(key, value, request),
-            Meaning::Resource(_) => {}
+            Meaning::Resource(_) | Meaning::Session(_) => {}
         }
     }
 }
@@ -88,22 +134,36 @@ fn break_false_comparisons(
                 _ => None,
             }));
         }
-        for changed_key in keys {
+        'keys: for changed_key in keys {
             let Some(text) = request.single_value(&changed_key) else {
                 continue;
             };
-            let mut changed = request.clone();
-            changed.set_context(
-                &changed_key,
-                vec![format!("{text}{DIFFERENT_SUFFIX}")],
-                false,
-            );
-            if !comparison.holds_for(&changed) && keeps_true(request, &changed) {
-                *request = changed;
-                break;
+            // A suffix breaks most comparisons; a change of letter case breaks a
+            // case-sensitive one while keeping its ignore-case twin.
+            for different in [format!("{text}{DIFFERENT_SUFFIX}"), swap_case(&text)] {
+                let mut changed = request.clone();
+                changed.set_context(&changed_key, vec![different], false);
+                fit_caller(&mut changed);
+                if !comparison.holds_for(&changed) && keeps_true(request, &changed) {
+                    *request = changed;
+                    break 'keys;
+                }
             }
         }
     }
+}
+
+/// The text with every letter's case swapped.
+fn swap_case(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_lowercase() {
+                c.to_uppercase().next().unwrap_or(c)
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            }
+        })
+        .collect()
 }
 
 /// What [`break_false_comparisons`] appends to a value to make a comparison fail.
@@ -165,7 +225,18 @@ fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
     let current = request.single_value(key);
     match current {
         Some(text) => {
-            if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
+            if let Some(bindings) = capture(&pattern.segments, &text, request) {
+                set_all(bindings, request);
+            } else if let Some(bindings) = capture_or_rebind(pattern, &text, request)
+                .filter(|bindings| caller_can_have(bindings, request))
+            {
+                set_all(bindings, request);
+            } else if names_the_caller(pattern, request) {
+                // The caller is who it is: the key takes the value the caller gives the pattern.
+                let (text, bindings) = instantiate(&pattern.segments, request);
+                set_all(bindings, request);
+                request.set_context(key, vec![text], false);
+            } else if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
                 set_all(bindings, request);
             }
         }
@@ -175,6 +246,31 @@ fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
             request.set_context(key, vec![text], false);
         }
     }
+}
+
+/// Whether some caller could have the values `bindings` gives to keys the caller decides
+/// (an IAM user's name is never empty, say), so that [`fit_caller`] can name it.
+fn caller_can_have(bindings: &BTreeMap<String, String>, request: &Request) -> bool {
+    bindings.iter().all(
+        |(key, value)| match keyaki_policy::caller::derived(request, key) {
+            Some(keyaki_policy::caller::Derived::Value(derived)) => {
+                derived == *value || caller_with(request, key, value).is_some()
+            }
+            Some(keyaki_policy::caller::Derived::Absent) => false,
+            _ => true,
+        },
+    )
+}
+
+/// Whether a variable of the pattern is a key the request's caller gives a value.
+fn names_the_caller(pattern: &Pattern, request: &Request) -> bool {
+    pattern.segments.iter().any(|segment| match segment {
+        Segment::Variable(variable) => matches!(
+            keyaki_policy::caller::derived(request, &variable.key),
+            Some(keyaki_policy::caller::Derived::Value(_))
+        ),
+        _ => false,
+    })
 }
 
 /// Captures the variables from `text`, first with the request's values, then reading every
@@ -192,6 +288,11 @@ fn capture_or_rebind(
         if let Segment::Variable(variable) = segment {
             unbound.remove_context(&variable.key);
         }
+    }
+    // A variable the caller decides is read afresh too: `fit_caller` then makes the caller
+    // the one whose value was read.
+    if names_the_caller(pattern, request) {
+        unbound.principal = None;
     }
     capture(&pattern.segments, text, &unbound)
 }

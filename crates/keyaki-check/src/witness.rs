@@ -13,7 +13,7 @@ use crate::counterexample::request_of;
 use crate::encode::{Encoder, glob_of};
 use crate::variables::bind_variables;
 use keyaki_logic::{Atom, Context, Formula, Pattern, Var};
-use keyaki_policy::{ParsedPolicy, PolicyType, Request};
+use keyaki_policy::{ParsedPolicy, Request};
 use keyaki_solver::{Model, Smt, SmtResult};
 
 use crate::check::CheckConfig;
@@ -289,7 +289,7 @@ pub(crate) fn solve(
                 .insert(*var, keyaki_logic::Value::Str(name.clone()));
         }
     }
-    let with_principal = subject.policy_type == PolicyType::Resource;
+    let with_principal = encoder.names_caller(subject.policy_type);
     let mut request = request_of(encoder, &model, with_principal);
     let holds = |var| {
         encoder
@@ -314,33 +314,51 @@ const ACCOUNT_KEYS: [&str; 4] = [
 const EXAMPLE_ACCOUNT: &str = "111122223333";
 
 /// A confirmed witness made more readable: account keys the model left empty (an empty
-/// account id is poor evidence) all become [`EXAMPLE_ACCOUNT`], kept only when `confirms`
+/// account id is poor evidence) all become [`EXAMPLE_ACCOUNT`] (and an empty `aws:userid` an
+/// id of the caller's shape, [`example_value`]), kept only when `confirms`
 /// (the check's replay) still accepts the request. Done after the replay, not as a preference
 /// while solving: a policy variable bound afterwards may have to agree with the empty value.
 pub(crate) fn with_example_accounts(
     request: Request,
     confirms: impl Fn(&Request) -> bool,
 ) -> Request {
-    let empty: Vec<String> = request
+    let empty: Vec<(String, String)> = request
         .context()
-        .filter(|value| {
-            ACCOUNT_KEYS.contains(&value.key.to_ascii_lowercase().as_str())
-                && value.values.iter().all(String::is_empty)
-                && !value.values.is_empty()
+        .filter(|value| value.values.iter().all(String::is_empty) && !value.values.is_empty())
+        .filter_map(|value| {
+            let example = example_value(&request, &value.key.to_ascii_lowercase())?;
+            Some((value.key.clone(), example))
         })
-        .map(|value| value.key.clone())
         .collect();
     if empty.is_empty() {
         return request;
     }
     let mut readable = request.clone();
-    for key in &empty {
-        readable.set_context(key, vec![EXAMPLE_ACCOUNT.to_string()], false);
+    for (key, example) in &empty {
+        readable.set_context(key, vec![example.clone()], false);
     }
     if confirms(&readable) {
         readable
     } else {
         request
+    }
+}
+
+/// A readable value for a key the model left empty: the example account for account keys,
+/// and for `aws:userid` the shape IAM gives it (`AIDA…` for a user, `AROA…:session` for a role
+/// session: unique ids are not in the caller's ARN, so any will do).
+fn example_value(request: &Request, lowercase_key: &str) -> Option<String> {
+    if ACCOUNT_KEYS.contains(&lowercase_key) {
+        return Some(EXAMPLE_ACCOUNT.to_string());
+    }
+    if lowercase_key != "aws:userid" {
+        return None;
+    }
+    let identity = keyaki_policy::caller::identity_arn(request)?;
+    match keyaki_policy::caller::AwsForm::of(&identity)? {
+        keyaki_policy::caller::AwsForm::User => Some("AIDAEXAMPLEUSERID".to_string()),
+        keyaki_policy::caller::AwsForm::Role => Some("AROAEXAMPLEROLEID:session".to_string()),
+        _ => None,
     }
 }
 

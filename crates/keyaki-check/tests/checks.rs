@@ -341,7 +341,7 @@ fn a_question_split_by_statement_answers_where_the_whole_ran_out_of_budget() {
 }
 
 /// Account keys the model leaves empty are shown as the example account, unless the
-/// question needs them empty.
+/// question needs them empty; `aws:PrincipalAccount` is the caller's account.
 #[test]
 fn empty_account_keys_read_as_the_example_account_when_the_replay_allows() {
     let access = [Access {
@@ -364,10 +364,11 @@ fn empty_account_keys_read_as_the_example_account_when_the_replay_allows() {
                 .unwrap_or_default()
         })
     };
-    assert_eq!(
-        accounts(r#"{"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}"#),
-        ["111122223333", "111122223333"]
-    );
+    // The caller's account is the caller's: the resource account follows it.
+    let [resource, principal] =
+        accounts(r#"{"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}"#);
+    assert_eq!(resource, principal);
+    assert_eq!(resource.len(), 12, "{resource}");
     assert_eq!(
         accounts(r#"{"StringEquals": {"aws:ResourceAccount": ""}}"#)[0],
         ""

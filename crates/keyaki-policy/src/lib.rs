@@ -38,6 +38,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod caller;
 pub mod diagnostic;
 pub mod eval;
 mod json;
@@ -53,7 +54,7 @@ pub use eval::{Decision, Evaluation, evaluate};
 pub use json::{Json, Member};
 pub use model::{
     Condition, ConditionValue, Effect, Operator, OperatorKind, PatternList, Policy, PolicyType,
-    Principal, PrincipalElement, SetQualifier, Statement, ValueType,
+    Principal, PrincipalElement, PrincipalKind, SetQualifier, Statement, ValueType,
 };
 pub use parse::{ParseOptions, ParsedPolicy, parse_policy, read_json};
 pub use pattern::{Pattern, PatternSyntax, PolicyVariable, Segment};

@@ -137,6 +137,30 @@ pub enum Principal {
     Federated(String),
     /// A `CanonicalUser` id (S3).
     CanonicalUser(String),
+    /// `"*"` under `Service`, `Federated` or `CanonicalUser`: every caller of that kind.
+    EveryOfKind(PrincipalKind),
+}
+
+/// The principal kinds other than `AWS`, for [`Principal::EveryOfKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    /// AWS services.
+    Service,
+    /// Web-identity and SAML providers.
+    Federated,
+    /// S3 canonical users.
+    CanonicalUser,
+}
+
+impl PrincipalKind {
+    /// The key that names the kind in a policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            PrincipalKind::Service => "Service",
+            PrincipalKind::Federated => "Federated",
+            PrincipalKind::CanonicalUser => "CanonicalUser",
+        }
+    }
 }
 
 /// One condition: an operator applied to one request key with a list of values.

@@ -15,9 +15,11 @@
 //! text; an operator reads the text as its type needs (a number, a date, an address), so a
 //! policy value and a request value written alike always compare equal.
 //!
-//! One key is derived when the context does not give it, because IAM always sets it:
-//! `aws:PrincipalAccount`, the account of an AWS principal.
+//! Keys that describe the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`,
+//! …) are IAM's to set, not the request's: [`crate::caller`] derives them from the principal,
+//! and a request whose context contradicts its principal is rejected when read.
 
+use crate::caller::Derived;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::json::{Json, Member};
 use crate::parse::principal_account;
@@ -126,27 +128,33 @@ impl Request {
         self.context.insert(key.to_ascii_lowercase(), value);
     }
 
-    /// Removes a context key (any spelling); the derived `aws:PrincipalAccount` stays derived.
+    /// Removes a context key (any spelling); keys the caller decides stay derived.
     pub fn remove_context(&mut self, key: &str) {
         self.context.remove(&key.to_ascii_lowercase());
     }
 
-    /// The values of a context key (looked up case-insensitively), including the derived
-    /// `aws:PrincipalAccount`. `None` when the key is absent.
+    /// The values of a context key (looked up case-insensitively) as IAM would give them: a
+    /// key the caller decides ([`crate::caller`]) comes from the caller, whatever the context
+    /// says; any other key from the context. `None` when the key is absent.
     pub fn context_value(&self, key: &str) -> Option<ContextValue> {
-        let folded = key.to_ascii_lowercase();
-        if let Some(value) = self.context.get(&folded) {
-            return Some(value.clone());
-        }
-        if folded == "aws:principalaccount" {
-            let account = self.principal.as_ref()?.account()?;
-            return Some(ContextValue {
+        match crate::caller::derived(self, key) {
+            Some(Derived::Value(value)) => Some(ContextValue {
                 key: key.to_string(),
-                values: vec![account.to_string()],
+                values: vec![value],
                 multi_valued: false,
-            });
+            }),
+            Some(Derived::Absent) => None,
+            Some(Derived::Free) | None => self.context.get(&key.to_ascii_lowercase()).cloned(),
         }
-        None
+    }
+
+    /// The one value of a context key as written in the context, derived keys not applied.
+    pub(crate) fn raw_single_value(&self, key: &str) -> Option<String> {
+        let value = self.context.get(&key.to_ascii_lowercase())?;
+        if value.multi_valued {
+            return None;
+        }
+        value.values.first().cloned()
     }
 
     /// The one value of a single-valued context key (looked up as [`Request::context_value`]
@@ -214,7 +222,31 @@ fn read_request(tree: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<Re
     for (key, values, multi_valued) in context {
         request.set_context(&key, values, multi_valued);
     }
+    let context_json = members.iter().find(|m| m.key.value == "context");
+    for (key, reason) in crate::caller::conflicts(&request) {
+        let span = context_key_span(context_json, &key).unwrap_or(tree.span);
+        errors.push(
+            Diagnostic::error(
+                format!("context key `{key}` contradicts the request's principal"),
+                span,
+            )
+            .with_help(format!(
+                "{reason}; leave the key out and keyaki derives it from the principal"
+            )),
+        );
+    }
     Some(request)
+}
+
+/// Where the context names `key`.
+fn context_key_span(context: Option<&Member>, key: &str) -> Option<crate::span::Span> {
+    let Json::Object(members) = &context?.value.value else {
+        return None;
+    };
+    members
+        .iter()
+        .find(|m| m.key.value.eq_ignore_ascii_case(key))
+        .map(|m| m.key.span)
 }
 
 fn read_text(member: &Member, errors: &mut Vec<Diagnostic>) -> Option<String> {

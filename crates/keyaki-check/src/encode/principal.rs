@@ -6,23 +6,25 @@
 //! - `"*"` matches every caller: ⊤;
 //! - an account `A` matches every AWS caller whose ARN's fifth field is `A`:
 //!   `Principal ∈ "AWS:[^:]*:[^:]*:[^:]*:[^:]*:A"` or the same followed by `:*`;
-//! - a role ARN `arn:P:iam::A:role/PATH/NAME` matches itself and its sessions,
-//!   `AWS:arn:P:sts::A:assumed-role/NAME/*`;
+//! - an AWS ARN matches the caller whose identity ARN it is. The `Principal` variable holds an
+//!   AWS caller's *identity ARN* (the value of `aws:PrincipalArn`, see
+//!   [`keyaki_policy::caller`]): a role session is `AWS:arn:P:iam::A:role/PATH/NAME`, so a
+//!   role ARN principal is one literal and `aws:PrincipalArn` is a function of the variable;
+//! - a session's own ARN `arn:P:sts::A:assumed-role/NAME/S` matches the sessions of a role
+//!   named `NAME` in `A` (any path) whose session name is `S`; the session name is no request
+//!   variable, so that part is an opaque atom (decided exactly on a concrete request);
+//! - `{"Federated": "*"}` (and `Service`, `CanonicalUser`) matches every caller of the kind;
 //! - any other value matches the caller of that kind with exactly that value.
 //!
-//! **`aws:PrincipalAccount` follows the principal.** IAM sets the key to the account of an AWS
-//! caller, so it is not free: [`Encoder::account_link`] ties every string atom on the key to the
-//! same test on the caller's account field (`Principal ∈ "AWS:…:…:…:…:" p` for `key ∈ p`).
-//! Without it a counterexample could name one account as the caller and claim another in the
-//! context, which no real request does.
-//!
-//! **Keys of AWS callers.** Anonymous, web-identity and canonical-user callers carry none of
-//! the keys IAM derives from an AWS identity (`aws:PrincipalAccount`, `aws:PrincipalArn`,
-//! `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalTag/…`):
-//! [`Encoder::caller_keys_domain`]. A service principal may (keyaki does not assume it cannot).
+//! **The domain.** A real caller is anonymous, of a non-AWS kind, or an AWS principal of one
+//! of the four identity forms (root, user, role session, federated user) with an account:
+//! [`Encoder::principal_domain`]. The keys IAM derives from the caller are tied to it in
+//! `encode/caller.rs`.
 
 use super::Encoder;
-use keyaki_logic::{Atom, Formula, Pattern, Piece, Sort};
+use super::Meaning;
+use keyaki_logic::{Atom, Formula, Pattern, Piece};
+use keyaki_policy::caller::{AwsForm, Session};
 use keyaki_policy::{Principal, PrincipalElement};
 
 /// The kind tags of the `Principal` variable.
@@ -49,24 +51,72 @@ impl Encoder<'_> {
         match principal {
             Principal::Everyone => self.cx.tru(),
             Principal::Account(account) => self.account_principal(account),
-            Principal::Aws(arn) => {
-                let exact = self.tagged("AWS:", arn);
-                match session_pattern(arn) {
-                    Some(sessions) => {
-                        let sessions = self.cx.atom_formula(Atom::StrIn {
-                            var: self.principal,
-                            pattern: sessions,
-                            ignore_case: false,
-                        });
-                        self.cx.or([exact, sessions])
+            Principal::Aws(arn) => match Session::of(arn) {
+                Some(session) => self.session_principal(arn, &session),
+                None => {
+                    if AwsForm::of(arn) == Some(AwsForm::Role) && !self.named_roles.contains(arn) {
+                        self.named_roles.push(arn.clone());
                     }
-                    None => exact,
+                    self.tagged("AWS:", arn)
                 }
-            }
+            },
+            Principal::EveryOfKind(kind) => self.tagged_prefix(&format!("{}:", kind.name()), ""),
             Principal::Service(name) => self.tagged("Service:", name),
             Principal::Federated(name) => self.tagged("Federated:", name),
             Principal::CanonicalUser(id) => self.tagged("CanonicalUser:", id),
         }
+    }
+
+    /// Role names are unique within an account, whatever the path (IAM User Guide, IAM
+    /// identifiers: "names must be unique within the account"; the path does not make two
+    /// names different), and a policy can only name a role that exists. So a caller that is a
+    /// role named `NAME` of account `A`, with any path, *is* the role a `Principal` names with
+    /// that account and name: `role-named(A, NAME) → Principal = AWS:R` for each named `R`. It
+    /// is what lets a session ARN (which drops the path) stand inside its role's ARN.
+    pub fn named_roles_unique(&mut self) -> Formula {
+        let mut rules = Vec::new();
+        for arn in self.named_roles.clone() {
+            let parts: Vec<&str> = arn.splitn(6, ':').collect();
+            let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
+                continue;
+            };
+            let Some(name) = resource.rsplit('/').next() else {
+                continue;
+            };
+            let same_name = self.role_named(partition, account, name);
+            let this_role = self.tagged("AWS:", &arn);
+            rules.push(self.cx.implies(same_name, this_role));
+        }
+        self.cx.and(rules)
+    }
+
+    /// The caller is a role named `name` of the account, with any path.
+    fn role_named(&mut self, partition: &str, account: &str, name: &str) -> Formula {
+        let prefix = format!("AWS:arn:{partition}:iam::{account}:role/");
+        let mut at_root: Vec<Piece> = prefix.chars().map(Piece::Char).collect();
+        let mut in_path = at_root.clone();
+        at_root.extend(name.chars().map(Piece::Char));
+        in_path.extend([Piece::AnyChar, Piece::AnyRun, Piece::Char('/')]);
+        in_path.extend(name.chars().map(Piece::Char));
+        let [a, b] = [at_root, in_path].map(|pieces| {
+            self.cx.atom_formula(Atom::StrIn {
+                var: self.principal,
+                pattern: Pattern::from_pieces(pieces),
+                ignore_case: false,
+            })
+        });
+        self.cx.or([a, b])
+    }
+
+    /// One role session named by its ARN: a session of a role `NAME` of the account, any path
+    /// (`role/NAME` or `role/…/NAME`), with the session name `S` (an opaque atom).
+    fn session_principal(&mut self, arn: &str, session: &Session<'_>) -> Formula {
+        let role = self.role_named(session.partition, session.account, session.role_name);
+        let named = self.opaque_atom(
+            format!("the caller is the role session {arn}"),
+            Meaning::Session(arn.to_string()),
+        );
+        self.cx.and([role, named])
     }
 
     /// The caller is of kind `tag` with exactly `value`.
@@ -86,14 +136,14 @@ impl Encoder<'_> {
     }
 
     /// `Principal` is one of the kinds a request can have (models outside it mean nothing);
-    /// an AWS caller's ARN has an account field, as every real one does.
+    /// an AWS caller is one of the four identity forms, with an account, as every real one is.
     pub fn principal_domain(&mut self) -> Formula {
         let mut options: Vec<Formula> = KIND_TAGS
             .iter()
             .filter(|tag| **tag != "AWS:")
             .map(|tag| self.tagged_prefix(tag, ""))
             .collect();
-        options.push(self.has_account());
+        options.push(self.aws_identity());
         options.push(self.anonymous());
         self.cx.or(options)
     }
@@ -124,82 +174,10 @@ impl Encoder<'_> {
     }
 }
 
-/// Keys that describe an AWS caller (IAM sets them from its identity): callers that are not
-/// AWS principals or services (anonymous, web identity, canonical user) carry none of them.
-const CALLER_KEYS: [&str; 4] = [
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-];
-
 impl Encoder<'_> {
-    /// Callers that are anonymous, web identities or canonical users carry none of the keys
-    /// that describe an AWS caller ([`CALLER_KEYS`] and `aws:PrincipalTag/…`).
-    pub fn caller_keys_domain(&mut self) -> Formula {
-        let anonymous = self.anonymous();
-        let federated = self.tagged_prefix("Federated:", "");
-        let canonical = self.tagged_prefix("CanonicalUser:", "");
-        let not_aws = self.cx.or([anonymous, federated, canonical]);
-        let mut parts = Vec::new();
-        for key in self.key_vars() {
-            let lowercase = key.name.to_ascii_lowercase();
-            if CALLER_KEYS.contains(&lowercase.as_str())
-                || lowercase.starts_with("aws:principaltag/")
-            {
-                let present = self.cx.atom_formula(Atom::Present { var: key.value });
-                let absent = self.cx.not(present);
-                parts.push(self.cx.implies(not_aws, absent));
-            }
-        }
-        self.cx.and(parts)
-    }
-
-    /// For a resource policy: `aws:PrincipalAccount` agrees with the AWS caller's account on
-    /// every atom of `question` that tests it (see the module docs). ⊤ when the question does
-    /// not mention the key or models it as a set.
-    pub fn account_link(&mut self, question: Formula) -> Formula {
-        let Some(key) = self.vocabulary().key("aws:PrincipalAccount").cloned() else {
-            return self.cx.tru();
-        };
-        let (Sort::Str { .. }, Ok(var)) = (key.sort, self.cx.var(&key.name, key.sort)) else {
-            return self.cx.tru();
-        };
-        let tests: Vec<(Pattern, bool)> = self
-            .cx
-            .atoms_of(question)
-            .into_iter()
-            .filter_map(|id| match self.cx.atom(id) {
-                Some(Atom::StrIn {
-                    var: v,
-                    pattern,
-                    ignore_case,
-                }) if *v == var => Some((pattern.clone(), *ignore_case)),
-                _ => None,
-            })
-            .collect();
-        let has_account = self.has_account();
-        let present = self.cx.atom_formula(Atom::Present { var });
-        let mut links = vec![self.cx.implies(has_account, present)];
-        for (pattern, ignore_case) in tests {
-            let on_key = self.cx.atom_formula(Atom::StrIn {
-                var,
-                pattern: pattern.clone(),
-                ignore_case,
-            });
-            let on_field = match within_field(&pattern) {
-                Some(pieces) => self.account_field(&pieces, ignore_case),
-                None => self.cx.fls(),
-            };
-            let same = self.cx.iff(on_key, on_field);
-            links.push(self.cx.implies(has_account, same));
-        }
-        self.cx.and(links)
-    }
-
     /// `Principal` is an AWS caller whose account field (the fifth) matches `field`. The field
     /// is delimited by colons, so under `has_account` this is exactly "the account matches".
-    fn account_field(&mut self, field: &[Piece], ignore_case: bool) -> Formula {
+    pub(super) fn account_field(&mut self, field: &[Piece], ignore_case: bool) -> Formula {
         self.tagged_account_field("AWS:", field, ignore_case)
     }
 
@@ -232,42 +210,50 @@ impl Encoder<'_> {
     }
 }
 
-/// A pattern on the account key as a pattern on one ARN field: wildcards stay within the field,
-/// and a literal colon can never match there (`None`).
-fn within_field(pattern: &Pattern) -> Option<Vec<Piece>> {
-    pattern
-        .pieces
-        .iter()
-        .map(|piece| match piece {
-            Piece::Char(':') => None,
-            Piece::AnyRun | Piece::PartRun => Some(Piece::PartRun),
-            Piece::AnyChar | Piece::PartChar => Some(Piece::PartChar),
-            Piece::Char(c) => Some(Piece::Char(*c)),
-        })
-        .collect()
-}
-
-/// The value of the `Principal` variable for a request's caller (no caller: anonymous).
-pub fn principal_value(principal: Option<&keyaki_policy::RequestPrincipal>) -> String {
+/// The value of the `Principal` variable for a request's caller (no caller: anonymous); an
+/// AWS caller by its identity ARN ([`keyaki_policy::caller::identity_arn`]).
+pub fn principal_value(request: &keyaki_policy::Request) -> String {
     use keyaki_policy::RequestPrincipal as P;
-    match principal {
+    match &request.principal {
         None | Some(P::Anonymous) => ANONYMOUS.to_string(),
-        Some(P::Aws(arn)) => format!("AWS:{arn}"),
+        Some(P::Aws(arn)) => {
+            let identity = keyaki_policy::caller::identity_arn(request).unwrap_or(arn.clone());
+            format!("AWS:{identity}")
+        }
         Some(P::Service(name)) => format!("Service:{name}"),
         Some(P::Federated(name)) => format!("Federated:{name}"),
         Some(P::CanonicalUser(id)) => format!("CanonicalUser:{id}"),
     }
 }
 
-/// `AWS:arn:P:sts::A:assumed-role/NAME/*` for a role ARN `arn:P:iam::A:role/PATH/NAME`.
-fn session_pattern(arn: &str) -> Option<Pattern> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
-        return None;
+/// The concrete side of [`Encoder::named_roles_unique`]: whether the request's caller, if it is
+/// a role, is not a *different* role of the same account and name as one the policies name
+/// (which cannot exist beside it). A witness outside this is no request the question is about.
+pub fn caller_fits_named_roles(
+    policies: &[&keyaki_policy::Policy],
+    request: &keyaki_policy::Request,
+) -> bool {
+    let Some(identity) = keyaki_policy::caller::identity_arn(request) else {
+        return true;
     };
-    let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
-    let prefix = format!("AWS:arn:{partition}:sts::{account}:assumed-role/{name}/");
-    let mut pieces: Vec<Piece> = prefix.chars().map(Piece::Char).collect();
-    pieces.push(Piece::AnyRun);
-    Some(Pattern::from_pieces(pieces))
+    let role_key = |arn: &str| -> Option<(String, String, String)> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
+            return None;
+        };
+        let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
+        Some((partition.to_string(), account.to_string(), name.to_string()))
+    };
+    let Some(caller) = role_key(&identity) else {
+        return true;
+    };
+    policies
+        .iter()
+        .flat_map(|policy| &policy.statements)
+        .filter_map(|statement| statement.principal.as_ref())
+        .flat_map(|element| &element.principals)
+        .all(|named| match &named.value {
+            Principal::Aws(arn) if role_key(arn).as_ref() == Some(&caller) => *arn == identity,
+            _ => true,
+        })
 }

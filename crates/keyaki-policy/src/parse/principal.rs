@@ -3,13 +3,15 @@
 //! The forms IAM accepts are `"*"`, or an object whose keys are `AWS`, `Service`, `Federated`
 //! and `CanonicalUser`, each with one value or a list. Values are normalized here (see
 //! [`Principal`]): an account is an account whether written as 12 digits or as its root ARN.
-//! Wildcards are allowed only as the whole value `*` of `AWS` (or the whole element): IAM rejects
-//! partial wildcards such as `arn:aws:iam::*:role/x` in principals.
+//! Wildcards are allowed only as a whole value `*` (or the whole element): IAM rejects partial
+//! wildcards such as `arn:aws:iam::*:role/x` in principals. `{"AWS": "*"}` is everyone;
+//! `{"Federated": "*"}` (and likewise `Service`, `CanonicalUser`) is every caller of that
+//! kind, which AWS accepts (its published trust-policy samples compare such candidates).
 
 use super::GrammarReader;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Json, Member};
-use crate::model::{Effect, Principal, PrincipalElement};
+use crate::model::{Effect, Principal, PrincipalElement, PrincipalKind};
 use crate::span::{Span, Spanned};
 
 const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
@@ -142,6 +144,14 @@ impl GrammarReader {
         kind: &str,
         value: &Spanned<String>,
     ) -> Option<Spanned<Principal>> {
+        if value.value == "*" {
+            let kind = match kind {
+                "Service" => PrincipalKind::Service,
+                "Federated" => PrincipalKind::Federated,
+                _ => PrincipalKind::CanonicalUser,
+            };
+            return Some(Spanned::new(Principal::EveryOfKind(kind), value.span));
+        }
         self.no_partial_wildcard(value)?;
         let text = value.value.clone();
         let principal = match kind {
