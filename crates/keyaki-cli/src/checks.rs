@@ -175,29 +175,66 @@ pub fn no_new_access(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let pairs = match pairs_of(args) {
-        Ok(pairs) => pairs,
+    let comparisons = match comparisons_of(args) {
+        Ok(comparisons) => comparisons,
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
             return Exit::BadInput;
         }
     };
-    let labels: Vec<String> = pairs
-        .iter()
-        .map(|(new, existing)| format!("{new} against {existing}"))
-        .collect();
+    let labels: Vec<String> = comparisons.iter().map(Comparison::label).collect();
     batch::for_each_labelled(&labels, output, io, |index, io| {
-        let Some((new, existing)) = pairs.get(index) else {
-            return Exit::BadInput;
-        };
-        let loaded = load_no_new_access(new, existing, args, style, io);
-        run_check(loaded, output, io)
+        match comparisons.get(index) {
+            Some(Comparison::Pair { new, existing }) => {
+                let loaded = load_no_new_access(new, existing, args, style, io);
+                run_check(loaded, output, io)
+            }
+            Some(Comparison::NoBaseline { new, expected }) => {
+                let _ = writeln!(io.stderr, "{}", no_baseline(new, expected));
+                Exit::BadInput
+            }
+            None => Exit::BadInput,
+        }
     })
 }
 
-/// The (new, existing) pairs of a run: one pair, two directories paired by relative path,
-/// or a manifest.
-fn pairs_of(args: &CheckNoNewAccessArgs) -> Result<Vec<(String, String)>, String> {
+/// A baseline that allows nothing: what a policy that is really new can be compared with.
+const ALLOWS_NOTHING: &str =
+    r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#;
+
+/// The error for a new policy without a partner in the existing folder.
+fn no_baseline(new: &str, expected: &str) -> String {
+    format!(
+        "error: `{new}` has no existing policy to compare with: `{expected}` does not exist\n  \
+         = help: add the policy's previous version there; to check a policy that is new, compare \
+         it with one that allows nothing, such as `{ALLOWS_NOTHING}`"
+    )
+}
+
+/// One comparison of a `check-no-new-access` run.
+enum Comparison {
+    /// A new policy and the existing policy it must not grant more than.
+    Pair { new: String, existing: String },
+    /// A new policy of a folder whose partner the existing folder lacks: with nothing to
+    /// compare it with, it is bad input (exit 2), never a silent pass.
+    NoBaseline { new: String, expected: String },
+}
+
+impl Comparison {
+    /// The name of the comparison in a batch's report.
+    fn label(&self) -> String {
+        match self {
+            Comparison::Pair { new, existing } => format!("{new} against {existing}"),
+            Comparison::NoBaseline { new, expected } => format!("{new} against {expected}"),
+        }
+    }
+}
+
+/// The comparisons of a run: one pair, two directories paired by relative path, or a
+/// manifest. Every `.json` file of a new directory is compared; one without a partner is a
+/// [`Comparison::NoBaseline`]. Files only in the existing directory are policies removed,
+/// which grant nothing, and are not compared.
+fn comparisons_of(args: &CheckNoNewAccessArgs) -> Result<Vec<Comparison>, String> {
     if let Some(manifest) = &args.manifest {
         return read_manifest(manifest);
     }
@@ -209,29 +246,40 @@ fn pairs_of(args: &CheckNoNewAccessArgs) -> Result<Vec<(String, String)>, String
     };
     let (new_dir, existing_dir) = (std::path::Path::new(new), std::path::Path::new(existing));
     if !new_dir.is_dir() {
-        return Ok(vec![(new.clone(), existing.clone())]);
+        return Ok(vec![Comparison::Pair {
+            new: new.clone(),
+            existing: existing.clone(),
+        }]);
     }
     if !existing_dir.is_dir() {
         return Err(format!(
             "`{new}` is a directory, so `{existing}` must be one too"
         ));
     }
-    let mut pairs = Vec::new();
-    for file in json_files_under(new_dir)? {
-        let relative = file.strip_prefix(new_dir).unwrap_or(&file);
-        let partner = existing_dir.join(relative);
-        if partner.is_file() {
-            pairs.push((file.display().to_string(), partner.display().to_string()));
-        }
-    }
-    if pairs.is_empty() {
-        return Err(format!("no file of `{new}` has a partner in `{existing}`"));
-    }
-    Ok(pairs)
+    let comparisons = json_files_under(new_dir)?
+        .into_iter()
+        .map(|file| {
+            let relative = file.strip_prefix(new_dir).unwrap_or(&file);
+            let partner = existing_dir.join(relative);
+            let (new, partner_name) = (file.display().to_string(), partner.display().to_string());
+            if partner.is_file() {
+                Comparison::Pair {
+                    new,
+                    existing: partner_name,
+                }
+            } else {
+                Comparison::NoBaseline {
+                    new,
+                    expected: partner_name,
+                }
+            }
+        })
+        .collect();
+    Ok(comparisons)
 }
 
 /// Reads `[{"new": PATH, "existing": PATH}, …]`; paths are relative to the manifest's folder.
-fn read_manifest(path: &str) -> Result<Vec<(String, String)>, String> {
+fn read_manifest(path: &str) -> Result<Vec<Comparison>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let entries: Vec<serde_json::Map<String, Value>> =
         serde_json::from_str(&text).map_err(|e| {
@@ -248,7 +296,10 @@ fn read_manifest(path: &str) -> Result<Vec<(String, String)>, String> {
             Some(Value::String(p)) => Ok(base.join(p).display().to_string()),
             _ => Err(format!("`{path}`: entry {index} needs a string `{name}`")),
         };
-        pairs.push((field("new")?, field("existing")?));
+        pairs.push(Comparison::Pair {
+            new: field("new")?,
+            existing: field("existing")?,
+        });
     }
     if pairs.is_empty() {
         return Err(format!("`{path}` lists no pairs"));
