@@ -8,6 +8,7 @@
 //! responsible statement from the source file, and the counterexample. Exit codes: 0 PASS,
 //! 1 FAIL, 2 bad input, 3 UNKNOWN.
 
+use crate::access::load_access;
 use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs};
 use crate::document::{DocumentArg, json_files_under, load};
 use crate::render::{Style, render};
@@ -16,7 +17,7 @@ use crate::{batch, sarif};
 use keyaki_check::check::Check;
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{Access, CheckConfig, Outcome, ResourceType, Verdict};
-use keyaki_policy::{Json, ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy, read_json};
+use keyaki_policy::{ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -92,15 +93,10 @@ pub(crate) fn load_access_not_granted(
     io: &mut Io<'_>,
 ) -> Option<Loaded> {
     let (source, subject) = policy(document, args.policy_type.into(), style, io)?;
-    let access = match load(&DocumentArg::from_arg(&args.access), io.stdin)
-        .map_err(|e| vec![e])
-        .and_then(|s| parse_access(&s))
-    {
+    let access = match load_access(&args.access, io.stdin, style) {
         Ok(access) => access,
-        Err(messages) => {
-            for message in messages {
-                let _ = writeln!(io.stderr, "error: {message}");
-            }
+        Err(shown) => {
+            let _ = io.stderr.write_all(shown.as_bytes());
             return None;
         }
     };
@@ -366,71 +362,6 @@ pub(crate) fn policy(
             }
             None
         }
-    }
-}
-
-/// Reads `--access`: an array of objects with `actions` and/or `resources` (string arrays).
-fn parse_access(source: &SourceFile) -> Result<Vec<Access>, Vec<String>> {
-    let tree = read_json(source, ParseOptions::default()).map_err(|d| vec![source.one_line(&d)])?;
-    let at = |span: Span| source.location(span);
-    let Json::Array(items) = &tree.value else {
-        return Err(vec![format!(
-            "{}: `--access` must be an array of objects such as {{\"actions\": [\"s3:DeleteBucket\"]}}",
-            at(tree.span)
-        )]);
-    };
-    let mut entries = Vec::new();
-    let mut errors = Vec::new();
-    for item in items {
-        let Json::Object(members) = &item.value else {
-            errors.push(format!("{}: each access must be an object", at(item.span)));
-            continue;
-        };
-        let mut entry = Access::default();
-        for member in members {
-            let list = match &member.value.value {
-                Json::Array(values) => values
-                    .iter()
-                    .map(|v| match &v.value {
-                        Json::String(s) => Ok(s.clone()),
-                        _ => Err(format!(
-                            "{}: `{}` must hold strings",
-                            at(v.span),
-                            member.key.value
-                        )),
-                    })
-                    .collect::<Result<Vec<_>, _>>(),
-                _ => Err(format!(
-                    "{}: `{}` must be an array of strings",
-                    at(member.value.span),
-                    member.key.value
-                )),
-            };
-            match (member.key.value.as_str(), list) {
-                ("actions", Ok(list)) => entry.actions = list,
-                ("resources", Ok(list)) => entry.resources = list,
-                (_, Err(e)) => errors.push(e),
-                (other, Ok(_)) => errors.push(format!(
-                    "{}: unknown access field `{other}` (use `actions` and `resources`)",
-                    at(member.key.span)
-                )),
-            }
-        }
-        if entry.actions.is_empty() && entry.resources.is_empty() {
-            errors.push(format!(
-                "{}: an access needs `actions`, `resources` or both",
-                at(item.span)
-            ));
-        }
-        entries.push(entry);
-    }
-    if entries.is_empty() && errors.is_empty() {
-        errors.push(format!("{}: `--access` lists no access", at(tree.span)));
-    }
-    if errors.is_empty() {
-        Ok(entries)
-    } else {
-        Err(errors)
     }
 }
 

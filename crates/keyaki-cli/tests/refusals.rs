@@ -94,3 +94,75 @@ fn a_folder_without_policies_is_refused() {
     ));
     insta::assert_snapshot!("folder_without_policies", shown);
 }
+
+/// `check-access-not-granted` of the README's read-and-delete policy with `access`.
+fn access_not_granted(access: &str) -> (Exit, String, String) {
+    keyaki(
+        &[
+            "check-access-not-granted",
+            "--policy-document",
+            "../../tests/examples/identity-read-delete.json",
+            "--access",
+            access,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            "text",
+        ],
+        b"",
+    )
+}
+
+#[test]
+fn an_action_that_names_nothing_real_is_a_located_error() {
+    let mut shown = String::new();
+    for access in [
+        r#"[{"actions": ["s3:GetObjct"]}]"#,
+        r#"[{"actions": ["s3GetObject"]}]"#,
+        "[\n  {\"resources\": [\"arn:aws:s3:::DOC-EXAMPLE-BUCKET/*\"]},\n  {\"actions\": [\"s3:Get*\", \"s4:GetObject\", \"S3:GETOBJCT*\"]}\n]",
+    ] {
+        let (exit, out, err) = access_not_granted(access);
+        assert_eq!(exit, Exit::BadInput, "{access}: {out}");
+        assert!(out.is_empty(), "{out}");
+        shown.push_str(&format!("== {access}\n{err}"));
+    }
+    insta::assert_snapshot!("unknown_actions", shown);
+}
+
+#[test]
+fn real_actions_patterns_and_resources_alone_are_still_checked() {
+    for (access, expected) in [
+        (r#"[{"actions": ["S3:DELETEBUCKET"]}]"#, Exit::Fail),
+        (r#"[{"actions": ["s3:Put*"]}]"#, Exit::Pass),
+        (r#"[{"actions": ["*:PutObject"]}]"#, Exit::Pass),
+        (
+            r#"[{"resources": ["arn:aws:s3:::OTHER-BUCKET/*"]}]"#,
+            Exit::Pass,
+        ),
+    ] {
+        let (exit, out, err) = access_not_granted(access);
+        assert_eq!(exit, expected, "{access}: {out}{err}");
+    }
+}
+
+#[test]
+fn explain_refuses_an_unknown_action_too() {
+    let (exit, out, err) = keyaki(
+        &[
+            "explain",
+            "check-access-not-granted",
+            "--policy-document",
+            "../../tests/examples/identity-read.json",
+            "--access",
+            r#"[{"actions": ["s3:DeleteBuckt"]}]"#,
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::BadInput, "{out}{err}");
+    assert!(
+        err.contains("the nearest real action is `s3:DeleteBucket`"),
+        "{err}"
+    );
+}
