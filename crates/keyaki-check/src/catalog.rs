@@ -6,7 +6,14 @@
 //! into the crate, so this works on a fresh clone too. It only *suggests* values to the solver:
 //! a suggestion that does not fit the question is skipped, and the witness is still whatever
 //! the solver proves.
+//!
+//! The catalog also catches misspelt actions in a question ([`look_up_action`]): asking
+//! whether a policy grants `s3:GetObjct` is answered PASS for every policy, since no request
+//! has that action, which hides the typo. An action, or an action pattern, that names no
+//! action of the catalog is reported with the nearest real one (Levenshtein distance ignoring
+//! case, by strsim).
 
+use keyaki_automata::{CaseMode, GlobNfa, GlobPattern};
 use keyaki_logic::{Pattern, Piece};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -68,6 +75,84 @@ pub fn is_known_action(name: &str) -> bool {
         .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
 }
 
+/// Why an action of a question names no real action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownAction {
+    /// The service prefix, before the `:`, is no IAM service.
+    Service {
+        /// The prefix as written.
+        service: String,
+        /// The real action nearest to the whole text.
+        nearest: Option<String>,
+    },
+    /// No action of the catalog has this name, or matches this pattern.
+    Action {
+        /// The real action nearest to the text (of its service, when that is known).
+        nearest: Option<String>,
+    },
+}
+
+/// Texts longer than this get no nearest action: the distance would cost too much, and no real
+/// action is near such a text anyway.
+const MAX_SUGGESTED_LENGTH: usize = 256;
+
+/// Whether `text`, an action with IAM wildcards allowed, names at least one real action
+/// (ignoring case, as IAM does). `s3:Get*` and `*` do; `s3:GetObjct`, `s3GetObject` and
+/// `s4:*` do not, and the error says why, with the nearest real action.
+pub fn look_up_action(text: &str) -> Result<(), UnknownAction> {
+    let fixed_service = text
+        .split_once(':')
+        .map(|(service, _)| service)
+        .filter(|service| !service.contains(['*', '?']));
+    let Some(service) = fixed_service else {
+        return if matches_some(text, all_actions()) {
+            Ok(())
+        } else {
+            Err(UnknownAction::Action {
+                nearest: nearest(text, all_actions()),
+            })
+        };
+    };
+    match by_service().get(&service.to_ascii_lowercase()) {
+        None => Err(UnknownAction::Service {
+            service: service.to_string(),
+            nearest: nearest(text, all_actions()),
+        }),
+        Some(names) if matches_some(text, names.iter()) => Ok(()),
+        Some(names) => Err(UnknownAction::Action {
+            nearest: nearest(text, names.iter()),
+        }),
+    }
+}
+
+/// Every action of the catalog.
+fn all_actions() -> impl Iterator<Item = &'static String> {
+    by_service().values().flatten()
+}
+
+/// Whether the action pattern `text` matches one of `names`. The pattern runs as an automaton
+/// (linear in each name), not by backtracking, since `text` comes from the user.
+fn matches_some<'a>(text: &str, mut names: impl Iterator<Item = &'a String>) -> bool {
+    let longest = all_actions().map(|name| name.chars().count()).max();
+    let fixed = text.chars().filter(|&c| c != '*').count();
+    if longest.is_none_or(|longest| fixed > longest) {
+        return false;
+    }
+    let automaton = GlobNfa::new(GlobPattern::parse(text), CaseMode::Insensitive);
+    names.any(|name| automaton.matches(name))
+}
+
+/// The name of `names` nearest to `text` by edit distance, ignoring case; the first of equals.
+fn nearest<'a>(text: &str, names: impl Iterator<Item = &'a String>) -> Option<String> {
+    if text.chars().count() > MAX_SUGGESTED_LENGTH {
+        return None;
+    }
+    let text = text.to_lowercase();
+    names
+        .min_by_key(|name| strsim::levenshtein(&text, &name.to_lowercase()))
+        .cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +166,65 @@ mod tests {
         assert!(actions_matching(&Pattern::parse("nosuchservice:*"), 3).is_empty());
         assert!(is_known_action("s3:getobject"));
         assert!(!is_known_action("s3:GetObjectPlease"));
+    }
+
+    #[test]
+    fn actions_and_patterns_that_name_something_are_known() {
+        for text in [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:Get*",
+            "s3:GetObjec?",
+            "*",
+            "s3*",
+            "*:GetObject",
+            "ec2:Describe*Instances",
+        ] {
+            assert_eq!(look_up_action(text), Ok(()), "{text}");
+        }
+    }
+
+    #[test]
+    fn unknown_actions_name_the_nearest_real_one() {
+        let nearest = |name: &str| Some(name.to_string());
+        assert_eq!(
+            look_up_action("s3:GetObjct"),
+            Err(UnknownAction::Action {
+                nearest: nearest("s3:GetObject")
+            })
+        );
+        assert_eq!(
+            look_up_action("s3GetObject"),
+            Err(UnknownAction::Action {
+                nearest: nearest("s3:GetObject")
+            })
+        );
+        assert_eq!(
+            look_up_action("s3:GetObjct*"),
+            Err(UnknownAction::Action {
+                nearest: nearest("s3:GetObject")
+            })
+        );
+        assert_eq!(
+            look_up_action("s4:GetObject"),
+            Err(UnknownAction::Service {
+                service: "s4".to_string(),
+                nearest: nearest("s3:GetObject")
+            })
+        );
+        assert!(
+            matches!(look_up_action("s4:*"), Err(UnknownAction::Service { service, .. }) if service == "s4")
+        );
+    }
+
+    #[test]
+    fn hostile_patterns_are_answered_quickly() {
+        let many_stars = "*a".repeat(5_000) + "b";
+        assert!(look_up_action(&many_stars).is_err());
+        let long = format!("s3:{}", "x".repeat(1 << 20));
+        assert_eq!(
+            look_up_action(&long),
+            Err(UnknownAction::Action { nearest: None })
+        );
     }
 }

@@ -13,7 +13,10 @@
 //! - SARIF: one log, the results of every document together.
 //!
 //! A progress bar (indicatif) counts documents on standard error when it is a terminal; in CI
-//! or when piped there is none. The exit code: 2 if some document was bad input, else 1 if some
+//! or when piped there is none. The bar writes to the process's standard error itself, from
+//! the worker threads, so no caller may hold that stream's lock during a run (`main_entry`
+//! passes the streams unlocked; `tests/terminal.rs` runs batches under a pseudo-terminal to
+//! keep it so). The exit code: 2 if some document was bad input, else 1 if some
 //! check failed, else 3 if some answer is unknown, else 0.
 
 use crate::document::{DocumentArg, json_files_under};

@@ -8,6 +8,7 @@
 //! responsible statement from the source file, and the counterexample. Exit codes: 0 PASS,
 //! 1 FAIL, 2 bad input, 3 UNKNOWN.
 
+use crate::access::load_access;
 use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs};
 use crate::document::{DocumentArg, json_files_under, load};
 use crate::render::{Style, render};
@@ -16,7 +17,7 @@ use crate::{batch, sarif};
 use keyaki_check::check::Check;
 use keyaki_check::counterexample::request_json;
 use keyaki_check::{Access, CheckConfig, Outcome, ResourceType, Verdict};
-use keyaki_policy::{Json, ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy, read_json};
+use keyaki_policy::{ParseOptions, ParsedPolicy, SourceFile, Span, parse_policy};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -92,15 +93,10 @@ pub(crate) fn load_access_not_granted(
     io: &mut Io<'_>,
 ) -> Option<Loaded> {
     let (source, subject) = policy(document, args.policy_type.into(), style, io)?;
-    let access = match load(&DocumentArg::from_arg(&args.access), io.stdin)
-        .map_err(|e| vec![e])
-        .and_then(|s| parse_access(&s))
-    {
+    let access = match load_access(&args.access, io.stdin, style) {
         Ok(access) => access,
-        Err(messages) => {
-            for message in messages {
-                let _ = writeln!(io.stderr, "error: {message}");
-            }
+        Err(shown) => {
+            let _ = io.stderr.write_all(shown.as_bytes());
             return None;
         }
     };
@@ -175,29 +171,66 @@ pub fn no_new_access(
     style: Style,
     io: &mut Io<'_>,
 ) -> Exit {
-    let pairs = match pairs_of(args) {
-        Ok(pairs) => pairs,
+    let comparisons = match comparisons_of(args) {
+        Ok(comparisons) => comparisons,
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
             return Exit::BadInput;
         }
     };
-    let labels: Vec<String> = pairs
-        .iter()
-        .map(|(new, existing)| format!("{new} against {existing}"))
-        .collect();
+    let labels: Vec<String> = comparisons.iter().map(Comparison::label).collect();
     batch::for_each_labelled(&labels, output, io, |index, io| {
-        let Some((new, existing)) = pairs.get(index) else {
-            return Exit::BadInput;
-        };
-        let loaded = load_no_new_access(new, existing, args, style, io);
-        run_check(loaded, output, io)
+        match comparisons.get(index) {
+            Some(Comparison::Pair { new, existing }) => {
+                let loaded = load_no_new_access(new, existing, args, style, io);
+                run_check(loaded, output, io)
+            }
+            Some(Comparison::NoBaseline { new, expected }) => {
+                let _ = writeln!(io.stderr, "{}", no_baseline(new, expected));
+                Exit::BadInput
+            }
+            None => Exit::BadInput,
+        }
     })
 }
 
-/// The (new, existing) pairs of a run: one pair, two directories paired by relative path,
-/// or a manifest.
-fn pairs_of(args: &CheckNoNewAccessArgs) -> Result<Vec<(String, String)>, String> {
+/// A baseline that allows nothing: what a policy that is really new can be compared with.
+const ALLOWS_NOTHING: &str =
+    r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#;
+
+/// The error for a new policy without a partner in the existing folder.
+fn no_baseline(new: &str, expected: &str) -> String {
+    format!(
+        "error: `{new}` has no existing policy to compare with: `{expected}` does not exist\n  \
+         = help: add the policy's previous version there; to check a policy that is new, compare \
+         it with one that allows nothing, such as `{ALLOWS_NOTHING}`"
+    )
+}
+
+/// One comparison of a `check-no-new-access` run.
+enum Comparison {
+    /// A new policy and the existing policy it must not grant more than.
+    Pair { new: String, existing: String },
+    /// A new policy of a folder whose partner the existing folder lacks: with nothing to
+    /// compare it with, it is bad input (exit 2), never a silent pass.
+    NoBaseline { new: String, expected: String },
+}
+
+impl Comparison {
+    /// The name of the comparison in a batch's report.
+    fn label(&self) -> String {
+        match self {
+            Comparison::Pair { new, existing } => format!("{new} against {existing}"),
+            Comparison::NoBaseline { new, expected } => format!("{new} against {expected}"),
+        }
+    }
+}
+
+/// The comparisons of a run: one pair, two directories paired by relative path, or a
+/// manifest. Every `.json` file of a new directory is compared; one without a partner is a
+/// [`Comparison::NoBaseline`]. Files only in the existing directory are policies removed,
+/// which grant nothing, and are not compared.
+fn comparisons_of(args: &CheckNoNewAccessArgs) -> Result<Vec<Comparison>, String> {
     if let Some(manifest) = &args.manifest {
         return read_manifest(manifest);
     }
@@ -209,29 +242,40 @@ fn pairs_of(args: &CheckNoNewAccessArgs) -> Result<Vec<(String, String)>, String
     };
     let (new_dir, existing_dir) = (std::path::Path::new(new), std::path::Path::new(existing));
     if !new_dir.is_dir() {
-        return Ok(vec![(new.clone(), existing.clone())]);
+        return Ok(vec![Comparison::Pair {
+            new: new.clone(),
+            existing: existing.clone(),
+        }]);
     }
     if !existing_dir.is_dir() {
         return Err(format!(
             "`{new}` is a directory, so `{existing}` must be one too"
         ));
     }
-    let mut pairs = Vec::new();
-    for file in json_files_under(new_dir)? {
-        let relative = file.strip_prefix(new_dir).unwrap_or(&file);
-        let partner = existing_dir.join(relative);
-        if partner.is_file() {
-            pairs.push((file.display().to_string(), partner.display().to_string()));
-        }
-    }
-    if pairs.is_empty() {
-        return Err(format!("no file of `{new}` has a partner in `{existing}`"));
-    }
-    Ok(pairs)
+    let comparisons = json_files_under(new_dir)?
+        .into_iter()
+        .map(|file| {
+            let relative = file.strip_prefix(new_dir).unwrap_or(&file);
+            let partner = existing_dir.join(relative);
+            let (new, partner_name) = (file.display().to_string(), partner.display().to_string());
+            if partner.is_file() {
+                Comparison::Pair {
+                    new,
+                    existing: partner_name,
+                }
+            } else {
+                Comparison::NoBaseline {
+                    new,
+                    expected: partner_name,
+                }
+            }
+        })
+        .collect();
+    Ok(comparisons)
 }
 
 /// Reads `[{"new": PATH, "existing": PATH}, …]`; paths are relative to the manifest's folder.
-fn read_manifest(path: &str) -> Result<Vec<(String, String)>, String> {
+fn read_manifest(path: &str) -> Result<Vec<Comparison>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let entries: Vec<serde_json::Map<String, Value>> =
         serde_json::from_str(&text).map_err(|e| {
@@ -248,7 +292,10 @@ fn read_manifest(path: &str) -> Result<Vec<(String, String)>, String> {
             Some(Value::String(p)) => Ok(base.join(p).display().to_string()),
             _ => Err(format!("`{path}`: entry {index} needs a string `{name}`")),
         };
-        pairs.push((field("new")?, field("existing")?));
+        pairs.push(Comparison::Pair {
+            new: field("new")?,
+            existing: field("existing")?,
+        });
     }
     if pairs.is_empty() {
         return Err(format!("`{path}` lists no pairs"));
@@ -315,71 +362,6 @@ pub(crate) fn policy(
             }
             None
         }
-    }
-}
-
-/// Reads `--access`: an array of objects with `actions` and/or `resources` (string arrays).
-fn parse_access(source: &SourceFile) -> Result<Vec<Access>, Vec<String>> {
-    let tree = read_json(source, ParseOptions::default()).map_err(|d| vec![source.one_line(&d)])?;
-    let at = |span: Span| source.location(span);
-    let Json::Array(items) = &tree.value else {
-        return Err(vec![format!(
-            "{}: `--access` must be an array of objects such as {{\"actions\": [\"s3:DeleteBucket\"]}}",
-            at(tree.span)
-        )]);
-    };
-    let mut entries = Vec::new();
-    let mut errors = Vec::new();
-    for item in items {
-        let Json::Object(members) = &item.value else {
-            errors.push(format!("{}: each access must be an object", at(item.span)));
-            continue;
-        };
-        let mut entry = Access::default();
-        for member in members {
-            let list = match &member.value.value {
-                Json::Array(values) => values
-                    .iter()
-                    .map(|v| match &v.value {
-                        Json::String(s) => Ok(s.clone()),
-                        _ => Err(format!(
-                            "{}: `{}` must hold strings",
-                            at(v.span),
-                            member.key.value
-                        )),
-                    })
-                    .collect::<Result<Vec<_>, _>>(),
-                _ => Err(format!(
-                    "{}: `{}` must be an array of strings",
-                    at(member.value.span),
-                    member.key.value
-                )),
-            };
-            match (member.key.value.as_str(), list) {
-                ("actions", Ok(list)) => entry.actions = list,
-                ("resources", Ok(list)) => entry.resources = list,
-                (_, Err(e)) => errors.push(e),
-                (other, Ok(_)) => errors.push(format!(
-                    "{}: unknown access field `{other}` (use `actions` and `resources`)",
-                    at(member.key.span)
-                )),
-            }
-        }
-        if entry.actions.is_empty() && entry.resources.is_empty() {
-            errors.push(format!(
-                "{}: an access needs `actions`, `resources` or both",
-                at(item.span)
-            ));
-        }
-        entries.push(entry);
-    }
-    if entries.is_empty() && errors.is_empty() {
-        errors.push(format!("{}: `--access` lists no access", at(tree.span)));
-    }
-    if errors.is_empty() {
-        Ok(entries)
-    } else {
-        Err(errors)
     }
 }
 

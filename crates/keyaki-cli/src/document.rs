@@ -60,7 +60,8 @@ pub fn load(arg: &DocumentArg, stdin: &mut dyn Read) -> Result<SourceFile, Strin
     }
 }
 
-/// The `.json` files under a directory, recursively, in path order.
+/// The `.json` files under a directory, recursively, in path order. A directory without any
+/// is an error: a folder that holds no policy must not pass a check or validation silently.
 pub fn json_files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -80,6 +81,9 @@ pub fn json_files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
                 found.push(path);
             }
         }
+    }
+    if found.is_empty() {
+        return Err(format!("no `.json` file under `{}`", dir.display()));
     }
     found.sort();
     Ok(found)

@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
 mod args;
 mod batch;
 mod checks;
@@ -152,14 +153,20 @@ fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
 }
 
 /// The binary's entry point: real standard streams, and a broken pipe counts as success.
+///
+/// The streams are passed unlocked: each write takes the standard library's lock for itself
+/// and lets it go. Holding `stderr().lock()` for the whole run, as this function once did,
+/// deadlocks a batch on a terminal: the progress bar draws on standard error from rayon's
+/// worker threads, which then wait forever for the lock that the main thread, itself waiting
+/// for those workers, holds.
 pub fn main_entry() -> ExitCode {
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let mut stdout = BrokenPipeIsFine(stdout.lock());
+    let mut stdout = BrokenPipeIsFine(stdout);
     let mut io = Io {
-        stdin: &mut std::io::stdin().lock(),
+        stdin: &mut std::io::stdin(),
         stdout: &mut stdout,
-        stderr: &mut std::io::stderr().lock(),
+        stderr: &mut std::io::stderr(),
         terminal,
     };
     let exit = run(std::env::args_os(), &mut io);

@@ -12,29 +12,11 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_cli::{Exit, Io, run};
-use std::path::Path;
+mod support;
 
-/// Runs keyaki in-process; returns the exit code, standard output and standard error.
-fn keyaki(args: &[&str], stdin: &[u8]) -> (Exit, String, String) {
-    let mut input = stdin;
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut input,
-        stdout: &mut out,
-        stderr: &mut err,
-        terminal: false,
-    };
-    let exit = run(
-        std::iter::once("keyaki").chain(args.iter().copied()),
-        &mut io,
-    );
-    (
-        exit,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
+use keyaki_cli::Exit;
+use std::path::Path;
+use support::keyaki;
 
 fn fixtures(folder: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(Path::new("tests").join(folder))

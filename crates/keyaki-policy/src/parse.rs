@@ -10,7 +10,7 @@
 //!    `keyaki validate` shows all of them at once. Any error means no policy is returned.
 //!
 //! Errors are what IAM rejects or what keyaki cannot read (a wrong type, an unknown operator, a
-//! malformed date). Warnings are what IAM accepts but is probably a mistake (`NotPrincipal` with
+//! malformed date, a `Version` other than `2012-10-17` and `2008-10-17`). Warnings are what IAM accepts but is probably a mistake (`NotPrincipal` with
 //! `Allow`, `${…}` in a policy whose version makes it literal text).
 
 mod condition;
@@ -200,10 +200,13 @@ impl GrammarReader {
         match version {
             Some(v) if v.value == VERSION_2012 => self.variables = true,
             Some(v) if v.value == VERSION_2008 => {}
+            // IAM supports these two values only (IAM User Guide, "IAM JSON policy elements:
+            // Version") and refuses a policy with any other: an error, as AWS treats it.
             Some(v) => self.error(
-                Diagnostic::warning(format!("unknown policy `Version` `{}`", v.value), v.span)
+                Diagnostic::error(format!("unknown policy `Version` `{}`", v.value), v.span)
                     .with_help(format!(
-                        "use `{VERSION_2012}`; under any other version `${{…}}` is literal text"
+                        "the valid versions are `{VERSION_2012}` (current, with policy variables) \
+                         and `{VERSION_2008}` (older: `${{…}}` is literal text)"
                     )),
             ),
             None => {}

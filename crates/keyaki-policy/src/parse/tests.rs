@@ -73,20 +73,37 @@ fn reports_every_problem_not_just_the_first() {
 
 #[test]
 fn likely_mistakes_are_warnings() {
-    let parsed = read(r#"{"Version":"2012-10-18","Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"s3:GetObject","Resource":"*"}]}"#).unwrap();
+    let parsed = read(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"s3:GetObject","Resource":"*"}]}"#).unwrap();
     let warnings: Vec<_> = parsed.warnings.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         warnings,
-        vec![
-            "unknown policy `Version` `2012-10-18`",
-            "`NotPrincipal` with `Allow` grants access to everyone not listed",
-        ]
+        vec!["`NotPrincipal` with `Allow` grants access to everyone not listed"]
     );
     let parsed = read(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}"#).unwrap();
     assert_eq!(
         parsed.warnings[0].message,
         "the statement has no `Resource` or `NotResource`"
     );
+}
+
+#[test]
+fn only_the_two_versions_iam_knows_are_accepted() {
+    for version in ["2012-10-17", "2008-10-17"] {
+        let policy = format!(
+            r#"{{"Version":"{version}","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}}}"#
+        );
+        let parsed = read(&policy).unwrap();
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    }
+    for version in ["2013-10-17", "2012-10-18", "2012-10-17 ", ""] {
+        let policy = format!(
+            r#"{{"Version":"{version}","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}}}"#
+        );
+        assert_eq!(
+            first_error(&policy),
+            format!("unknown policy `Version` `{version}`")
+        );
+    }
 }
 
 #[test]
