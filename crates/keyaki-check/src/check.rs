@@ -387,11 +387,7 @@ fn grants(access: &[Access], request: &Request) -> bool {
 /// identity policy's caller an IAM user or role session), the keys IAM derives from the caller
 /// agree with it (`encode/caller.rs`, for the atoms of `question`); and for any policy, the
 /// lemmas between opaque comparisons (`encode/lemmas.rs`).
-pub(crate) fn domain(
-    encoder: &mut Encoder<'_>,
-    policy_type: PolicyType,
-    question: Formula,
-) -> Formula {
+pub fn domain(encoder: &mut Encoder<'_>, policy_type: PolicyType, question: Formula) -> Formula {
     let lemmas = encoder.opaque_lemmas();
     match policy_type {
         PolicyType::Resource => {

@@ -200,6 +200,11 @@ fn evaluate_reports_bad_requests() {
         r#"{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}"#,
         r#"{"principal": {"Aws": "x"}, "action": "s3:GetObject", "resource": 7}"#,
         r#"{"principal": "*", "action": "s3:GetObject", "resource": "r", "contxt": {}}"#,
+        // Keys IAM derives from the caller cannot claim another caller (issue 13).
+        r#"{"principal": {"AWS": "111122223333"}, "action": "s3:GetObject", "resource": "r",
+            "context": {"aws:PrincipalArn": "arn:aws:iam::444455556666:role/x"}}"#,
+        r#"{"principal": "*", "action": "s3:GetObject", "resource": "r",
+            "context": {"aws:username": "alice"}}"#,
         "not json",
     ] {
         let (exit, out, err) = keyaki(
