@@ -230,6 +230,7 @@ pub(crate) fn solve(
     // The search prefers real-looking values but may settle elsewhere; for each request
     // variable, pin one of the first preferred values when the question still has a solution.
     let mut question = question;
+    let mut substituted: Vec<Var> = Vec::new();
     for (var, names) in &preferences {
         let chosen = match model.values.get(var) {
             Some(keyaki_logic::Value::Str(text)) => text.clone(),
@@ -239,15 +240,18 @@ pub(crate) fn solve(
             continue;
         }
         // First without solving: a preferred value that every atom of the model's Boolean
-        // assignment still accepts (only the atoms on this variable change).
+        // assignment still accepts (only the atoms on this variable, and on those already
+        // substituted, change). Checking each variable alone against the first model is not
+        // enough: an action and a resource can each fit, and a Deny then match both.
         if let Some(name) = names
             .iter()
             .take(SUBSTITUTION_ATTEMPTS)
-            .find(|name| fits_model(encoder.cx, question, &model, *var, name))
+            .find(|name| fits_model(encoder.cx, question, &model, &substituted, (*var, name)))
         {
             model
                 .values
                 .insert(*var, keyaki_logic::Value::Str(name.clone()));
+            substituted.push(*var);
             continue;
         }
         for name in names.iter().take(PINNING_ATTEMPTS) {
@@ -367,15 +371,31 @@ const PINNING_ATTEMPTS: usize = 1;
 /// How many preferred values [`solve`] tries in the model as it is, without solving.
 const SUBSTITUTION_ATTEMPTS: usize = 64;
 
-/// Whether `question` still holds when string variable `var` takes `value` and every other
-/// variable and atom keeps the model's value.
-fn fits_model(cx: &Context, question: Formula, model: &Model, var: Var, value: &str) -> bool {
+/// Whether `question` still holds when string variable `var` takes `value`, the variables
+/// already `substituted` keep their new values (their atoms are decided on those values, not
+/// read from the model, whose atoms still describe the old ones), and every other atom keeps
+/// the model's truth.
+fn fits_model(
+    cx: &Context,
+    question: Formula,
+    model: &Model,
+    substituted: &[Var],
+    (var, value): (Var, &str),
+) -> bool {
     cx.eval(question, &mut |id, atom| match atom {
         Atom::StrIn {
             var: v,
             pattern,
             ignore_case,
         } if *v == var => pattern.matches(value, *ignore_case),
+        Atom::StrIn {
+            var: v,
+            pattern,
+            ignore_case,
+        } if substituted.contains(v) => match model.values.get(v) {
+            Some(keyaki_logic::Value::Str(text)) => pattern.matches(text, *ignore_case),
+            _ => model.atom(id),
+        },
         _ => model.atom(id),
     })
 }
