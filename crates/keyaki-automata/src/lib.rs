@@ -52,6 +52,8 @@
 //!
 //! 1. **Fixed value.** When the question fixes `v` (a default value that applies, an equality
 //!    on `v` in the same conjunction), substitute it: the template becomes a glob. Exact.
+//!    keyaki-check does it per statement (`encode/pinned.rs`): a `StringEquals` on the key, or
+//!    a `Principal` naming users and accounts, lists the values the variable can read as.
 //! 2. **Shared occurrence.** The same template over the same variable, written in two places
 //!    (the common case of an unchanged statement in `check-no-new-access`), is one atom of the
 //!    formula (hash-consing), so `x ∈ T ∧ x ∉ T` is a propositional contradiction before any

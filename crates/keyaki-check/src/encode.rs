@@ -27,6 +27,7 @@
 mod caller;
 mod condition;
 mod lemmas;
+mod pinned;
 mod principal;
 
 pub use principal::{ANONYMOUS, KIND_TAGS, caller_fits_named_roles, principal_value};
@@ -155,8 +156,23 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// True exactly for the requests a statement matches (its effect aside).
+    /// True exactly for the requests a statement matches (its effect aside). Variables whose
+    /// key the statement pins to listed values are written in, case by case (`encode/pinned.rs`).
     pub fn statement(&mut self, statement: &Statement, policy_type: PolicyType) -> Formula {
+        let Some(cases) = self.pinned_cases(statement) else {
+            return self.statement_as_written(statement, policy_type);
+        };
+        let options: Vec<Formula> = cases
+            .iter()
+            .map(|(assumed, substituted)| {
+                let matched = self.statement_as_written(substituted, policy_type);
+                self.cx.and([*assumed, matched])
+            })
+            .collect();
+        self.cx.or(options)
+    }
+
+    fn statement_as_written(&mut self, statement: &Statement, policy_type: PolicyType) -> Formula {
         let principal = match (policy_type, &statement.principal) {
             (PolicyType::Resource, Some(element)) => self.principal_element(element),
             _ => self.cx.tru(),

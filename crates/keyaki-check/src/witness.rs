@@ -334,18 +334,45 @@ pub(crate) fn with_example_accounts(
             Some((value.key.clone(), example))
         })
         .collect();
-    if empty.is_empty() {
+    let caller = readable_caller(&request);
+    if empty.is_empty() && caller.is_none() {
         return request;
     }
     let mut readable = request.clone();
     for (key, example) in &empty {
         readable.set_context(key, vec![example.clone()], false);
     }
+    if let Some(caller) = caller {
+        readable.principal = Some(caller);
+    }
     if confirms(&readable) {
         readable
     } else {
         request
     }
+}
+
+/// An AWS caller whose partition or account the solver wrote as the shortest text that fits
+/// (`arn:a:iam::a:user/bob`), written with the `aws` partition and the example account.
+fn readable_caller(request: &Request) -> Option<keyaki_policy::RequestPrincipal> {
+    let Some(keyaki_policy::RequestPrincipal::Aws(arn)) = &request.principal else {
+        return None;
+    };
+    let mut parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let readable_partition = matches!(parts.get(1), Some(&("aws" | "aws-cn" | "aws-us-gov")));
+    let readable_account = parts
+        .get(4)
+        .is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    if parts.len() != 6 || (readable_partition && readable_account) {
+        return None;
+    }
+    if !readable_partition && let Some(partition) = parts.get_mut(1) {
+        *partition = "aws";
+    }
+    if !readable_account && let Some(account) = parts.get_mut(4) {
+        *account = EXAMPLE_ACCOUNT;
+    }
+    Some(keyaki_policy::RequestPrincipal::Aws(parts.join(":")))
 }
 
 /// A readable value for a key the model left empty: the example account for account keys,
