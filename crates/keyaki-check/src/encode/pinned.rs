@@ -22,7 +22,7 @@
 
 use super::Encoder;
 use keyaki_logic::{Atom, Formula, Pattern, Sort, Var};
-use keyaki_policy::caller::AwsForm;
+use keyaki_policy::caller::{AwsForm, Session};
 use keyaki_policy::{
     ConditionValue, OperatorKind, Principal, Segment, Statement, pattern::Pattern as Template,
 };
@@ -150,28 +150,83 @@ fn pins_of(statement: &Statement) -> Vec<Pin> {
     pins
 }
 
-/// The caller keys a positive `Principal` decides when every principal it names is an account
-/// or an IAM identity ARN: `aws:PrincipalAccount` (their accounts) and `aws:username` (the names
-/// of the users among them; absent for the others). See [`keyaki_policy::caller`].
+/// The user names a positive condition on `aws:PrincipalArn` fixes: every value names an IAM
+/// user whose last ARN part is written out (`arn:aws:iam::*:user/Alice`,
+/// `arn:aws:iam::*:user/*/Alice`), so the caller is a user with one of those names.
+fn principal_arn_user_pin(statement: &Statement) -> Option<Pin> {
+    let condition = statement.conditions.iter().find(|condition| {
+        let operator = condition.operator.value;
+        condition.key.value.eq_ignore_ascii_case("aws:PrincipalArn")
+            && matches!(
+                operator.kind,
+                OperatorKind::ArnLike
+                    | OperatorKind::ArnEquals
+                    | OperatorKind::StringLike
+                    | OperatorKind::StringEquals
+            )
+            && !operator.if_exists
+            && operator.qualifier.is_none()
+    })?;
+    let mut names = Vec::new();
+    for value in &condition.values {
+        let ConditionValue::Pattern(template) = &value.value else {
+            return None;
+        };
+        if template
+            .segments
+            .iter()
+            .any(|s| matches!(s, Segment::Variable(_)))
+        {
+            return None;
+        }
+        let resource = template.text.splitn(6, ':').nth(5)?;
+        let name = resource.strip_prefix("user/")?.rsplit('/').next()?;
+        if name.is_empty() || name.contains(['*', '?', '$', ':']) {
+            return None;
+        }
+        push_new(&mut names, name.to_string());
+    }
+    // A `*` before the resource part could still reach an ARN of another form (a role whose
+    // name ends in `:user/Alice`): that caller has no user name, a case kept as written.
+    Some(Pin {
+        key: "aws:username".to_string(),
+        values: names,
+        may_be_absent: true,
+    })
+}
+
+/// The caller keys a positive `Principal` decides when every principal it names decides them:
+/// `aws:PrincipalAccount` (accounts, identity and session ARNs) and `aws:username` (the names
+/// of the users among them; absent for roles, sessions, services and other kinds), and the user
+/// names a condition on `aws:PrincipalArn` fixes. See [`keyaki_policy::caller`].
 fn principal_pins(statement: &Statement) -> Vec<Pin> {
+    let by_arn: Vec<Pin> = principal_arn_user_pin(statement).into_iter().collect();
     let Some(element) = statement.principal.as_ref().filter(|e| !e.negated) else {
-        return Vec::new();
+        return by_arn;
     };
     let mut accounts: Option<Vec<String>> = Some(Vec::new());
     let mut users: Option<(Vec<String>, bool)> = Some((Vec::new(), false));
     for principal in &element.principals {
+        // What the principal makes of each key: `None` when it does not decide it; for the
+        // user name, `Some(None)` when the caller has none.
         let (account, user) = match &principal.value {
             Principal::Account(account) => (Some(account.clone()), None),
-            Principal::Aws(arn) => match AwsForm::of(arn) {
-                Some(form) => {
+            Principal::Aws(arn) => match (AwsForm::of(arn), Session::of(arn)) {
+                (Some(form), _) => {
                     let account = arn.split(':').nth(4).map(str::to_string);
                     let name = arn.rsplit('/').next().map(str::to_string);
                     let user = Some(if form == AwsForm::User { name } else { None });
                     (account, user)
                 }
-                None => (None, None),
+                (None, Some(session)) => (Some(session.account.to_string()), Some(None)),
+                (None, None) => (None, None),
             },
-            _ => (None, None),
+            Principal::Everyone => (None, None),
+            // Services, web identities and canonical users have no user name.
+            Principal::Service(_)
+            | Principal::Federated(_)
+            | Principal::CanonicalUser(_)
+            | Principal::EveryOfKind(_) => (None, Some(None)),
         };
         match (&mut accounts, account) {
             (Some(list), Some(account)) => push_new(list, account),
@@ -183,7 +238,7 @@ fn principal_pins(statement: &Statement) -> Vec<Pin> {
             _ => users = None,
         }
     }
-    let mut pins = Vec::new();
+    let mut pins = by_arn;
     if let Some(values) = accounts.filter(|v| !v.is_empty()) {
         pins.push(Pin {
             key: "aws:principalaccount".to_string(),
@@ -191,7 +246,9 @@ fn principal_pins(statement: &Statement) -> Vec<Pin> {
             may_be_absent: false,
         });
     }
-    if let Some((values, may_be_absent)) = users.filter(|(v, _)| !v.is_empty()) {
+    if let Some((values, may_be_absent)) = users.filter(|(v, _)| !v.is_empty())
+        && !pins.iter().any(|pin| pin.key == "aws:username")
+    {
         pins.push(Pin {
             key: "aws:username".to_string(),
             values,
