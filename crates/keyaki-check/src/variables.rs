@@ -27,8 +27,11 @@ pub fn bind_variables(encoder: &Encoder<'_>, holds: impl Fn(Var) -> bool, reques
     break_false_comparisons(encoder, &holds, request);
 }
 
-/// What [`bind_variables`] does for the atoms the model made true.
+/// What [`bind_variables`] does for the atoms the model made true. A value read off one atom
+/// is kept for the next ones (`fixed`): each atom is satisfied with it, or else by writing its
+/// value out with it, so that a later atom never undoes an earlier one's binding.
 fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request: &mut Request) {
+    let mut fixed = Fixed::new();
     let true_meanings: Vec<&Meaning> = encoder
         .opaque
         .iter()
@@ -41,13 +44,15 @@ fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request:
         if let Meaning::Resource(pattern) = meaning
             && relaxed_arn(pattern).matches(&request.resource, false)
         {
-            bind_resource(pattern, request);
+            bind_resource(pattern, request, &mut fixed);
         }
     }
     for meaning in &true_meanings {
         match meaning {
-            Meaning::Condition(condition) => bind_condition(condition, request),
-            Meaning::Compare { key, value, .. } => bind_comparison(key, value, request),
+            Meaning::Condition(condition) => bind_condition(condition, request, &mut fixed),
+            Meaning::Compare { key, value, .. } => {
+                bind_comparison(key, value, request, &mut fixed);
+            }
             Meaning::Resource(_) => {}
         }
     }
@@ -111,19 +116,19 @@ const DIFFERENT_SUFFIX: &str = "-other";
 
 /// Reads the variables off the resource; if the resource does not fit, writes the resource out
 /// from the pattern.
-fn bind_resource(pattern: &Pattern, request: &mut Request) {
-    if let Some(bindings) = capture_or_rebind(pattern, &request.resource, request) {
-        set_all(bindings, request);
+fn bind_resource(pattern: &Pattern, request: &mut Request, fixed: &mut Fixed) {
+    if let Some(bindings) = capture_or_rebind(pattern, &request.resource, request, fixed) {
+        set_all(bindings, request, fixed);
         return;
     }
     let (text, bindings) = instantiate(&pattern.segments, request);
-    set_all(bindings, request);
+    set_all(bindings, request, fixed);
     request.resource = text;
 }
 
 /// For a positive string comparison with a variable: reads the variables off the key's value,
 /// or gives the key the pattern's value written out.
-fn bind_condition(condition: &Condition, request: &mut Request) {
+fn bind_condition(condition: &Condition, request: &mut Request, fixed: &mut Fixed) {
     if condition.operator.value.kind.is_negated() {
         return;
     }
@@ -142,13 +147,13 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
         match &current {
             Some(text) => {
                 if let Some(bindings) = capture(&pattern.segments, text, request) {
-                    set_all(bindings, request);
+                    set_all(bindings, request, fixed);
                     return;
                 }
             }
             None => {
                 let (text, bindings) = instantiate(&pattern.segments, request);
-                set_all(bindings, request);
+                set_all(bindings, request, fixed);
                 request.set_context(&condition.key.value, vec![text], false);
                 return;
             }
@@ -157,48 +162,61 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
 }
 
 /// For one comparison with variables: reads the variables off the key's value, or gives the
-/// key the value written out.
-fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
+/// key the value written out: when it has none, or when its value does not fit a variable
+/// that an earlier atom fixed.
+fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request, fixed: &mut Fixed) {
     let ConditionValue::Pattern(pattern) = value else {
         return;
     };
-    let current = request.single_value(key);
-    match current {
-        Some(text) => {
-            if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
-                set_all(bindings, request);
-            }
+    if let Some(text) = request.single_value(key) {
+        if let Some(bindings) = capture_or_rebind(pattern, &text, request, fixed) {
+            set_all(bindings, request, fixed);
+            return;
         }
-        None => {
-            let (text, bindings) = instantiate(&pattern.segments, request);
-            set_all(bindings, request);
-            request.set_context(key, vec![text], false);
+        let uses_fixed = pattern.segments.iter().any(|segment| {
+            matches!(segment, Segment::Variable(v) if fixed.contains(&v.key.to_ascii_lowercase()))
+        });
+        if !uses_fixed {
+            return;
         }
     }
+    let (text, bindings) = instantiate(&pattern.segments, request);
+    set_all(bindings, request, fixed);
+    request.set_context(key, vec![text], false);
+    fixed.insert(key.to_ascii_lowercase());
 }
 
-/// Captures the variables from `text`, first with the request's values, then reading every
-/// variable of the pattern afresh (the model chose those values without the pattern in view).
+/// The keys (in lowercase) whose values an atom has already fixed in this binding pass.
+type Fixed = std::collections::BTreeSet<String>;
+
+/// Captures the variables from `text`, first with the request's values, then reading afresh
+/// every variable of the pattern that no earlier atom fixed (the model chose those values
+/// without the pattern in view).
 fn capture_or_rebind(
     pattern: &Pattern,
     text: &str,
     request: &Request,
+    fixed: &Fixed,
 ) -> Option<BTreeMap<String, String>> {
     if let Some(bindings) = capture(&pattern.segments, text, request) {
         return Some(bindings);
     }
     let mut unbound = request.clone();
     for segment in &pattern.segments {
-        if let Segment::Variable(variable) = segment {
+        if let Segment::Variable(variable) = segment
+            && !fixed.contains(&variable.key.to_ascii_lowercase())
+        {
             unbound.remove_context(&variable.key);
         }
     }
     capture(&pattern.segments, text, &unbound)
 }
 
-fn set_all(bindings: BTreeMap<String, String>, request: &mut Request) {
+/// Gives the request the values bound, and marks them fixed.
+fn set_all(bindings: BTreeMap<String, String>, request: &mut Request, fixed: &mut Fixed) {
     for (key, value) in bindings {
         request.set_context(&key, vec![value], false);
+        fixed.insert(key.to_ascii_lowercase());
     }
 }
 
@@ -341,7 +359,11 @@ mod tests {
        "Condition": {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}]}"#;
 
     fn with_encoder(check: impl Fn(&Encoder<'_>)) {
-        let source = SourceFile::new("p.json", SAME_ACCOUNT.as_bytes().to_vec());
+        with_policy(SAME_ACCOUNT, check);
+    }
+
+    fn with_policy(text: &str, check: impl Fn(&Encoder<'_>)) {
+        let source = SourceFile::new("p.json", text.as_bytes().to_vec());
         let policy = parse_policy(&source, ParseOptions::default()).unwrap();
         let vocabulary = Vocabulary::of(&[&policy.policy]);
         let mut cx = Context::new();
@@ -383,6 +405,27 @@ mod tests {
                 inside.single_value("aws:username").as_deref(),
                 Some("alice")
             );
+        });
+    }
+
+    /// A variable read off one atom (the team, off the resource) is kept for the next: a
+    /// comparison whose key does not fit it gets the value written out with it, instead of
+    /// reading the variable afresh and undoing the first atom.
+    #[test]
+    fn a_later_atom_keeps_a_variable_an_earlier_one_fixed() {
+        const TEAM_BUCKET: &str = r#"{"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": "s3:ListBucket",
+           "Resource": "arn:aws:s3:::billing-${aws:PrincipalTag/team}",
+           "Condition": {"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}}]}"#;
+        with_policy(TEAM_BUCKET, |encoder| {
+            let mut request = Request::for_identity("s3:ListBucket", "arn:aws:s3:::billing-data")
+                .with_context_string("aws:RequestTag/team", "")
+                .with_context_string("aws:PrincipalTag/team", "");
+            bind_variables(encoder, |_| true, &mut request);
+            let value = |key: &str| request.single_value(key).unwrap();
+            assert_eq!(value("aws:PrincipalTag/team"), "data");
+            assert_eq!(value("aws:RequestTag/team"), "data");
+            assert_eq!(request.resource, "arn:aws:s3:::billing-data");
         });
     }
 }
