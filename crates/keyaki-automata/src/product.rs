@@ -24,6 +24,12 @@
 //! positive automaton is dead (it can never accept again) and one where a negative automaton
 //! is universal (it will accept whatever follows).
 //!
+//! **Only the constraints that matter are searched.** A negation that a positive constraint
+//! already implies (`x ∉ arn:aws:dynamodb:…` beside `x ∈ arn:aws:s3:::…`: their literal
+//! beginnings differ) is left out before the search: it changes no answer, but it would widen
+//! every product state and be stepped at every character. A question about a policy of eighty
+//! statements asserts dozens of such negations at once.
+//!
 //! **Explanations.** When the conjunction is empty, the search also says *why*: every pruned
 //! successor and every non-final reached state is blamed on one constraint that caused it
 //! (preferring constraints already blamed, to keep the set small). The blamed constraints
@@ -35,6 +41,7 @@
 
 use crate::alphabet::Alphabet;
 use crate::antichain::Antichains;
+use crate::glob::CaseMode;
 use crate::nfa::{GlobNfa, StepMasks};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
@@ -143,8 +150,8 @@ pub fn solve(constraints: &[Constraint], budget: Budget) -> Result<Search, Budge
     if let Some(answer) = decided_by_a_literal(constraints) {
         return Ok(Search { answer, states: 0 });
     }
-    let all: Vec<usize> = (0..constraints.len()).collect();
-    let search = explore(constraints, &all, budget)?;
+    let relevant = relevant(constraints);
+    let search = explore(constraints, &relevant, budget)?;
     let states = search.states;
     let answer = match search.outcome {
         Outcome::Witness(w) => Answer::Witness(w),
@@ -202,6 +209,47 @@ fn decided_by_a_literal(constraints: &[Constraint]) -> Option<Answer> {
         }
         Some(_) => None,
     }
+}
+
+/// The constraints the search needs: all but the negations a positive constraint already
+/// implies. `x ∉ N` follows from `x ∈ P` when no string matches both, and leaving it out
+/// changes neither the witnesses nor the emptiness (a core found without it is a core). A
+/// question about the resource of one service may carry a hundred negated patterns of other
+/// services, and every product state would otherwise hold and step them all.
+pub(crate) fn relevant(constraints: &[Constraint]) -> Vec<usize> {
+    let positives: Vec<&GlobNfa> = constraints
+        .iter()
+        .filter(|c| c.positive)
+        .map(|c| c.automaton.as_ref())
+        .collect();
+    (0..constraints.len())
+        .filter(|&i| {
+            constraints.get(i).is_some_and(|c| {
+                c.positive || !positives.iter().any(|p| disjoint_ends(p, &c.automaton))
+            })
+        })
+        .collect()
+}
+
+/// Whether two automata share no string because their literal beginnings, or their literal
+/// endings, disagree at some character (a quick test: `false` proves nothing). A character of
+/// a case-insensitive automaton stands for its whole fold ([`crate::fold_case`]).
+fn disjoint_ends(a: &GlobNfa, b: &GlobNfa) -> bool {
+    let sensitive = a.case() == CaseMode::Sensitive && b.case() == CaseMode::Sensitive;
+    let differ = |x: char, y: char| {
+        if sensitive {
+            x != y
+        } else {
+            crate::fold_case(x) != crate::fold_case(y)
+        }
+    };
+    let (a, b) = (a.pattern(), b.pattern());
+    a.literal_prefix()
+        .zip(b.literal_prefix())
+        .any(|(x, y)| differ(x, y))
+        || a.literal_suffix()
+            .zip(b.literal_suffix())
+            .any(|(x, y)| differ(x, y))
 }
 
 /// Shrinks an empty subset by deletion while affordable.
