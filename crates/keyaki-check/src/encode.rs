@@ -92,6 +92,8 @@ pub struct Encoder<'a> {
     pub opaque: Vec<(Var, Meaning)>,
     /// One line per approximation made, for the user.
     pub approximations: Vec<String>,
+    /// The lemmas between opaque atoms, once found: for how many atoms, and the formula.
+    lemmas: Option<(usize, Formula)>,
 }
 
 /// Sorts of the request variables that always exist.
@@ -118,6 +120,7 @@ impl<'a> Encoder<'a> {
             principal,
             opaque: Vec::new(),
             approximations: Vec::new(),
+            lemmas: None,
         }
     }
 
