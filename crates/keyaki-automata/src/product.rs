@@ -30,6 +30,8 @@
 //! every product state and be stepped at every character. A question about a policy of eighty
 //! statements asserts dozens of such negations at once.
 //!
+//! Every search runs under a [`Budget`] of memory and time ([`crate::budget`]).
+//!
 //! **Explanations.** When the conjunction is empty, the search also says *why*: every pruned
 //! successor and every non-final reached state is blamed on one constraint that caused it
 //! (preferring constraints already blamed, to keep the set small). The blamed constraints
@@ -41,6 +43,7 @@
 
 use crate::alphabet::Alphabet;
 use crate::antichain::Antichains;
+use crate::budget::{Budget, BudgetExceeded, state_bytes};
 use crate::glob::CaseMode;
 use crate::nfa::{GlobNfa, StepMasks};
 use rustc_hash::FxHashMap;
@@ -85,43 +88,6 @@ impl fmt::Display for Constraint {
         write!(f, "x {relation} `{}`{case}", self.automaton.pattern())
     }
 }
-
-/// Limits on one search.
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    /// The most product states one search may build.
-    pub max_states: usize,
-    /// The most constraints for which an explanation is shrunk to a minimal one.
-    pub max_minimize: usize,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            max_states: 1_000_000,
-            max_minimize: 16,
-        }
-    }
-}
-
-/// The search built more product states than its budget allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BudgetExceeded {
-    /// The number of states built when the search gave up.
-    pub states: usize,
-}
-
-impl fmt::Display for BudgetExceeded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the string search built {} automaton states, more than its budget",
-            self.states
-        )
-    }
-}
-
-impl std::error::Error for BudgetExceeded {}
 
 /// The answer to a conjunction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +253,9 @@ struct Explored {
     states: usize,
 }
 
+/// A search looks at its deadline whenever it has expanded this many more states.
+const DEADLINE_EVERY: usize = 256;
+
 /// A search that has built this many states without antichains starts keeping them
 /// ([`crate::antichain`]): most searches end well before, and pay nothing for them.
 const LATE_ANTICHAINS: usize = 2_048;
@@ -297,11 +266,16 @@ fn explore(
     selected: &[usize],
     budget: Budget,
 ) -> Result<Explored, BudgetExceeded> {
+    if let Some(deadline) = budget.deadline.filter(|d| d.passed()) {
+        return Err(BudgetExceeded::Time(deadline));
+    }
     let parts: Vec<&Constraint> = selected
         .iter()
         .filter_map(|&i| constraints.get(i))
         .collect();
     let layout = Layout::new(&parts);
+    // The states this search may build within its memory budget.
+    let max_states = budget.max_bytes / state_bytes(layout.total);
     let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
     // masks[k][i]: what reading the alphabet's i-th character does to part k.
     let masks: Vec<Vec<StepMasks>> = parts
@@ -344,6 +318,11 @@ fn explore(
     }
     let mut next = vec![0; layout.total];
     while let Some(current) = queue.pop_front() {
+        if current % DEADLINE_EVERY == 0
+            && let Some(deadline) = budget.deadline.filter(|d| d.passed())
+        {
+            return Err(BudgetExceeded::Time(deadline));
+        }
         let Some((state, _, _)) = states.get(current) else {
             break;
         };
@@ -394,9 +373,10 @@ fn explore(
                 {
                     return;
                 }
-                if states.len() >= budget.max_states {
-                    added = Err(BudgetExceeded {
+                if states.len() >= max_states {
+                    added = Err(BudgetExceeded::Memory {
                         states: states.len(),
+                        bytes: budget.max_bytes,
                     });
                     return;
                 }

@@ -306,14 +306,38 @@ fn the_budget_turns_blow_up_into_an_error_not_a_crash() {
     assert_eq!(search.answer, Answer::Empty { core: vec![0, 1] });
     assert_eq!(search.states, 30);
 
-    // Under a smaller budget the same search is an error, never a crash or a wrong answer.
+    // Under a smaller budget the same search is an error, never a crash or a wrong answer:
+    // room for 20 states of one word per automaton.
+    let bytes = 20 * budget::state_bytes(2);
     let small = Engine::with_budget(Budget {
-        max_states: 20,
-        max_minimize: 16,
+        max_bytes: bytes,
+        ..Budget::default()
     });
     let p = small.automaton(&pattern, CaseMode::Sensitive);
     let question = [Constraint::member(p.clone()), Constraint::non_member(p)];
-    assert_eq!(small.solve(&question), Err(BudgetExceeded { states: 20 }));
+    assert_eq!(
+        small.solve(&question),
+        Err(BudgetExceeded::Memory { states: 20, bytes })
+    );
+}
+
+#[test]
+fn a_passed_deadline_stops_every_search() {
+    // The same question, which needs 30 states: with its deadline passed, the search stops
+    // before it starts, and says which budget ran out.
+    let deadline = Deadline::after(std::time::Duration::ZERO);
+    let late = Engine::with_budget(Budget {
+        deadline: Some(deadline),
+        ..Budget::default()
+    });
+    let p = late.automaton(
+        &GlobPattern::parse(&format!("*a{}", "?".repeat(14))),
+        CaseMode::Sensitive,
+    );
+    let question = [Constraint::member(p.clone()), Constraint::non_member(p)];
+    let error = late.solve(&question).unwrap_err();
+    assert_eq!(error, BudgetExceeded::Time(deadline));
+    assert_eq!(error.to_string(), "time budget of 0 s exhausted");
 }
 
 #[test]
@@ -376,10 +400,10 @@ fn a_positive_pattern_never_blows_up() {
     // Determinized, `*a` followed by 40 `?` has 2^41 reachable position sets, far over any
     // budget; followed one position at a time it has 42. Two such patterns and a literal
     // prefix: the witness takes under 10,000 product states, and proving a conjunction of
-    // three such patterns empty under 100,000 (the budget here).
+    // three such patterns empty under 100,000 (the budget here, for states of four automata).
     let engine = Engine::with_budget(Budget {
-        max_states: 100_000,
-        max_minimize: 16,
+        max_bytes: 100_000 * budget::state_bytes(4),
+        ..Budget::default()
     });
     let glob = |p: &str| engine.automaton(&GlobPattern::parse(p), CaseMode::Sensitive);
     let questions = [

@@ -19,7 +19,7 @@ pub mod strings;
 
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
-use keyaki_automata::{CaseMode, Engine, GlobNfa};
+use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -42,10 +42,11 @@ pub struct IamTheory {
     string_witness: BTreeMap<LogicVar, String>,
     /// Whether the current check is the final one (values are recorded for the model).
     final_round: bool,
-    /// Set when some group of the last final check could not be decided within its budget:
-    /// the model is then incomplete. (A partial check that runs out of budget only misses a
-    /// conflict, which costs search but never soundness: every conflict reported is real.)
-    pub inconclusive: bool,
+    /// Set when some group of the last final check could not be decided within its budget
+    /// (which one ran out): the model is then incomplete. (A partial check that runs out of
+    /// budget only misses a conflict, which costs search but never soundness: every conflict
+    /// reported is real.)
+    pub inconclusive: Option<BudgetExceeded>,
     /// The values found by the last final check.
     pub values: BTreeMap<LogicVar, Value>,
 }
@@ -94,7 +95,7 @@ impl IamTheory {
             string_witness: BTreeMap::new(),
             asserted: Vec::new(),
             level_starts: Vec::new(),
-            inconclusive: false,
+            inconclusive: None,
             values: BTreeMap::new(),
         }
     }
@@ -254,8 +255,8 @@ impl IamTheory {
         match strings::solve(&self.engine, &facts, &known) {
             Ok(strings::Outcome::Value(value)) => Ok(Some(Value::Str(value))),
             Ok(strings::Outcome::Conflict(core)) => Err(core),
-            Err(_) => {
-                self.inconclusive = true;
+            Err(exceeded) => {
+                self.inconclusive = Some(exceeded);
                 Ok(None)
             }
         }
@@ -306,8 +307,8 @@ impl IamTheory {
         match sets::solve(&self.engine, &facts) {
             Ok(Ok(elements)) => Ok(Some(Value::Set(elements))),
             Ok(Err(core)) => Err(core),
-            Err(_) => {
-                self.inconclusive = true;
+            Err(exceeded) => {
+                self.inconclusive = Some(exceeded);
                 Ok(None)
             }
         }
@@ -396,7 +397,7 @@ impl Theory for IamTheory {
     fn final_check(&mut self, new: &[Lit]) -> TheoryResponse {
         self.asserted.extend_from_slice(new);
         self.values.clear();
-        self.inconclusive = false;
+        self.inconclusive = None;
         let all: BTreeSet<LogicVar> = self
             .asserted
             .iter()
