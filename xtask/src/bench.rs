@@ -1,7 +1,7 @@
 //! `cargo xtask bench [--full | --random-pairs N] [--solvers N] [--limit N] [--only SECTIONS]`:
 //! keyaki on the real AWS policies under `../shared/data/`. Build with `--release`
-//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,solvers` runs only
-//! those sections (parsing always runs).
+//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,solvers`
+//! runs only those sections (parsing always runs).
 //!
 //! 1. **Parse** every managed policy.
 //! 2. **Critical actions**: every managed policy against `check-access-not-granted` with a
@@ -14,7 +14,10 @@
 //!    `--random-pairs N` draws N ordered pairs of all the policies instead, a quick estimate of
 //!    `--full`. Each policy's [`Exemplars`] are computed once (timed separately) and tried
 //!    before solving, as one-to-many comparisons should.
-//! 5. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
+//! 5. **Variables** (first, as it needs no data): the generated identity policies full of
+//!    policy variables ([`crate::variables_pair`]: 80 statements against 77, about 30 KB), each
+//!    of their three questions timed alone, one at a time (`--only variables`).
+//! 6. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
 //!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
 //!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
 //!    same questions is its whole check (encoding and solving). Skipped for a solver that is
@@ -80,6 +83,8 @@ struct Tally {
     internal: Vec<String>,
     /// The slowest checks, slowest first, by name.
     slowest: Vec<(Duration, String)>,
+    /// More to say about the section, a line each.
+    lines: Vec<String>,
 }
 
 /// How many of the slowest checks a section names.
@@ -141,6 +146,9 @@ impl Tally {
         for name in self.internal.iter().take(20) {
             println!("  INTERNAL ERROR (a bug): {name}");
         }
+        for line in &self.lines {
+            println!("  {line}");
+        }
         println!();
     }
 }
@@ -168,7 +176,7 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The sections of a run, for `--only`.
-const SECTIONS: [&str; 4] = ["critical", "updates", "pairs", "solvers"];
+const SECTIONS: [&str; 5] = ["critical", "updates", "pairs", "variables", "solvers"];
 
 /// The options of a run.
 struct Options {
@@ -242,15 +250,13 @@ fn timed_parallel<T: Sync>(
         .par_iter()
         .map(|item| {
             let began = Instant::now();
-            let brief = match check(item) {
-                Verdict::Pass => Brief::Pass,
-                Verdict::Fail { .. } => Brief::Fail,
-                Verdict::Unknown(why) => Brief::Unknown {
-                    why,
-                    name: name(item),
-                },
+            let verdict = check(item);
+            let elapsed = began.elapsed();
+            let brief = match verdict {
+                Verdict::Unknown(_) => brief(verdict, &name(item)),
+                verdict => brief(verdict, ""),
             };
-            (began.elapsed(), brief)
+            (elapsed, brief)
         })
         .collect();
     let wall = started.elapsed();
@@ -295,13 +301,17 @@ fn update_pairs(data: &Path, limit: usize) -> Result<Vec<(PathBuf, PathBuf)>, St
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = options(args)?;
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if !data.is_dir() {
-        println!("skipped: {} is not present", data.display());
-        return Ok(());
-    }
     let config = CheckConfig::default();
     println!("keyaki bench on {} threads\n", rayon::current_num_threads());
+    // Generated, so it runs without the data folder.
+    if options.runs("variables") {
+        variables(config)?;
+    }
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    if !data.is_dir() {
+        println!("skipped the rest: {} is not present", data.display());
+        return Ok(());
+    }
 
     // 1. Parse.
     let files: Vec<PathBuf> = json_files(&data.join("aws-managed-policies"))
@@ -373,6 +383,61 @@ fn critical_actions(policies: &[(PathBuf, ParsedPolicy)], config: CheckConfig) {
         "check-access-not-granted: managed policies × 20 critical actions",
         wall,
     );
+}
+
+/// The generated policies with variables: each edit against the existing policy, one check
+/// at a time, each with its verdict and time.
+fn variables(config: CheckConfig) -> Result<(), String> {
+    let documents = crate::variables_pair::documents();
+    let parse = |name: &str, document: &serde_json::Value| {
+        let text = crate::variables_pair::text(document)?;
+        let source = SourceFile::new(format!("{name}.json"), text.into_bytes());
+        let options = ParseOptions {
+            policy_type: Some(PolicyType::Identity),
+            ..ParseOptions::default()
+        };
+        parse_policy(&source, options).map_err(|_| format!("the generated `{name}` does not parse"))
+    };
+    let existing = parse("existing", &documents.existing)?;
+    let edits = documents
+        .edits()
+        .into_iter()
+        .map(|(name, document)| Ok((name, parse(name, document)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    for (name, new) in &edits {
+        let began = Instant::now();
+        let verdict = check_no_new_access(new, &existing, config).verdict;
+        let elapsed = began.elapsed();
+        let kind = match &verdict {
+            Verdict::Pass => "PASS",
+            Verdict::Fail { .. } => "FAIL",
+            Verdict::Unknown(_) => "UNKNOWN",
+        };
+        tally.lines.push(format!(
+            "{name}: {kind} in {:.1} ms",
+            elapsed.as_secs_f64() * 1e3
+        ));
+        tally.record(elapsed, brief(verdict, name));
+    }
+    tally.print(
+        "check-no-new-access: generated policies with variables (80 statements against 77), one at a time",
+        started.elapsed(),
+    );
+    Ok(())
+}
+
+/// What a tally keeps of a verdict.
+fn brief(verdict: Verdict, name: &str) -> Brief {
+    match verdict {
+        Verdict::Pass => Brief::Pass,
+        Verdict::Fail { .. } => Brief::Fail,
+        Verdict::Unknown(why) => Brief::Unknown {
+            why,
+            name: name.to_string(),
+        },
+    }
 }
 
 /// The real updates, loaded: (name, older, newer).

@@ -197,8 +197,8 @@ fn dfa_product_nonempty(positive: &[&Dfa], negative: &[&Dfa]) -> bool {
 
 fn real_patterns(kind: &str, texts: &[String], case: CaseMode) {
     let engine = Engine::with_budget(Budget {
-        max_states: 1_000_000,
         max_minimize: 0,
+        ..Budget::default()
     });
     let patterns: Vec<GlobPattern> = texts.iter().map(|t| GlobPattern::parse(t)).collect();
     let began = Instant::now();

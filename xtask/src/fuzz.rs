@@ -62,19 +62,19 @@ impl Rng {
     }
 
     /// A number below `n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
         items.get(self.below(items.len())).copied().unwrap_or("")
     }
 
-    fn some<'a>(&mut self, items: &'a [&'a str], most: usize) -> Vec<&'a str> {
+    pub(crate) fn some<'a>(&mut self, items: &'a [&'a str], most: usize) -> Vec<&'a str> {
         let count = 1 + self.below(most);
         let mut chosen: Vec<&str> = (0..count).map(|_| self.pick(items)).collect();
         chosen.sort_unstable();

@@ -19,6 +19,7 @@ mod bench_sat;
 mod bench_solvers;
 mod diff_z3;
 mod fuzz;
+mod variables_pair;
 
 use std::process::{Command, ExitCode};
 
@@ -43,8 +44,13 @@ fn main() -> ExitCode {
         Some("bench-automata") => reported(bench_automata::run()),
         Some("bench") => reported(bench::run(args.get(1..).unwrap_or_default())),
         Some("bench-sat") => reported(bench_sat::run(args.get(1..).unwrap_or_default())),
+        Some("variables-pair") => {
+            reported(variables_pair::write(args.get(1..).unwrap_or_default()))
+        }
         _ => {
-            eprintln!("usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat>");
+            eprintln!(
+                "usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat|variables-pair>"
+            );
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!(
                 "  corpus [FILTER] every corpus case, with a summary table per check and feature"
@@ -55,6 +61,9 @@ fn main() -> ExitCode {
             );
             eprintln!(
                 "  bench-sat       time and check `keyaki sat` against minisat on SATLIB CNFs"
+            );
+            eprintln!(
+                "  variables-pair DIR  write the benchmark's generated policies with variables"
             );
             ExitCode::from(2)
         }

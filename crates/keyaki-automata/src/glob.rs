@@ -86,6 +86,23 @@ impl GlobPattern {
         &self.pieces
     }
 
+    /// The literal characters every match starts with: the pieces before the first wildcard.
+    pub fn literal_prefix(&self) -> impl Iterator<Item = char> + '_ {
+        self.pieces.iter().map_while(|piece| match piece {
+            Piece::Char(c) => Some(*c),
+            _ => None,
+        })
+    }
+
+    /// The literal characters every match ends with, last first: the pieces after the last
+    /// wildcard.
+    pub fn literal_suffix(&self) -> impl Iterator<Item = char> + '_ {
+        self.pieces.iter().rev().map_while(|piece| match piece {
+            Piece::Char(c) => Some(*c),
+            _ => None,
+        })
+    }
+
     /// The number of pieces.
     pub fn len(&self) -> usize {
         self.pieces.len()

@@ -40,6 +40,13 @@
 //! assert!(engine.is_subset(&get_object, &get_all).unwrap());
 //! ```
 //!
+//! ## Budgets
+//!
+//! Every search is bounded ([`budget`]): by the memory its product states take (128 MiB by
+//! default), and by a [`Deadline`] that the caller shares between all the searches of one task.
+//! Going over is the value [`BudgetExceeded`], never a panic or unbounded memory. The caches
+//! of compiled automata are bounded too, by the bytes they hold ([`cache`]).
+//!
 //! ## Policy variables
 //!
 //! A pattern such as `arn:aws:s3:::b/${aws:username}/*` links two string variables, the
@@ -84,55 +91,47 @@
 
 pub mod alphabet;
 mod antichain;
+pub mod budget;
+pub mod cache;
 pub mod dot;
 pub mod glob;
 pub mod nfa;
 pub mod product;
 
 pub use alphabet::Alphabet;
+pub use budget::{Budget, BudgetExceeded, Deadline, expired};
+pub use cache::{AutomataCache, CACHE_BYTES};
 pub use glob::{CaseMode, GlobPattern, Piece, fold_case};
 pub use nfa::GlobNfa;
-pub use product::{Answer, Budget, BudgetExceeded, Constraint, Search, solve};
+pub use product::{Answer, Constraint, Search, solve};
 
-use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// Compiles patterns once per run and answers questions about them.
 ///
-/// Automata are cached by (pattern, case mode), so a pattern shared by two policies, or asked
-/// about in many questions, is compiled once. The engine is `Sync`; the cache is behind a read-write lock.
+/// Automata are cached by (pattern, case mode) within [`CACHE_BYTES`] ([`crate::cache`]), so
+/// a pattern shared by two policies, or asked about in many questions, is compiled once. The
+/// engine is `Sync`; the cache is behind a read-write lock.
 #[derive(Debug, Default)]
 pub struct Engine {
     cache: Arc<RwLock<AutomataCache>>,
     budget: Budget,
 }
 
-/// Compiled automata by (pattern, case mode).
-type AutomataCache = HashMap<(GlobPattern, CaseMode), Arc<GlobNfa>>;
-
-/// At most this many automata stay in a cache; past it, the cache starts over.
-const CACHE_LIMIT: usize = 200_000;
-
 /// The automaton of a pattern from this thread's cache, compiled on first use.
 ///
 /// A batch of checks over the same policies (each check on one thread) then compiles each
 /// pattern once per thread, not once per check, without threads waiting on each other.
-/// Automata are immutable, so sharing them changes no answer.
+/// Automata are immutable, so sharing them changes no answer. The cache holds at most
+/// [`CACHE_BYTES`] per thread.
 pub fn thread_cached(pattern: &GlobPattern, case: CaseMode) -> Arc<GlobNfa> {
     thread_local! {
         static CACHE: std::cell::RefCell<AutomataCache> = std::cell::RefCell::default();
     }
     CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(found) = cache.get(&(pattern.clone(), case)) {
-            return found.clone();
-        }
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
-        }
-        let compiled = Arc::new(GlobNfa::new(pattern.clone(), case));
-        cache.insert((pattern.clone(), case), compiled.clone());
-        compiled
+        cache.borrow_mut().get_or_compile(pattern, case, || {
+            Arc::new(GlobNfa::new(pattern.clone(), case))
+        })
     })
 }
 
@@ -147,22 +146,20 @@ impl Engine {
 
     /// The automaton of a pattern, compiled on first use.
     pub fn automaton(&self, pattern: &GlobPattern, case: CaseMode) -> Arc<GlobNfa> {
-        let key = (pattern.clone(), case);
         if let Some(found) = self
             .cache
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
+            .get(pattern, case)
         {
-            return found.clone();
+            return found;
         }
         // Compiled outside the lock, so other threads are not held up; readers share it.
         let compiled = Arc::new(GlobNfa::new(pattern.clone(), case));
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.entry(key).or_insert(compiled).clone()
+        self.cache
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(compiled)
     }
 
     /// The automaton matching exactly `text`: `x ≠ "text"` is

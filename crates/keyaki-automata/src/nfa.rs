@@ -303,6 +303,18 @@ impl GlobNfa {
         live & (1 << self.pattern.len()) != 0
     }
 
+    /// About how many bytes the automaton holds: its own fields, the pattern, and every mask
+    /// and list it keeps (the measure by which caches are bounded, [`crate::cache`]).
+    pub fn heap_bytes(&self) -> usize {
+        let masks = 5 + self.by_char.len();
+        let per_char = std::mem::size_of::<char>() + 3 * std::mem::size_of::<usize>();
+        std::mem::size_of::<Self>()
+            + self.pattern.len() * std::mem::size_of::<Piece>()
+            + masks * self.words * std::mem::size_of::<u64>()
+            + self.by_char.len() * per_char
+            + self.distinguished.len() * std::mem::size_of::<char>()
+    }
+
     /// The live positions of a set, ascending (for display).
     pub fn positions(&self, live: &Positions) -> Vec<usize> {
         (0..=self.pattern.len()).filter(|&i| bit(live, i)).collect()

@@ -24,6 +24,14 @@
 //! positive automaton is dead (it can never accept again) and one where a negative automaton
 //! is universal (it will accept whatever follows).
 //!
+//! **Only the constraints that matter are searched.** A negation that a positive constraint
+//! already implies (`x ∉ arn:aws:dynamodb:…` beside `x ∈ arn:aws:s3:::…`: their literal
+//! beginnings differ) is left out before the search: it changes no answer, but it would widen
+//! every product state and be stepped at every character. A question about a policy of eighty
+//! statements asserts dozens of such negations at once.
+//!
+//! Every search runs under a [`Budget`] of memory and time ([`crate::budget`]).
+//!
 //! **Explanations.** When the conjunction is empty, the search also says *why*: every pruned
 //! successor and every non-final reached state is blamed on one constraint that caused it
 //! (preferring constraints already blamed, to keep the set small). The blamed constraints
@@ -35,6 +43,8 @@
 
 use crate::alphabet::Alphabet;
 use crate::antichain::Antichains;
+use crate::budget::{Budget, BudgetExceeded, state_bytes};
+use crate::glob::CaseMode;
 use crate::nfa::{GlobNfa, StepMasks};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
@@ -79,43 +89,6 @@ impl fmt::Display for Constraint {
     }
 }
 
-/// Limits on one search.
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    /// The most product states one search may build.
-    pub max_states: usize,
-    /// The most constraints for which an explanation is shrunk to a minimal one.
-    pub max_minimize: usize,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            max_states: 1_000_000,
-            max_minimize: 16,
-        }
-    }
-}
-
-/// The search built more product states than its budget allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BudgetExceeded {
-    /// The number of states built when the search gave up.
-    pub states: usize,
-}
-
-impl fmt::Display for BudgetExceeded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the string search built {} automaton states, more than its budget",
-            self.states
-        )
-    }
-}
-
-impl std::error::Error for BudgetExceeded {}
-
 /// The answer to a conjunction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -143,8 +116,8 @@ pub fn solve(constraints: &[Constraint], budget: Budget) -> Result<Search, Budge
     if let Some(answer) = decided_by_a_literal(constraints) {
         return Ok(Search { answer, states: 0 });
     }
-    let all: Vec<usize> = (0..constraints.len()).collect();
-    let search = explore(constraints, &all, budget)?;
+    let relevant = relevant(constraints);
+    let search = explore(constraints, &relevant, budget)?;
     let states = search.states;
     let answer = match search.outcome {
         Outcome::Witness(w) => Answer::Witness(w),
@@ -204,6 +177,47 @@ fn decided_by_a_literal(constraints: &[Constraint]) -> Option<Answer> {
     }
 }
 
+/// The constraints the search needs: all but the negations a positive constraint already
+/// implies. `x ∉ N` follows from `x ∈ P` when no string matches both, and leaving it out
+/// changes neither the witnesses nor the emptiness (a core found without it is a core). A
+/// question about the resource of one service may carry a hundred negated patterns of other
+/// services, and every product state would otherwise hold and step them all.
+pub(crate) fn relevant(constraints: &[Constraint]) -> Vec<usize> {
+    let positives: Vec<&GlobNfa> = constraints
+        .iter()
+        .filter(|c| c.positive)
+        .map(|c| c.automaton.as_ref())
+        .collect();
+    (0..constraints.len())
+        .filter(|&i| {
+            constraints.get(i).is_some_and(|c| {
+                c.positive || !positives.iter().any(|p| disjoint_ends(p, &c.automaton))
+            })
+        })
+        .collect()
+}
+
+/// Whether two automata share no string because their literal beginnings, or their literal
+/// endings, disagree at some character (a quick test: `false` proves nothing). A character of
+/// a case-insensitive automaton stands for its whole fold ([`crate::fold_case`]).
+fn disjoint_ends(a: &GlobNfa, b: &GlobNfa) -> bool {
+    let sensitive = a.case() == CaseMode::Sensitive && b.case() == CaseMode::Sensitive;
+    let differ = |x: char, y: char| {
+        if sensitive {
+            x != y
+        } else {
+            crate::fold_case(x) != crate::fold_case(y)
+        }
+    };
+    let (a, b) = (a.pattern(), b.pattern());
+    a.literal_prefix()
+        .zip(b.literal_prefix())
+        .any(|(x, y)| differ(x, y))
+        || a.literal_suffix()
+            .zip(b.literal_suffix())
+            .any(|(x, y)| differ(x, y))
+}
+
 /// Shrinks an empty subset by deletion while affordable.
 fn minimize(constraints: &[Constraint], mut core: Vec<usize>, budget: Budget) -> Vec<usize> {
     core.sort_unstable();
@@ -239,6 +253,9 @@ struct Explored {
     states: usize,
 }
 
+/// A search looks at its deadline whenever it has expanded this many more states.
+const DEADLINE_EVERY: usize = 256;
+
 /// A search that has built this many states without antichains starts keeping them
 /// ([`crate::antichain`]): most searches end well before, and pay nothing for them.
 const LATE_ANTICHAINS: usize = 2_048;
@@ -249,11 +266,16 @@ fn explore(
     selected: &[usize],
     budget: Budget,
 ) -> Result<Explored, BudgetExceeded> {
+    if let Some(deadline) = budget.deadline.filter(|d| d.passed()) {
+        return Err(BudgetExceeded::Time(deadline));
+    }
     let parts: Vec<&Constraint> = selected
         .iter()
         .filter_map(|&i| constraints.get(i))
         .collect();
     let layout = Layout::new(&parts);
+    // The states this search may build within its memory budget.
+    let max_states = budget.max_bytes / state_bytes(layout.total);
     let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
     // masks[k][i]: what reading the alphabet's i-th character does to part k.
     let masks: Vec<Vec<StepMasks>> = parts
@@ -296,6 +318,11 @@ fn explore(
     }
     let mut next = vec![0; layout.total];
     while let Some(current) = queue.pop_front() {
+        if current % DEADLINE_EVERY == 0
+            && let Some(deadline) = budget.deadline.filter(|d| d.passed())
+        {
+            return Err(BudgetExceeded::Time(deadline));
+        }
         let Some((state, _, _)) = states.get(current) else {
             break;
         };
@@ -346,9 +373,10 @@ fn explore(
                 {
                     return;
                 }
-                if states.len() >= budget.max_states {
-                    added = Err(BudgetExceeded {
+                if states.len() >= max_states {
+                    added = Err(BudgetExceeded::Memory {
                         states: states.len(),
+                        bytes: budget.max_bytes,
                     });
                     return;
                 }

@@ -22,17 +22,26 @@
 //! budget ran out, or the witness did not replay). Failing that, the question is split by
 //! `Allow` statement: `(s₁ ∨ … ∨ sₙ) ∧ rest` is UNSAT exactly when every `sᵢ ∧ rest` is, and
 //! each part is a smaller search.
+//!
+//! **Budgets.** A check runs within a time budget ([`CheckConfig::timeout`], 10 s unless said
+//! otherwise): one deadline for all its searches, the SAT search and the string searches
+//! alike, and for the fallbacks above, which look at it before each solve. A check that has no
+//! answer when it passes is UNKNOWN, `time budget of 10 s exhausted`; a FAIL already found
+//! stays a FAIL (its counterexample replayed), with a note when the reasons may be incomplete.
+//! Memory is bounded by each string search's budget ([`keyaki_solver::Budget`]).
 
 use crate::encode::Encoder;
 use crate::exemplars::Exemplars;
 use crate::public::Fixed;
 use crate::resource_type::ResourceType;
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Solved, not_replayed, solve, with_example_accounts};
+use crate::witness::{Preferences, Solved, not_replayed, solve, with_example_accounts};
 use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, Policy, PolicyType, Request, evaluate};
-use keyaki_solver::{SmtConfig, SmtResult};
+use keyaki_solver::{Deadline, SmtConfig, SmtResult};
+use std::cell::OnceCell;
+use std::time::Duration;
 
 /// One statement responsible for a FAIL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,11 +89,52 @@ pub struct Access {
     pub resources: Vec<String>,
 }
 
+/// How long a check may take when nothing else is said: 10 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Limits of one check.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckConfig {
-    /// The solver's limits.
+    /// The solver's limits: a conflict budget, each string search's memory budget, and the
+    /// deadline, which [`CheckConfig::started`] sets from `timeout`.
     pub smt: SmtConfig,
+    /// How long the whole check may take ([`DEFAULT_TIMEOUT`] by default; `None`: no limit).
+    /// Past it, every search stops and the answer is UNKNOWN, `time budget of 10 s exhausted`.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            smt: SmtConfig::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+        }
+    }
+}
+
+impl CheckConfig {
+    /// The limits of a check that starts now: the deadline is `timeout` from now, for the SAT
+    /// search and every string search alike. A deadline already set is kept, so that work done
+    /// on behalf of a check (its exemplars, say) shares the check's budget.
+    pub fn started(self) -> CheckConfig {
+        if self.smt.deadline().is_some() {
+            return self;
+        }
+        CheckConfig {
+            smt: self.smt.with_deadline(self.timeout.map(Deadline::after)),
+            ..self
+        }
+    }
+
+    /// The deadline, once [`CheckConfig::started`].
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.smt.deadline()
+    }
+
+    /// Whether the deadline has passed.
+    pub fn expired(&self) -> bool {
+        keyaki_solver::expired(self.deadline())
+    }
 }
 
 /// A check: the question and what it is asked of.
@@ -272,6 +322,7 @@ impl<'a> Check<'a> {
     /// Runs the check, trying the subject's [`Exemplars`] first: one that answers the question
     /// is the counterexample, and each that does is a reason, without solving.
     pub fn run_with(&self, config: CheckConfig, exemplars: Option<&Exemplars>) -> Outcome {
+        let config = config.started();
         let vocabulary = self.vocabulary();
         let mut cx = Context::new();
         let mut encoder = Encoder::new(&mut cx, &vocabulary);
@@ -432,18 +483,22 @@ fn answered(check: &Check<'_>, solved: &Solved) -> bool {
 /// UNSAT exactly when every `sᵢ ∧ ¬denies ∧ rest` is, and each of those holds only one
 /// statement's atoms: smaller searches, which may succeed where the whole ran out of budget.
 /// The first replayed witness is the answer; else UNSAT if every part is; else the last
-/// part's failure.
+/// part's failure, or the time budget when it runs out between parts.
 fn decide_by_statement(
     encoder: &mut Encoder<'_>,
     check: &Check<'_>,
     question: &Question,
+    preferences: &Preferences,
     config: CheckConfig,
 ) -> Solved {
     let no_deny = encoder.cx.not(question.denies);
     let mut failure = None;
     for (_, _, statement) in &question.candidates {
+        if let Some(deadline) = passed(config) {
+            return Solved::Unknown(deadline.to_string());
+        }
         let part = encoder.cx.and([*statement, no_deny, question.rest]);
-        match solve(encoder, part, check.subject(), config) {
+        match solve(encoder, part, preferences, config) {
             Solved::Unsat => {}
             Solved::Witness(request) if check.replays(&request) => {
                 return Solved::Witness(request);
@@ -452,6 +507,11 @@ fn decide_by_statement(
         }
     }
     failure.unwrap_or(Solved::Unsat)
+}
+
+/// The deadline of `config`, if it has passed.
+fn passed(config: CheckConfig) -> Option<Deadline> {
+    config.deadline().filter(Deadline::passed)
 }
 
 /// The exemplar of statement `index`, if it answers the question.
@@ -478,8 +538,8 @@ fn first_replaying<'e>(
 }
 
 /// Solves the question (or takes an exemplar that answers it); on SAT builds and replays the
-/// counterexample and finds the reasons: each `Allow` statement that alone (with the `Deny`
-/// statements) still answers the question.
+/// counterexample and finds the reasons ([`reasons`]). A check whose time budget runs out
+/// before it has an answer is UNKNOWN, and says so.
 fn decide(
     encoder: &mut Encoder<'_>,
     check: &Check<'_>,
@@ -488,73 +548,118 @@ fn decide(
     exemplars: Option<&Exemplars>,
 ) -> Outcome {
     let approximations = encoder.approximations.clone();
+    // Worked out on the first solve: a check an exemplar answers needs none.
+    let preferences = OnceCell::new();
     let mut computed = None;
     // Whether `solved` is an answer: UNSAT, or a witness that replayed (an exemplar that
     // answers the question has been replayed already).
     let (mut solved, mut confirmed) = match first_replaying(check, question, exemplars) {
         Some(request) => (Solved::Witness(request.clone()), true),
         None => {
-            let solved = solve(encoder, question.formula, check.subject(), config);
+            let preferences = preferences.get_or_init(|| Preferences::of(encoder, check.subject()));
+            let solved = solve(encoder, question.formula, preferences, config);
             let confirmed = answered(check, &solved);
             (solved, confirmed)
         }
     };
     // No answer (a budget ran out, or an approximation gave a witness that does not replay):
     // a confirmed exemplar of the subject may still witness the failure; failing that, the
-    // question split by statement may be answered where the whole was not.
-    if !confirmed && exemplars.is_none() {
+    // question split by statement may be answered where the whole was not. Both share the
+    // check's deadline.
+    if !confirmed && exemplars.is_none() && !config.expired() {
         let exemplars = computed.insert(Exemplars::of(check.subject(), config));
         if let Some(request) = first_replaying(check, question, Some(exemplars)) {
             (solved, confirmed) = (Solved::Witness(request.clone()), true);
         }
     }
-    if !confirmed && question.candidates.len() > 1 {
-        let split = decide_by_statement(encoder, check, question, config);
+    if !confirmed && question.candidates.len() > 1 && !config.expired() {
+        let preferences = preferences.get_or_init(|| Preferences::of(encoder, check.subject()));
+        let split = decide_by_statement(encoder, check, question, preferences, config);
         if answered(check, &split) {
             (solved, confirmed) = (split, true);
         }
     }
     let exemplars = exemplars.or(computed.as_ref());
-    let verdict = match solved {
-        Solved::Unsat => Verdict::Pass,
-        Solved::Unknown(reason) => Verdict::Unknown(reason),
-        Solved::Witness(_) if !confirmed => Verdict::Unknown(not_replayed(&approximations)),
-        Solved::Witness(counterexample) => {
+    let mut notes = Vec::new();
+    let verdict = match (solved, passed(config)) {
+        (Solved::Unsat, _) => Verdict::Pass,
+        (Solved::Witness(counterexample), _) if confirmed => {
             let counterexample = with_example_accounts(counterexample, |r| check.replays(r));
-            let mut reasons = Vec::new();
-            let no_deny = encoder.cx.not(question.denies);
-            let subject = check.subject();
-            for (index, sid, statement) in &question.candidates {
-                // The counterexample answers the question and no Deny matches it (the subject
-                // allows it); a statement it matches is a reason without another solve.
-                let witnessed =
-                    subject.policy.statements.get(*index).is_some_and(|s| {
-                        statement_matches(s, check.policy_type(), &counterexample)
-                    });
-                let responsible =
-                    witnessed || replaying_exemplar(check, exemplars, *index).is_some() || {
-                        let alone = encoder.cx.and([*statement, no_deny, question.rest]);
-                        matches!(
-                            keyaki_solver::check(encoder.cx, alone, config.smt),
-                            SmtResult::Sat(_)
-                        )
-                    };
-                if responsible {
-                    reasons.push(Reason {
-                        description: check.reason(*index, sid.as_deref()),
-                        statement_index: *index,
-                        statement_id: sid.clone(),
-                    });
-                }
+            let (reasons, undecided) =
+                reasons(encoder, check, question, config, exemplars, &counterexample);
+            if let Some(why) = undecided {
+                notes.push(format!(
+                    "the statements responsible may be more than those listed: {why}"
+                ));
             }
             Verdict::Fail {
                 reasons,
                 counterexample,
             }
         }
+        // No answer: when the time is up, that is the reason, whatever gave up first.
+        (_, Some(deadline)) => Verdict::Unknown(deadline.to_string()),
+        (Solved::Unknown(reason), None) => Verdict::Unknown(reason),
+        (Solved::Witness(_), None) => Verdict::Unknown(not_replayed(&approximations)),
     };
+    let mut approximations = encoder.approximations.clone();
+    approximations.extend(notes);
     Outcome {
         verdict,
-        approximations: encoder.approximations.clone(),
+        approximations,
     }
+}
+
+/// The statements responsible for a FAIL: each `Allow` statement that alone (with the `Deny`
+/// statements) still answers the question. A statement the counterexample matches is one,
+/// and so is one whose exemplar answers the question; the others are asked, while the time
+/// budget lasts. Also why the list may be incomplete, when some question got no answer.
+fn reasons(
+    encoder: &mut Encoder<'_>,
+    check: &Check<'_>,
+    question: &Question,
+    config: CheckConfig,
+    exemplars: Option<&Exemplars>,
+    counterexample: &Request,
+) -> (Vec<Reason>, Option<String>) {
+    let no_deny = encoder.cx.not(question.denies);
+    let subject = check.subject();
+    let mut reasons = Vec::new();
+    let mut undecided = None;
+    for (index, sid, statement) in &question.candidates {
+        // The counterexample answers the question and no Deny matches it (the subject allows
+        // it); a statement it matches is a reason without another solve.
+        let witnessed = subject
+            .policy
+            .statements
+            .get(*index)
+            .is_some_and(|s| statement_matches(s, check.policy_type(), counterexample));
+        let responsible = witnessed
+            || replaying_exemplar(check, exemplars, *index).is_some()
+            || match passed(config) {
+                Some(deadline) => {
+                    undecided = Some(deadline.to_string());
+                    false
+                }
+                None => {
+                    let alone = encoder.cx.and([*statement, no_deny, question.rest]);
+                    match keyaki_solver::check(encoder.cx, alone, config.smt) {
+                        SmtResult::Sat(_) => true,
+                        SmtResult::Unsat => false,
+                        SmtResult::Unknown(why) => {
+                            undecided = Some(why);
+                            false
+                        }
+                    }
+                }
+            };
+        if responsible {
+            reasons.push(Reason {
+                description: check.reason(*index, sid.as_deref()),
+                statement_index: *index,
+                statement_id: sid.clone(),
+            });
+        }
+    }
+    (reasons, undecided)
 }

@@ -98,6 +98,8 @@ pub struct Encoder<'a> {
     pub approximations: Vec<String>,
     /// The IAM role ARNs named in `Principal` elements (see `encode/principal.rs`).
     pub named_roles: Vec<String>,
+    /// The lemmas between opaque atoms, once found: for how many atoms, and the formula.
+    lemmas: Option<(usize, Formula)>,
 }
 
 /// Sorts of the request variables that always exist.
@@ -125,6 +127,7 @@ impl<'a> Encoder<'a> {
             opaque: Vec::new(),
             approximations: Vec::new(),
             named_roles: Vec::new(),
+            lemmas: None,
         }
     }
 

@@ -19,7 +19,7 @@
 use crate::check::{CheckConfig, domain};
 use crate::encode::Encoder;
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Solved, solve, with_example_accounts};
+use crate::witness::{Preferences, Solved, solve, with_example_accounts};
 use keyaki_logic::Context;
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, Request, evaluate};
@@ -33,17 +33,23 @@ pub struct Exemplars {
 
 impl Exemplars {
     /// Solves for an exemplar of each `Allow` statement of `policy` and keeps those the
-    /// concrete evaluator confirms.
+    /// concrete evaluator confirms, within the time budget of `config` (statements left when
+    /// it runs out have none).
     pub fn of(policy: &ParsedPolicy, config: CheckConfig) -> Exemplars {
+        let config = config.started();
         let vocabulary = Vocabulary::of(&[&policy.policy]);
         let mut cx = Context::new();
         let mut encoder = Encoder::new(&mut cx, &vocabulary);
         let encoded = encoder.policy(&policy.policy, policy.policy_type);
         let no_deny = encoder.cx.not(encoded.denies);
+        let preferences = Preferences::of(&encoder, policy);
         let mut requests = Vec::new();
         for (statement, formula) in policy.policy.statements.iter().zip(&encoded.statements) {
             if statement.effect.value != Effect::Allow {
                 continue;
+            }
+            if config.expired() {
+                break;
             }
             let through = encoder.cx.and([*formula, no_deny]);
             let domain = domain(&mut encoder, policy.policy_type, through);
@@ -53,7 +59,7 @@ impl Exemplars {
                     && evaluate(&policy.policy, policy.policy_type, request).decision
                         == Decision::Allow
             };
-            if let Solved::Witness(request) = solve(&mut encoder, question, policy, config)
+            if let Solved::Witness(request) = solve(&mut encoder, question, &preferences, config)
                 && confirmed(&request)
             {
                 requests.push((statement.index, with_example_accounts(request, confirmed)));

@@ -18,7 +18,7 @@
 use crate::check::{Check, CheckConfig, Outcome};
 use crate::counterexample::request_of;
 use crate::encode::Encoder;
-use crate::witness::preferences;
+use crate::witness::Preferences;
 use keyaki_automata::dot::{nfa_dot, product_dot};
 use keyaki_automata::{CaseMode, Constraint, Engine};
 use keyaki_logic::{Atom, Context, Formula};
@@ -70,6 +70,8 @@ const PRODUCT_STATES: usize = 60;
 
 /// Explains `check`: see the module docs.
 pub fn explain(check: &Check<'_>, config: CheckConfig) -> Explanation {
+    // One time budget for the traced run, the reasons and the check itself.
+    let config = config.started();
     let vocabulary = check.vocabulary();
     let mut cx = Context::new();
     let mut encoder = Encoder::new(&mut cx, &vocabulary);
@@ -85,8 +87,8 @@ pub fn explain(check: &Check<'_>, config: CheckConfig) -> Explanation {
     };
     traced.sat.trace = true;
     let mut smt = Smt::new(encoder.cx, question.formula, traced);
-    for (var, names) in preferences(&encoder, check.subject()) {
-        smt.prefer(var, names);
+    for (var, names) in Preferences::of(&encoder, check.subject()).values() {
+        smt.prefer(*var, names.clone());
     }
     let result = smt.check();
     let clauses = smt
@@ -161,16 +163,12 @@ fn unsat_reasons(
                 .map(|s| format!(" `{s}`"))
                 .unwrap_or_default();
             let without_denies = encoder.cx.and([*statement, question.rest]);
-            let open = matches!(
-                keyaki_solver::check(encoder.cx, without_denies, config.smt),
-                SmtResult::Sat(_)
-            );
-            if open {
-                format!(
+            match keyaki_solver::check(encoder.cx, without_denies, config.smt) {
+                SmtResult::Sat(_) => format!(
                     "statement {index}{sid}: the requests it would add are all denied by a Deny statement"
-                )
-            } else {
-                format!("statement {index}{sid}: {closed_by_itself}")
+                ),
+                SmtResult::Unsat => format!("statement {index}{sid}: {closed_by_itself}"),
+                SmtResult::Unknown(why) => format!("statement {index}{sid}: not known ({why})"),
             }
         })
         .collect()

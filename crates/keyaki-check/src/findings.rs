@@ -24,7 +24,7 @@ use crate::check::{CheckConfig, domain};
 use crate::encode::Encoder;
 use crate::public::{Fixed, arn_account};
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Solved, not_replayed, solve};
+use crate::witness::{Preferences, Solved, not_replayed, solve};
 use keyaki_logic::{Atom, Context, Formula, Pattern, Piece, Sort};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{
@@ -83,10 +83,12 @@ pub struct Findings {
 
 /// Every finding of a resource policy for the zone of trust `trust`.
 pub fn findings(policy: &ParsedPolicy, trust: &Trust, config: CheckConfig) -> Findings {
+    let config = config.started();
     let vocabulary = Vocabulary::of(&[&policy.policy]);
     let mut cx = Context::new();
     let mut encoder = Encoder::new(&mut cx, &vocabulary);
     let encoded = encoder.policy(&policy.policy, PolicyType::Resource);
+    let preferences = Preferences::of(&encoder, policy);
     let outside = outside(&mut encoder, trust);
     let no_deny = encoder.cx.not(encoded.denies);
     let denies: Vec<&Statement> = policy
@@ -99,6 +101,13 @@ pub fn findings(policy: &ParsedPolicy, trust: &Trust, config: CheckConfig) -> Fi
     for statement in &policy.policy.statements {
         if statement.effect.value != Effect::Allow {
             continue;
+        }
+        if let Some(deadline) = config.deadline().filter(|d| d.passed()) {
+            result.unknown.push(format!(
+                "statement {} and those after it: {deadline}",
+                statement.index
+            ));
+            break;
         }
         let Some(&matches) = encoded.statements.get(statement.index) else {
             continue;
@@ -117,6 +126,7 @@ pub fn findings(policy: &ParsedPolicy, trust: &Trust, config: CheckConfig) -> Fi
             statement,
             fixed: &fixed,
             trust,
+            preferences: &preferences,
             config,
         };
         let public_question = encoder.cx.and([base, public]);
@@ -152,6 +162,7 @@ struct StatementContext<'p> {
     statement: &'p keyaki_policy::Statement,
     fixed: &'p Fixed,
     trust: &'p Trust,
+    preferences: &'p Preferences,
     config: CheckConfig,
 }
 
@@ -166,7 +177,7 @@ impl StatementContext<'_> {
         result: &mut Findings,
     ) -> Option<Formula> {
         let where_ = format!("statement {}", self.statement.index);
-        let request = match solve(encoder, question, self.policy, self.config) {
+        let request = match solve(encoder, question, self.preferences, self.config) {
             Solved::Unsat => return None,
             Solved::Unknown(reason) => {
                 result.unknown.push(format!("{where_}: {reason}"));

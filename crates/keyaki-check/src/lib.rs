@@ -26,8 +26,8 @@ pub mod vocabulary;
 pub mod witness;
 
 pub use check::{
-    Access, CheckConfig, Outcome, Reason, Verdict, check_access_not_granted, check_no_new_access,
-    check_no_public_access,
+    Access, CheckConfig, DEFAULT_TIMEOUT, Outcome, Reason, Verdict, check_access_not_granted,
+    check_no_new_access, check_no_public_access,
 };
 pub use encode::{EncodedPolicy, Encoder, Meaning};
 pub use exemplars::Exemplars;

@@ -73,8 +73,11 @@ fn caller_with(request: &Request, key: &str, value: &str) -> Option<RequestPrinc
     AwsForm::of(&rewritten).map(|_| RequestPrincipal::Aws(rewritten))
 }
 
-/// What [`bind_variables`] does for the atoms the model made true.
+/// What [`bind_variables`] does for the atoms the model made true. A value read off one atom
+/// is kept for the next ones (`fixed`): each atom is satisfied with it, or else by writing its
+/// value out with it, so that a later atom never undoes an earlier one's binding.
 fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request: &mut Request) {
+    let mut fixed = Fixed::new();
     let true_meanings: Vec<&Meaning> = encoder
         .opaque
         .iter()
@@ -87,13 +90,15 @@ fn bind_true_atoms(encoder: &Encoder<'_>, holds: &impl Fn(Var) -> bool, request:
         if let Meaning::Resource(pattern) = meaning
             && relaxed_arn(pattern).matches(&request.resource, false)
         {
-            bind_resource(pattern, request);
+            bind_resource(pattern, request, &mut fixed);
         }
     }
     for meaning in &true_meanings {
         match meaning {
-            Meaning::Condition(condition) => bind_condition(condition, request),
-            Meaning::Compare { key, value, .. } => bind_comparison(key, value, request),
+            Meaning::Condition(condition) => bind_condition(condition, request, &mut fixed),
+            Meaning::Compare { key, value, .. } => {
+                bind_comparison(key, value, request, &mut fixed);
+            }
             Meaning::Resource(_) | Meaning::Session(_) => {}
         }
     }
@@ -171,19 +176,19 @@ const DIFFERENT_SUFFIX: &str = "-other";
 
 /// Reads the variables off the resource; if the resource does not fit, writes the resource out
 /// from the pattern.
-fn bind_resource(pattern: &Pattern, request: &mut Request) {
-    if let Some(bindings) = capture_or_rebind(pattern, &request.resource, request) {
-        set_all(bindings, request);
+fn bind_resource(pattern: &Pattern, request: &mut Request, fixed: &mut Fixed) {
+    if let Some(bindings) = capture_or_rebind(pattern, &request.resource, request, fixed) {
+        set_all(bindings, request, fixed);
         return;
     }
     let (text, bindings) = instantiate(&pattern.segments, request);
-    set_all(bindings, request);
+    set_all(bindings, request, fixed);
     request.resource = text;
 }
 
 /// For a positive string comparison with a variable: reads the variables off the key's value,
 /// or gives the key the pattern's value written out.
-fn bind_condition(condition: &Condition, request: &mut Request) {
+fn bind_condition(condition: &Condition, request: &mut Request, fixed: &mut Fixed) {
     if condition.operator.value.kind.is_negated() {
         return;
     }
@@ -202,13 +207,13 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
         match &current {
             Some(text) => {
                 if let Some(bindings) = capture(&pattern.segments, text, request) {
-                    set_all(bindings, request);
+                    set_all(bindings, request, fixed);
                     return;
                 }
             }
             None => {
                 let (text, bindings) = instantiate(&pattern.segments, request);
-                set_all(bindings, request);
+                set_all(bindings, request, fixed);
                 request.set_context(&condition.key.value, vec![text], false);
                 return;
             }
@@ -217,35 +222,39 @@ fn bind_condition(condition: &Condition, request: &mut Request) {
 }
 
 /// For one comparison with variables: reads the variables off the key's value, or gives the
-/// key the value written out.
-fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request) {
+/// key the value written out: when it has none, or when its value does not fit a variable
+/// that an earlier atom fixed.
+fn bind_comparison(key: &str, value: &ConditionValue, request: &mut Request, fixed: &mut Fixed) {
     let ConditionValue::Pattern(pattern) = value else {
         return;
     };
-    let current = request.single_value(key);
-    match current {
-        Some(text) => {
-            if let Some(bindings) = capture(&pattern.segments, &text, request) {
-                set_all(bindings, request);
-            } else if let Some(bindings) = capture_or_rebind(pattern, &text, request)
-                .filter(|bindings| caller_can_have(bindings, request))
-            {
-                set_all(bindings, request);
-            } else if names_the_caller(pattern, request) {
-                // The caller is who it is: the key takes the value the caller gives the pattern.
-                let (text, bindings) = instantiate(&pattern.segments, request);
-                set_all(bindings, request);
-                request.set_context(key, vec![text], false);
-            } else if let Some(bindings) = capture_or_rebind(pattern, &text, request) {
-                set_all(bindings, request);
+    if let Some(text) = request.single_value(key) {
+        match capture_or_rebind(pattern, &text, request, fixed) {
+            Some(bindings) if caller_can_have(&bindings, request) => {
+                set_all(bindings, request, fixed);
+                return;
             }
+            // No caller has those values, and the pattern names no value the caller gives:
+            // the rebinding stands, and the replay judges it.
+            Some(bindings) if !names_the_caller(pattern, request) => {
+                set_all(bindings, request, fixed);
+                return;
+            }
+            _ => {}
         }
-        None => {
-            let (text, bindings) = instantiate(&pattern.segments, request);
-            set_all(bindings, request);
-            request.set_context(key, vec![text], false);
+        let uses_fixed = pattern.segments.iter().any(|segment| {
+            matches!(segment, Segment::Variable(v) if fixed.contains(&v.key.to_ascii_lowercase()))
+        });
+        // The caller is who it is: the key takes the value the caller gives the pattern.
+        if !uses_fixed && !names_the_caller(pattern, request) {
+            return;
         }
     }
+    let (text, bindings) = instantiate(&pattern.segments, request);
+    set_all(bindings, request, fixed);
+    request.set_context(key, vec![text], false);
+    fit_caller(request);
+    fixed.insert(key.to_ascii_lowercase());
 }
 
 /// Whether some caller could have the values `bindings` gives to keys the caller decides
@@ -273,34 +282,48 @@ fn names_the_caller(pattern: &Pattern, request: &Request) -> bool {
     })
 }
 
-/// Captures the variables from `text`, first with the request's values, then reading every
-/// variable of the pattern afresh (the model chose those values without the pattern in view).
+/// The keys (in lowercase) whose values an atom has already fixed in this binding pass.
+type Fixed = std::collections::BTreeSet<String>;
+
+/// Captures the variables from `text`, first with the request's values, then reading afresh
+/// every variable of the pattern that no earlier atom fixed (the model chose those values
+/// without the pattern in view).
 fn capture_or_rebind(
     pattern: &Pattern,
     text: &str,
     request: &Request,
+    fixed: &Fixed,
 ) -> Option<BTreeMap<String, String>> {
     if let Some(bindings) = capture(&pattern.segments, text, request) {
         return Some(bindings);
     }
     let mut unbound = request.clone();
     for segment in &pattern.segments {
-        if let Segment::Variable(variable) = segment {
+        if let Segment::Variable(variable) = segment
+            && !fixed.contains(&variable.key.to_ascii_lowercase())
+        {
             unbound.remove_context(&variable.key);
         }
     }
-    // A variable the caller decides is read afresh too: `fit_caller` then makes the caller
-    // the one whose value was read.
-    if names_the_caller(pattern, request) {
+    // A variable the caller decides, and no earlier atom fixed, is read afresh too:
+    // `fit_caller` then makes the caller the one whose value was read.
+    let caller_fixed = pattern.segments.iter().any(|segment| {
+        matches!(segment, Segment::Variable(v) if fixed.contains(&v.key.to_ascii_lowercase()))
+    });
+    if names_the_caller(pattern, request) && !caller_fixed {
         unbound.principal = None;
     }
     capture(&pattern.segments, text, &unbound)
 }
 
-fn set_all(bindings: BTreeMap<String, String>, request: &mut Request) {
+/// Gives the request the values bound, and marks them fixed; a value of a key the caller
+/// decides rewrites the caller at once ([`fit_caller`]), so later atoms read it.
+fn set_all(bindings: BTreeMap<String, String>, request: &mut Request, fixed: &mut Fixed) {
     for (key, value) in bindings {
         request.set_context(&key, vec![value], false);
+        fixed.insert(key.to_ascii_lowercase());
     }
+    fit_caller(request);
 }
 
 /// A binding made so far (keys compare case-insensitively).
@@ -442,7 +465,11 @@ mod tests {
        "Condition": {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}]}"#;
 
     fn with_encoder(check: impl Fn(&Encoder<'_>)) {
-        let source = SourceFile::new("p.json", SAME_ACCOUNT.as_bytes().to_vec());
+        with_policy(SAME_ACCOUNT, check);
+    }
+
+    fn with_policy(text: &str, check: impl Fn(&Encoder<'_>)) {
+        let source = SourceFile::new("p.json", text.as_bytes().to_vec());
         let policy = parse_policy(&source, ParseOptions::default()).unwrap();
         let vocabulary = Vocabulary::of(&[&policy.policy]);
         let mut cx = Context::new();
@@ -484,6 +511,27 @@ mod tests {
                 inside.single_value("aws:username").as_deref(),
                 Some("alice")
             );
+        });
+    }
+
+    /// A variable read off one atom (the team, off the resource) is kept for the next: a
+    /// comparison whose key does not fit it gets the value written out with it, instead of
+    /// reading the variable afresh and undoing the first atom.
+    #[test]
+    fn a_later_atom_keeps_a_variable_an_earlier_one_fixed() {
+        const TEAM_BUCKET: &str = r#"{"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": "s3:ListBucket",
+           "Resource": "arn:aws:s3:::billing-${aws:PrincipalTag/team}",
+           "Condition": {"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}}]}"#;
+        with_policy(TEAM_BUCKET, |encoder| {
+            let mut request = Request::for_identity("s3:ListBucket", "arn:aws:s3:::billing-data")
+                .with_context_string("aws:RequestTag/team", "")
+                .with_context_string("aws:PrincipalTag/team", "");
+            bind_variables(encoder, |_| true, &mut request);
+            let value = |key: &str| request.single_value(key).unwrap();
+            assert_eq!(value("aws:PrincipalTag/team"), "data");
+            assert_eq!(value("aws:RequestTag/team"), "data");
+            assert_eq!(request.resource, "arn:aws:s3:::billing-data");
         });
     }
 }

@@ -158,8 +158,35 @@ pub(crate) enum Solved {
     Witness(Request),
 }
 
+/// What a subject's witnesses prefer, worked out once per check: a check solves many
+/// questions about the same subject (the question, each statement's reasons, exemplars), and
+/// the preferred actions come from searching the catalog for every wildcard action of the
+/// policy, which costs more than many a solve.
+pub struct Preferences {
+    /// For the principal, action and resource variables, the values to prefer, best first.
+    values: [(Var, Vec<String>); 3],
+    /// Whether a witness names a principal (a resource policy, or a question testing a key the
+    /// caller decides: [`Encoder::names_caller`]).
+    with_principal: bool,
+}
+
+impl Preferences {
+    /// The preferences for witnesses about `subject`, over `encoder`'s variables.
+    pub fn of(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> Preferences {
+        Preferences {
+            values: preferences(encoder, subject),
+            with_principal: encoder.names_caller(subject.policy_type),
+        }
+    }
+
+    /// For each request variable, the values to prefer, best first.
+    pub fn values(&self) -> &[(Var, Vec<String>)] {
+        &self.values
+    }
+}
+
 /// The values to prefer for the principal, action and resource, best first.
-pub fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> [(Var, Vec<String>); 3] {
+fn preferences(encoder: &Encoder<'_>, subject: &ParsedPolicy) -> [(Var, Vec<String>); 3] {
     let mut resources = known_resources(subject);
     resources.extend(EXAMPLE_RESOURCES.iter().map(|r| (*r).to_string()));
     // A caller from an account the policy mentions (say, the resource's owner) is poor
@@ -211,13 +238,14 @@ fn mentioned_accounts(policy: &ParsedPolicy) -> Vec<String> {
 pub(crate) fn solve(
     encoder: &mut Encoder<'_>,
     question: Formula,
-    subject: &ParsedPolicy,
+    preferences: &Preferences,
     config: CheckConfig,
 ) -> Solved {
-    let preferences = preferences(encoder, subject);
+    let with_principal = preferences.with_principal;
+    let preferences = preferences.values();
     let solve_once = |cx: &Context, question: Formula| {
         let mut smt = Smt::new(cx, question, config.smt);
-        for (var, names) in &preferences {
+        for (var, names) in preferences {
             smt.prefer(*var, names.clone());
         }
         smt.check()
@@ -231,7 +259,7 @@ pub(crate) fn solve(
     // variable, pin one of the first preferred values when the question still has a solution.
     let mut question = question;
     let mut substituted: Vec<Var> = Vec::new();
-    for (var, names) in &preferences {
+    for (var, names) in preferences {
         let chosen = match model.values.get(var) {
             Some(keyaki_logic::Value::Str(text)) => text.clone(),
             _ => continue,
@@ -255,6 +283,9 @@ pub(crate) fn solve(
             continue;
         }
         for name in names.iter().take(PINNING_ATTEMPTS) {
+            if config.expired() {
+                break;
+            }
             let pinned = encoder.cx.atom_formula(Atom::StrIn {
                 var: *var,
                 pattern: Pattern::literal(name),
@@ -280,7 +311,7 @@ pub(crate) fn solve(
         }),
         _ => None,
     };
-    for (var, names) in &preferences {
+    for (var, names) in preferences {
         if model.values.contains_key(var) {
             continue;
         }
@@ -293,7 +324,6 @@ pub(crate) fn solve(
                 .insert(*var, keyaki_logic::Value::Str(name.clone()));
         }
     }
-    let with_principal = encoder.names_caller(subject.policy_type);
     let mut request = request_of(encoder, &model, with_principal);
     let holds = |var| {
         encoder

@@ -1,6 +1,7 @@
 //! The command-line grammar (clap derive). Flag names follow `aws accessanalyzer`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::time::Duration;
 
 /// keyaki: prove what AWS IAM policies allow, offline.
 #[derive(Debug, Parser)]
@@ -57,6 +58,9 @@ pub struct CheckNoNewAccessArgs {
     /// The kind of both policies
     #[arg(long, value_enum)]
     pub policy_type: PolicyTypeArg,
+    /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
 }
 
 /// `keyaki check-access-not-granted`.
@@ -72,6 +76,9 @@ pub struct CheckAccessNotGrantedArgs {
     /// The kind of policy
     #[arg(long, value_enum)]
     pub policy_type: PolicyTypeArg,
+    /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
 }
 
 /// `keyaki check-no-public-access`.
@@ -84,6 +91,9 @@ pub struct CheckNoPublicAccessArgs {
     /// The resource type, as Access Analyzer names it (AWS::S3::Bucket, AWS::KMS::Key, …)
     #[arg(long, value_name = "TYPE")]
     pub resource_type: String,
+    /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
 }
 
 /// `keyaki findings`.
@@ -100,6 +110,35 @@ pub struct FindingsArgs {
     /// policy requires to be it are inside
     #[arg(long, value_name = "ORG")]
     pub trusted_org: Option<String>,
+    /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
+}
+
+/// `--timeout`: how long a check (each check, in a batch) may take.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TimeBudget {
+    /// Give up after this many seconds, answering UNKNOWN (exit 3); 0 for no limit
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub timeout: Timeout,
+}
+
+/// A time budget: `None` for no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+/// Reads `--timeout`: a number of seconds, decimals allowed; 0 means no limit.
+fn seconds(text: &str) -> Result<Timeout, String> {
+    let number: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if number.is_sign_negative() {
+        return Err(format!("`{text}` is not a number of seconds from 0 up"));
+    }
+    let duration = Duration::try_from_secs_f64(number)
+        .map_err(|_| format!("`{text}` seconds is longer than a time budget can be"))?;
+    Ok(Timeout((!duration.is_zero()).then_some(duration)))
 }
 
 /// `keyaki explain`.
@@ -217,4 +256,22 @@ pub enum OutputFormat {
     Json,
     /// For code-scanning tools (SARIF 2.1.0; the checks and findings)
     Sarif,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_seconds_and_zero_is_none() {
+        assert_eq!(seconds("10"), Ok(Timeout(Some(Duration::from_secs(10)))));
+        assert_eq!(
+            seconds("0.25"),
+            Ok(Timeout(Some(Duration::from_millis(250))))
+        );
+        assert_eq!(seconds("0"), Ok(Timeout(None)));
+        assert!(seconds("-1").is_err());
+        assert!(seconds("soon").is_err());
+        assert!(seconds("1e300").is_err());
+    }
 }

@@ -9,7 +9,9 @@
 //! 1 FAIL, 2 bad input, 3 UNKNOWN.
 
 use crate::access::load_access;
-use crate::args::{CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs};
+use crate::args::{
+    CheckAccessNotGrantedArgs, CheckNoNewAccessArgs, CheckNoPublicAccessArgs, TimeBudget,
+};
 use crate::document::{DocumentArg, json_files_under, load};
 use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
@@ -41,6 +43,16 @@ pub(crate) struct Loaded {
     resource_type: Option<ResourceType>,
     /// Access Analyzer's sentences for this check.
     pub messages: Messages,
+    /// The check's limits (`--timeout`).
+    pub config: CheckConfig,
+}
+
+/// The limits of a check run with `--timeout`.
+pub(crate) fn config(budget: TimeBudget) -> CheckConfig {
+    CheckConfig {
+        timeout: budget.timeout.0,
+        ..CheckConfig::default()
+    }
 }
 
 impl Loaded {
@@ -78,6 +90,7 @@ pub(crate) fn load_no_new_access(
         existing: Some(existing),
         access: Vec::new(),
         resource_type: None,
+        config: config(args.budget),
         messages: Messages {
             rule: "check-no-new-access",
             pass: "The modified permissions grant less or equal access compared to your existing policy.",
@@ -107,6 +120,7 @@ pub(crate) fn load_access_not_granted(
         existing: None,
         access,
         resource_type: None,
+        config: config(args.budget),
         messages: Messages {
             rule: "check-access-not-granted",
             pass: if has_resources {
@@ -141,6 +155,7 @@ pub(crate) fn load_no_public_access(
         existing: None,
         access: Vec::new(),
         resource_type: Some(resource_type),
+        config: config(args.budget),
         messages: Messages {
             rule: "check-no-public-access",
             pass: "The resource policy does not grant public access for the given resource type.",
@@ -154,7 +169,7 @@ fn run_check(loaded: Option<Loaded>, output: OutputFormat, io: &mut Io<'_>) -> E
     let Some(loaded) = loaded else {
         return Exit::BadInput;
     };
-    let outcome = loaded.check().run(CheckConfig::default());
+    let outcome = loaded.check().run(loaded.config);
     report(
         &outcome,
         &loaded.messages,

@@ -10,9 +10,9 @@ use crate::checks::{
 };
 use crate::render::Style;
 use crate::{Exit, Io, OutputFormat};
+use keyaki_check::Verdict;
 use keyaki_check::counterexample::request_json;
 use keyaki_check::explain::{Answer, Explanation, explain};
-use keyaki_check::{CheckConfig, Verdict};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -52,7 +52,7 @@ pub fn run(args: &ExplainArgs, output: OutputFormat, style: Style, io: &mut Io<'
     let Some(loaded) = loaded else {
         return Exit::BadInput;
     };
-    let explanation = explain(&loaded.check(), CheckConfig::default());
+    let explanation = explain(&loaded.check(), loaded.config);
     if let Err(message) = write_files(args, &explanation) {
         let _ = writeln!(io.stderr, "error: {message}");
         return Exit::BadInput;

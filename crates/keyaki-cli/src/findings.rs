@@ -10,7 +10,7 @@ use crate::checks::{excerpt, policy, request_lines};
 use crate::render::Style;
 use crate::{Exit, Io, OutputFormat, batch, sarif};
 use keyaki_check::counterexample::request_json;
-use keyaki_check::{AccessKind, CheckConfig, Findings, Trust, findings};
+use keyaki_check::{AccessKind, Findings, Trust, findings};
 use keyaki_policy::{ParsedPolicy, PolicyType, SourceFile};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -43,7 +43,7 @@ fn one(
         accounts: args.trusted_account.clone(),
         organization: args.trusted_org.clone(),
     };
-    let report = findings(&parsed, &trust, CheckConfig::default());
+    let report = findings(&parsed, &trust, crate::checks::config(args.budget));
     let text = match output {
         OutputFormat::Json => format!(
             "{}\n",

@@ -3,7 +3,7 @@
 
 use crate::args::SatArgs;
 use crate::{Exit, Io};
-use keyaki_solver::{Config, SolveResult, Solver, dimacs};
+use keyaki_solver::{Config, Deadline, SolveResult, Solver, dimacs};
 use std::time::{Duration, Instant};
 
 pub fn run(args: &SatArgs, io: &mut Io<'_>) -> Exit {
@@ -27,10 +27,10 @@ pub fn run(args: &SatArgs, io: &mut Io<'_>) -> Exit {
     };
     let config = Config {
         max_conflicts: args.max_conflicts,
-        time_limit: args
+        deadline: args
             .timeout
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map(Duration::from_secs_f64),
+            .and_then(|t| Duration::try_from_secs_f64(t).ok())
+            .map(Deadline::after),
         ..Config::default()
     };
     let started = Instant::now();

@@ -46,6 +46,7 @@ pub mod theories;
 pub mod theory;
 pub mod trace;
 
+pub use keyaki_automata::{Budget, Deadline, expired};
 pub use keyaki_logic::Value;
 pub use lit::{LBool, Lit, Var};
 pub use smt::{Model, Smt, SmtConfig, SmtResult, check};

@@ -9,14 +9,15 @@
 //! the clauses restricted to the atoms is a model of the formula.
 //!
 //! The answer is a value: [`SmtResult::Sat`] with a [`Model`] (every variable's value and
-//! every atom's truth), [`SmtResult::Unsat`], or [`SmtResult::Unknown`] with the reason (a
-//! budget ran out, or a string search was inconclusive).
+//! every atom's truth), [`SmtResult::Unsat`], or [`SmtResult::Unknown`] with the reason: a
+//! budget ran out (conflicts, the deadline, or a string search's memory), said in words such
+//! as `time budget of 10 s exhausted`.
 
 use crate::lit::{Lit, Var as SatVar};
 use crate::solver::{Config, SolveResult, Solver};
 use crate::theories::IamTheory;
 use crate::trace::Event;
-use keyaki_automata::{Budget, Engine};
+use keyaki_automata::{Budget, Deadline, Engine};
 use keyaki_logic::{Atom, AtomId, Context, Formula, Node, Sort, Value, Var};
 use std::collections::{BTreeMap, HashMap};
 
@@ -50,10 +51,31 @@ pub enum SmtResult {
 /// Limits for one question.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SmtConfig {
-    /// The SAT core's limits (conflicts, time, tracing).
+    /// The SAT core's limits (conflicts, deadline, tracing).
     pub sat: Config,
-    /// The string searches' limits.
+    /// The string searches' limits (memory, deadline).
     pub automata: Budget,
+}
+
+impl SmtConfig {
+    /// The same limits, with one deadline for the SAT search and every string search.
+    pub fn with_deadline(self, deadline: Option<Deadline>) -> SmtConfig {
+        SmtConfig {
+            sat: Config {
+                deadline,
+                ..self.sat
+            },
+            automata: Budget {
+                deadline,
+                ..self.automata
+            },
+        }
+    }
+
+    /// The deadline of the question, if any.
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.sat.deadline.or(self.automata.deadline)
+    }
 }
 
 /// The formula's encoding: which SAT variable stands for which atom.
@@ -178,13 +200,11 @@ impl Smt {
     pub fn check(&mut self) -> SmtResult {
         match self.solver.solve() {
             SolveResult::Unsat => SmtResult::Unsat,
-            SolveResult::Unknown(reason) => {
-                SmtResult::Unknown(format!("the SAT search stopped: {reason:?}"))
-            }
+            SolveResult::Unknown(reason) => SmtResult::Unknown(reason.to_string()),
             SolveResult::Sat(assignment) => {
                 let theory = self.solver.theory();
-                if theory.inconclusive {
-                    return SmtResult::Unknown("a string search exceeded its budget".to_string());
+                if let Some(exceeded) = theory.inconclusive {
+                    return SmtResult::Unknown(exceeded.to_string());
                 }
                 let atoms = self
                     .encoding

@@ -18,7 +18,9 @@
 //! ```
 //!
 //! Outcomes are values: [`SolveResult::Sat`] with a model, [`SolveResult::Unsat`], or
-//! [`SolveResult::Unknown`] when the [`Config`] budget (conflicts or time) runs out.
+//! [`SolveResult::Unknown`] when the [`Config`] budget (conflicts or a deadline) runs out. The
+//! deadline is looked at after every conflict and every [`DEADLINE_EVERY`] decisions, so a
+//! search without conflicts stops in time too.
 
 #![allow(
     clippy::indexing_slicing,
@@ -35,15 +37,16 @@ use crate::lit::{LBool, Lit, Var};
 use crate::restart::luby;
 use crate::theory::{NoTheory, Theory, TheoryResponse};
 use crate::trace::Event;
-use std::time::{Duration, Instant};
+use keyaki_automata::Deadline;
+use std::fmt;
 
 /// Limits and tuning.
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
     /// Stop with `Unknown` after this many conflicts.
     pub max_conflicts: Option<u64>,
-    /// Stop with `Unknown` after this much time.
-    pub time_limit: Option<Duration>,
+    /// Stop with `Unknown` once this deadline has passed (shared with the theory's searches).
+    pub deadline: Option<Deadline>,
     /// Record every step (see [`crate::trace`]).
     pub trace: bool,
     /// Conflicts before the first restart; later ones follow the Luby sequence.
@@ -58,7 +61,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             max_conflicts: None,
-            time_limit: None,
+            deadline: None,
             trace: false,
             restart_base: 100,
             var_decay: 0.95,
@@ -72,9 +75,21 @@ impl Default for Config {
 pub enum StopReason {
     /// The conflict budget ran out.
     Conflicts(u64),
-    /// The time budget ran out.
-    Time(Duration),
+    /// The deadline passed.
+    Time(Deadline),
 }
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::Conflicts(n) => write!(f, "conflict budget of {n} exhausted"),
+            StopReason::Time(deadline) => deadline.fmt(f),
+        }
+    }
+}
+
+/// The search looks at its deadline after this many decisions without a conflict.
+pub const DEADLINE_EVERY: u64 = 1024;
 
 /// The answer of a search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,12 +363,11 @@ impl<T: Theory> Solver<T> {
             self.record(|| Event::Unsat);
             return SolveResult::Unsat;
         }
-        let started = Instant::now();
         self.max_learnts = (self.db.originals.len() as f64 / 3.0).max(1000.0);
         let mut restarts = 0;
         loop {
             let budget = (luby(2.0, restarts) * self.config.restart_base as f64) as u64;
-            match self.search(budget, started) {
+            match self.search(budget) {
                 Round::Answer(answer) => {
                     if answer != SolveResult::Unsat {
                         // Keep the clauses usable for another call: back to level 0.
@@ -374,7 +388,7 @@ impl<T: Theory> Solver<T> {
     }
 
     /// One run between restarts: at most `conflict_budget` conflicts.
-    fn search(&mut self, conflict_budget: u64, started: Instant) -> Round {
+    fn search(&mut self, conflict_budget: u64) -> Round {
         let mut conflicts_here = 0;
         loop {
             let blocked = match self.propagate() {
@@ -386,7 +400,7 @@ impl<T: Theory> Solver<T> {
                 if let Some(answer) = self.resolve(blocked) {
                     return Round::Answer(answer);
                 }
-                if let Some(stop) = self.over_budget(started) {
+                if let Some(stop) = self.over_budget() {
                     return Round::Answer(SolveResult::Unknown(stop));
                 }
                 continue;
@@ -397,6 +411,11 @@ impl<T: Theory> Solver<T> {
             }
             if self.db.learnts.len() as f64 - self.trail.len() as f64 >= self.max_learnts {
                 self.reduce();
+            }
+            if self.stats.decisions.is_multiple_of(DEADLINE_EVERY)
+                && let Some(deadline) = self.config.deadline.filter(|d| d.passed())
+            {
+                return Round::Answer(SolveResult::Unknown(StopReason::Time(deadline)));
             }
             let Some(decision) = self.pick_branch() else {
                 // Every variable is assigned: the theory has the last word.
@@ -428,19 +447,16 @@ impl<T: Theory> Solver<T> {
         }
     }
 
-    fn over_budget(&self, started: Instant) -> Option<StopReason> {
+    fn over_budget(&self) -> Option<StopReason> {
         if let Some(max) = self.config.max_conflicts
             && self.stats.conflicts >= max
         {
             return Some(StopReason::Conflicts(max));
         }
-        if let Some(limit) = self.config.time_limit
-            && self.stats.conflicts.is_multiple_of(64)
-            && started.elapsed() >= limit
-        {
-            return Some(StopReason::Time(limit));
-        }
-        None
+        self.config
+            .deadline
+            .filter(|d| d.passed())
+            .map(StopReason::Time)
     }
 
     /// The most active unassigned variable, in its saved phase.

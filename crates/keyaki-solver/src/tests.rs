@@ -157,6 +157,36 @@ fn budgets_give_unknown() {
     );
 }
 
+#[test]
+fn a_passed_deadline_gives_unknown_before_any_decision() {
+    let mut rng = Rng(7);
+    let clauses = random_cnf(&mut rng, 200, 852, 3);
+    let deadline = Deadline::after(std::time::Duration::ZERO);
+    let mut solver = Solver::new(Config {
+        deadline: Some(deadline),
+        ..Config::default()
+    });
+    for clause in &clauses {
+        let lits: Vec<Lit> = clause
+            .iter()
+            .map(|&v| Lit::from_dimacs(v).unwrap())
+            .collect();
+        solver.add_clause(&lits);
+    }
+    let result = solver.solve();
+    assert_eq!(result, SolveResult::Unknown(StopReason::Time(deadline)));
+    assert_eq!(solver.stats().decisions, 0);
+    assert_eq!(
+        StopReason::Time(deadline).to_string(),
+        "time budget of 0 s exhausted"
+    );
+    // Without the deadline, the same clauses get an answer.
+    assert!(!matches!(
+        solve_clauses(&clauses).0,
+        SolveResult::Unknown(_)
+    ));
+}
+
 /// A toy theory: variables 1..=3 are atoms "x = 1", "x = 2", "x = 3" of one integer x, so at
 /// most one of them is true; it explains conflicts with the two atoms involved.
 struct AtMostOne {

@@ -19,7 +19,7 @@ pub mod strings;
 
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
-use keyaki_automata::{CaseMode, Engine, GlobNfa};
+use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub struct IamTheory {
     atom_of: Vec<Option<Atom>>,
     /// The compiled automaton of each string atom (compiled once, not per check).
     automaton_of: Vec<Option<Arc<GlobNfa>>>,
+    /// The string atoms (SAT variable indices) of each string variable.
+    string_atoms: BTreeMap<LogicVar, Vec<usize>>,
     sorts: BTreeMap<LogicVar, Sort>,
     /// Preferred values for string variables (real action names, for example).
     known: BTreeMap<LogicVar, Vec<String>>,
@@ -40,10 +42,11 @@ pub struct IamTheory {
     string_witness: BTreeMap<LogicVar, String>,
     /// Whether the current check is the final one (values are recorded for the model).
     final_round: bool,
-    /// Set when some group of the last final check could not be decided within its budget:
-    /// the model is then incomplete. (A partial check that runs out of budget only misses a
-    /// conflict, which costs search but never soundness: every conflict reported is real.)
-    pub inconclusive: bool,
+    /// Set when some group of the last final check could not be decided within its budget
+    /// (which one ran out): the model is then incomplete. (A partial check that runs out of
+    /// budget only misses a conflict, which costs search but never soundness: every conflict
+    /// reported is real.)
+    pub inconclusive: Option<BudgetExceeded>,
     /// The values found by the last final check.
     pub values: BTreeMap<LogicVar, Value>,
 }
@@ -55,7 +58,14 @@ impl IamTheory {
         atom_of: Vec<Option<Atom>>,
         sorts: BTreeMap<LogicVar, Sort>,
     ) -> Self {
+        let mut string_atoms: BTreeMap<LogicVar, Vec<usize>> = BTreeMap::new();
+        for (index, atom) in atom_of.iter().enumerate() {
+            if let Some(Atom::StrIn { var, .. }) = atom {
+                string_atoms.entry(*var).or_default().push(index);
+            }
+        }
         IamTheory {
+            string_atoms,
             automaton_of: atom_of
                 .iter()
                 .map(|atom| match atom {
@@ -85,7 +95,7 @@ impl IamTheory {
             string_witness: BTreeMap::new(),
             asserted: Vec::new(),
             level_starts: Vec::new(),
-            inconclusive: false,
+            inconclusive: None,
             values: BTreeMap::new(),
         }
     }
@@ -102,6 +112,39 @@ impl IamTheory {
                     Some((index, automaton.matches(name)))
                 }
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// What asserting `lit` fixes when it says `x = "c"` (a pattern without wildcards): every
+    /// other atom on `x` is true or false as `c` matches it. With letter case ignored, `x` may
+    /// be any string of the same fold as `c`, which only an atom that ignores case too cannot
+    /// tell apart, so only such atoms are fixed then. Propagated at once, with `lit` as the
+    /// reason, these spare the search one conflict per atom: a policy of a thousand actions
+    /// asked about one action would otherwise try them one by one.
+    fn implied_by_literal(&self, lit: Lit) -> Vec<(Lit, Vec<Lit>)> {
+        let index = lit.var().index();
+        let (Some(Some(Atom::StrIn { var, .. })), Some(Some(literal))) =
+            (self.atom_of.get(index), self.automaton_of.get(index))
+        else {
+            return Vec::new();
+        };
+        let Some(text) = literal_text(literal).filter(|_| lit.is_positive()) else {
+            return Vec::new();
+        };
+        let exact = literal.case() == CaseMode::Sensitive;
+        self.string_atoms
+            .get(var)
+            .into_iter()
+            .flatten()
+            .filter(|&&other| other != index)
+            .filter_map(|&other| {
+                let automaton = self.automaton_of.get(other)?.as_ref()?;
+                let fixed = exact || automaton.case() == CaseMode::Insensitive;
+                fixed.then(|| {
+                    let atom = crate::lit::Var(other as u32);
+                    (atom.lit(automaton.matches(&text)), vec![lit])
+                })
             })
             .collect()
     }
@@ -212,8 +255,8 @@ impl IamTheory {
         match strings::solve(&self.engine, &facts, &known) {
             Ok(strings::Outcome::Value(value)) => Ok(Some(Value::Str(value))),
             Ok(strings::Outcome::Conflict(core)) => Err(core),
-            Err(_) => {
-                self.inconclusive = true;
+            Err(exceeded) => {
+                self.inconclusive = Some(exceeded);
                 Ok(None)
             }
         }
@@ -264,8 +307,8 @@ impl IamTheory {
         match sets::solve(&self.engine, &facts) {
             Ok(Ok(elements)) => Ok(Some(Value::Set(elements))),
             Ok(Err(core)) => Err(core),
-            Err(_) => {
-                self.inconclusive = true;
+            Err(exceeded) => {
+                self.inconclusive = Some(exceeded);
                 Ok(None)
             }
         }
@@ -324,6 +367,10 @@ impl Theory for IamTheory {
     }
 
     fn partial_check(&mut self, new: &[Lit]) -> TheoryResponse {
+        let implied: Vec<(Lit, Vec<Lit>)> = new
+            .iter()
+            .flat_map(|&lit| self.implied_by_literal(lit))
+            .collect();
         self.asserted.extend_from_slice(new);
         // The new literals of each variable, so that each is looked at once.
         let mut by_var: BTreeMap<LogicVar, Vec<Lit>> = BTreeMap::new();
@@ -337,13 +384,20 @@ impl Theory for IamTheory {
             .filter(|(var, lits)| !self.witness_still_fits(*var, lits))
             .map(|(var, _)| var)
             .collect();
-        self.check(touched, false)
+        let response = self.check(touched, false);
+        if response.conflict.is_some() {
+            return response;
+        }
+        TheoryResponse {
+            conflict: None,
+            propagations: implied,
+        }
     }
 
     fn final_check(&mut self, new: &[Lit]) -> TheoryResponse {
         self.asserted.extend_from_slice(new);
         self.values.clear();
-        self.inconclusive = false;
+        self.inconclusive = None;
         let all: BTreeSet<LogicVar> = self
             .asserted
             .iter()
@@ -351,4 +405,17 @@ impl Theory for IamTheory {
             .collect();
         self.check(all, true)
     }
+}
+
+/// The text an automaton matches when its pattern has no wildcard.
+fn literal_text(automaton: &GlobNfa) -> Option<String> {
+    automaton
+        .pattern()
+        .pieces()
+        .iter()
+        .map(|piece| match piece {
+            keyaki_automata::Piece::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
 }

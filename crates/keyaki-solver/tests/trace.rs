@@ -2,8 +2,9 @@
 //!
 //! The bucket policy allows `s3:PutObject` on the bucket to everyone; the question is whether
 //! a principal outside account 123456789012 gets in. With the deny of the brief
-//! (`NotPrincipal: 123456789012`, every action and resource) the answer flips to UNSAT, found
-//! by a theory conflict between `Action = "s3:PutObject"` and `Action ∉ "*"`.
+//! (`NotPrincipal: 123456789012`, every action and resource) the answer flips to UNSAT: the
+//! string theory propagates `Action ∈ "s3:*"` from `Action = "s3:PutObject"` (and the same for
+//! the resource), and the deny's clause is false.
 
 #![allow(
     clippy::unwrap_used,
@@ -61,7 +62,7 @@ fn cross_account_question_is_sat() {
 #[test]
 fn with_the_not_principal_deny_it_is_unsat() {
     // The Deny covers every S3 action on the bucket and its objects: the solver needs the
-    // string theory to see that the allowed request falls under it.
+    // string theory to see that the allowed request falls under it, which it propagates.
     let deny = r#"(and (not (= Principal "123456789012")) (in Action "s3:*") (in Resource "arn:aws:s3:::DOC-EXAMPLE-BUCKET*"))"#;
     let (text, result) = traced(&format!(
         r#"(and {ALLOW} (not {deny}) (not (= Principal "123456789012")))"#

@@ -28,15 +28,23 @@
 //! and is read as ARN parts; the later pieces lie in the resource part and are plain globs.
 //! Anything else (a variable in an earlier part, different variables, a budget exceeded)
 //! gives no lemma, which is only a loss of precision.
+//!
+//! **Cost.** Only comparisons of the same value with the same variables can be related, so
+//! the comparisons are grouped by those first, and pairs are tested only within a group: a
+//! policy of eighty statements has a hundred opaque atoms but few large groups. At most
+//! [`MAX_PAIRS`] pairs are tested in all. The lemmas of an encoder's atoms are found once and
+//! kept: a check asks for them once per question, and its fallbacks ask many questions.
 
 use super::{Encoder, Meaning, glob_of_segments};
 use keyaki_automata::{CaseMode, Engine, thread_cached};
-use keyaki_logic::{Atom, Formula, Pattern, Piece};
+use keyaki_logic::{Atom, Formula, Pattern, Piece, Var};
 use keyaki_policy::{ConditionValue, PolicyVariable, Segment, ValueType};
 use keyaki_solver::theories::strings::glob;
+use std::collections::BTreeMap;
 
-/// Above this many opaque comparisons, no lemmas are looked for (pairs grow quadratically).
-const MAX_COMPARISONS: usize = 64;
+/// The most pairs of comparisons tested for inclusion (each test searches a few small
+/// automata); past it, no more lemmas are looked for.
+const MAX_PAIRS: usize = 16_384;
 
 /// What an opaque atom compares, as far as lemmas are concerned.
 struct Comparison {
@@ -51,30 +59,91 @@ struct Comparison {
 }
 
 impl Encoder<'_> {
-    /// `a → b` for every two opaque comparisons where the rule of the module docs proves it.
+    /// `a → b` for every two opaque comparisons where the rule of the module docs proves it;
+    /// found once for the atoms made so far.
     pub(crate) fn opaque_lemmas(&mut self) -> Formula {
-        if self.opaque.len() > MAX_COMPARISONS {
-            return self.cx.tru();
+        if let Some((atoms, lemmas)) = self.lemmas
+            && atoms == self.opaque.len()
+        {
+            return lemmas;
         }
-        let comparisons: Vec<(keyaki_logic::Var, Comparison)> = self
-            .opaque
-            .iter()
-            .filter_map(|(var, meaning)| comparison(meaning).map(|c| (*var, c)))
+        let implications = implications(&self.opaque);
+        let lemmas: Vec<Formula> = implications
+            .into_iter()
+            .map(|(a, b)| {
+                let premise = self.cx.atom_formula(Atom::BoolTrue { var: a });
+                let conclusion = self.cx.atom_formula(Atom::BoolTrue { var: b });
+                let not_premise = self.cx.not(premise);
+                self.cx.or([not_premise, conclusion])
+            })
             .collect();
-        let engine = Engine::default();
-        let mut lemmas = Vec::new();
-        for (a_var, a) in &comparisons {
-            for (b_var, b) in &comparisons {
-                if a_var != b_var && implies(&engine, a, b) {
-                    let premise = self.cx.atom_formula(Atom::BoolTrue { var: *a_var });
-                    let conclusion = self.cx.atom_formula(Atom::BoolTrue { var: *b_var });
-                    let not_premise = self.cx.not(premise);
-                    lemmas.push(self.cx.or([not_premise, conclusion]));
+        let lemmas = self.cx.and(lemmas);
+        self.lemmas = Some((self.opaque.len(), lemmas));
+        lemmas
+    }
+}
+
+/// What comparisons related by included pieces share: the value compared (resource or key),
+/// whether case is ignored, and the variables in order (key in lowercase, default).
+type GroupKey = (String, bool, Vec<(String, Option<String>)>);
+
+/// The pairs `(a, b)` of opaque atoms such that `a` implies `b`, by the rules of the module
+/// docs, in the order of the atoms.
+fn implications(opaque: &[(Var, Meaning)]) -> Vec<(Var, Var)> {
+    let comparisons: Vec<(Var, Comparison)> = opaque
+        .iter()
+        .filter_map(|(var, meaning)| comparison(meaning).map(|c| (*var, c)))
+        .collect();
+    // Included pieces need the same value, letter-case rule and variables: one group each.
+    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    for (i, (_, c)) in comparisons.iter().enumerate() {
+        let variables = c
+            .variables
+            .iter()
+            .map(|v| (v.key.to_ascii_lowercase(), v.default.clone()))
+            .collect();
+        groups
+            .entry((c.subject.clone(), c.ignore_case, variables))
+            .or_default()
+            .push(i);
+    }
+    let engine = Engine::default();
+    let mut found = Vec::new();
+    let mut tested = 0;
+    'groups: for members in groups.values() {
+        for &i in members {
+            for &j in members {
+                if tested >= MAX_PAIRS {
+                    break 'groups;
+                }
+                if let (Some((a, x)), Some((b, y))) = (comparisons.get(i), comparisons.get(j))
+                    && a != b
+                {
+                    tested += 1;
+                    if pieces_included(&engine, x, y) {
+                        found.push((i, j));
+                    }
                 }
             }
         }
-        self.cx.and(lemmas)
     }
+    // `k = ${v}` and `v = ${k}`: found by looking up each one's mirror image.
+    let alone: BTreeMap<(String, String, bool), usize> = comparisons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, c))| Some(((c.subject.clone(), alone_variable(c)?, c.ignore_case), i)))
+        .collect();
+    for ((subject, variable, case), &i) in &alone {
+        if let Some(&j) = alone.get(&(variable.clone(), subject.clone(), *case)) {
+            found.push((i, j));
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+        .into_iter()
+        .filter_map(|(i, j)| Some((comparisons.get(i)?.0, comparisons.get(j)?.0)))
+        .collect()
 }
 
 /// The comparison an opaque atom stands for, when it is one the rule applies to.
@@ -141,13 +210,22 @@ fn cut(segments: &[Segment]) -> (Vec<Vec<Segment>>, Vec<PolicyVariable>) {
 }
 
 /// Whether comparison `a` holding implies `b` holding, by the rules of the module docs.
+#[cfg(test)]
 fn implies(engine: &Engine, a: &Comparison, b: &Comparison) -> bool {
     pieces_included(engine, a, b) || swapped_equality(a, b)
 }
 
 /// `k = ${v}` and `v = ${k}`: both say the two values are equal.
+#[cfg(test)]
 fn swapped_equality(a: &Comparison, b: &Comparison) -> bool {
-    let alone = |c: &Comparison| match (c.variables.as_slice(), c.pieces.as_slice()) {
+    a.ignore_case == b.ignore_case
+        && alone_variable(a).is_some_and(|v| v == b.subject)
+        && alone_variable(b).is_some_and(|k| k == a.subject)
+}
+
+/// For a comparison with `${v}` alone (no default, no other text): `v`, in lowercase.
+fn alone_variable(c: &Comparison) -> Option<String> {
+    match (c.variables.as_slice(), c.pieces.as_slice()) {
         ([variable], [before, after])
             if variable.default.is_none()
                 && before.pieces.is_empty()
@@ -156,10 +234,7 @@ fn swapped_equality(a: &Comparison, b: &Comparison) -> bool {
             Some(variable.key.to_ascii_lowercase())
         }
         _ => None,
-    };
-    a.ignore_case == b.ignore_case
-        && alone(a).is_some_and(|v| v == b.subject)
-        && alone(b).is_some_and(|k| k == a.subject)
+    }
 }
 
 /// The rule of included pieces around the same variables.

@@ -89,9 +89,7 @@ fn witness(engine: &Engine, bodies: &[&SetFact]) -> Result<Option<String>, Budge
     }
     let combinations: usize = choices.iter().map(Vec::len).product();
     if combinations > MAX_SPLITS {
-        return Err(BudgetExceeded {
-            states: combinations,
-        });
+        return Err(BudgetExceeded::Cases(combinations));
     }
     for mut n in 0..combinations.max(1) {
         let mut question = fixed.clone();
