@@ -40,8 +40,9 @@
 //!   applicable Allow statements in the SCPs, then the request is implicitly denied", and "The
 //!   SCP maximum applies to principals in member accounts, including each AWS account root
 //!   user". Not applied: "SCPs don't affect users or roles in the management account"
-//!   (Organizations, SCPs); service-linked roles, which SCPs do not restrict (Organizations,
-//!   tasks and entities not restricted by SCPs); callers without an account (anonymous,
+//!   (Organizations, SCPs); service-linked roles, which "can't be restricted by SCPs"
+//!   (Organizations, tasks and entities not restricted by SCPs; a service-linked role is a
+//!   role whose path is `aws-service-role/`, read from the caller's identity ARN); callers without an account (anonymous,
 //!   service and web-identity callers), since SCPs restrict principals of member accounts.
 //! - *VPC endpoint policies*: an endpoint policy controls "which AWS principals can use the
 //!   endpoint to access an AWS service" and "does not override or replace identity-based
