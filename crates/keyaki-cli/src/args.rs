@@ -21,8 +21,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
-    /// Decide one request against every policy that applies to it (identity, resource,
-    /// boundary, session, SCPs, RCPs, VPC endpoint), as a scenario file describes
+    /// Decide one request against every policy that applies to it, from a scenario file
     Simulate(SimulateArgs),
     /// Does the new policy grant any access the existing one does not? (PASS: proved none)
     CheckNoNewAccess(CheckNoNewAccessArgs),
