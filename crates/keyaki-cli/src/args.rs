@@ -22,6 +22,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
+    /// Decide one request against every policy that applies to it, from a scenario file
+    Simulate(SimulateArgs),
     /// Does the new policy grant any access the existing one does not? (PASS: proved none)
     CheckNoNewAccess(CheckNoNewAccessArgs),
     /// Does the policy grant any of the listed accesses? (PASS: proved not)
@@ -225,6 +227,15 @@ pub struct EvaluateArgs {
     /// The kind of policy [default: inferred; Principal anywhere means a resource policy]
     #[arg(long, value_enum)]
     pub policy_type: Option<PolicyTypeArg>,
+}
+
+/// `keyaki simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario: {"request": …, "identityPolicies": […], "resourcePolicy": …, …}; a path,
+    /// file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "FILE")]
+    pub scenario: String,
 }
 
 /// `--policy-type`, spelled as Access Analyzer spells it.

@@ -24,6 +24,7 @@ mod findings;
 mod render;
 mod sarif;
 mod sat;
+mod simulate;
 mod validate;
 
 pub use args::{Cli, Command, OutputFormat};
@@ -103,6 +104,7 @@ fn dispatch(
     match command {
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
+        Command::Simulate(args) => simulate::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),

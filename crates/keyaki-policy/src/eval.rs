@@ -13,10 +13,15 @@
 //! matching through this module's own [`wildcard`] matcher (actions ignore letter case,
 //! resources do not, ARNs match part by part), and [`condition`] evaluation. The matcher is
 //! written here, separately from the automata crate, so that a bug there cannot hide here.
+//!
+//! [`scenario`] decides a request with *every* policy that applies to it (identity, resource,
+//! boundary, session, SCPs, RCPs, VPC endpoint), each evaluated here, combined by the Guide's
+//! rules for one account and across accounts.
 
 pub mod arn;
 pub mod condition;
 pub mod principal;
+pub mod scenario;
 pub mod wildcard;
 
 use crate::model::{Effect, PatternList, Policy, PolicyType, Statement};

@@ -34,7 +34,8 @@
 //!
 //! The crate's modules, in the order data flows through them: [`span`] (positions),
 //! `json` (a spanned JSON reader), [`parse`] (the grammar), [`model`], [`pattern`] and
-//! [`value`] (what a policy says), [`request`] and [`eval`] (deciding one request).
+//! [`value`] (what a policy says), [`request`] and [`eval`] (deciding one request), and
+//! [`scenario`] with [`eval::scenario`] (one request against every policy that decides it).
 
 #![forbid(unsafe_code)]
 
@@ -46,10 +47,14 @@ pub mod model;
 pub mod parse;
 pub mod pattern;
 pub mod request;
+pub mod scenario;
 pub mod span;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity, SourceFile};
+pub use eval::scenario::{
+    Layer, LayerTrace, OwnerNeeded, PolicyTrace, ScenarioOutcome, evaluate_scenario,
+};
 pub use eval::{Decision, Evaluation, evaluate};
 pub use json::{Json, Member};
 pub use model::{
@@ -59,4 +64,5 @@ pub use model::{
 pub use parse::{ParseOptions, ParsedPolicy, parse_policy, read_json};
 pub use pattern::{Pattern, PatternSyntax, PolicyVariable, Segment};
 pub use request::{ContextValue, Request, RequestPrincipal, parse_request};
+pub use scenario::{ParsedScenario, Scenario, parse_scenario};
 pub use span::{LineColumn, Span, Spanned};

@@ -69,9 +69,18 @@ pub fn parse_policy(
     options: ParseOptions,
 ) -> Result<ParsedPolicy, Vec<Diagnostic>> {
     let tree = read_json(source, options).map_err(|d| vec![d])?;
+    policy_from_tree(&tree, options.policy_type)
+}
+
+/// Stage 3 alone: reads a policy from a JSON value already read, such as a policy written
+/// inline in a scenario file (`crate::scenario`); its spans point into that document.
+pub(crate) fn policy_from_tree(
+    tree: &Spanned<Json>,
+    asked: Option<PolicyType>,
+) -> Result<ParsedPolicy, Vec<Diagnostic>> {
     let mut reader = GrammarReader::default();
-    let policy = reader.policy(&tree);
-    let policy_type = reader.settle_policy_type(policy.as_ref(), options.policy_type);
+    let policy = reader.policy(tree);
+    let policy_type = reader.settle_policy_type(policy.as_ref(), asked);
     let mut diagnostics = reader.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.severity));
     match policy {

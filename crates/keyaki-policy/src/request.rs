@@ -182,7 +182,8 @@ pub fn parse_request(source: &SourceFile) -> Result<Request, Vec<Diagnostic>> {
     }
 }
 
-fn read_request(tree: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<Request> {
+/// Reads a request from a JSON value (also used for the request inside a scenario file).
+pub(crate) fn read_request(tree: &Spanned<Json>, errors: &mut Vec<Diagnostic>) -> Option<Request> {
     let Json::Object(members) = &tree.value else {
         errors.push(Diagnostic::error(
             format!(

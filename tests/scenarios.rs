@@ -1,0 +1,141 @@
+//! Runs every case of `corpus/scenarios/`: whole requests against all their policies, each with
+//! the IAM User Guide's sentence that decides it.
+//!
+//! Layout: `corpus/scenarios/TOPIC-NAME.json`:
+//!
+//! ```json
+//! {"description": "what the file covers",
+//!  "cases": [{"name": "…",
+//!             "evidence": "the Guide's page and the sentence that decides the case",
+//!             "scenario": { …a scenario, as `keyaki simulate --scenario` reads it… },
+//!             "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny" | "OwnerNeeded",
+//!             "decidedBy": ["resourcePolicy"]}]}
+//! ```
+//!
+//! `OwnerNeeded` is the answer when the decision depends on a resource owner the scenario does
+//! not name (then `decidedBy` is empty). Unknown fields are rejected; `KEYAKI_TEST` filters
+//! files as for the other corpus runners.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
+use keyaki_policy::{SourceFile, evaluate_scenario, parse_scenario};
+use serde::Deserialize;
+use std::path::Path;
+
+#[path = "support/corpus_files.rs"]
+mod corpus_files;
+
+use corpus_files::{Tally, json_files, selected};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    description: String,
+    cases: Vec<ScenarioCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ScenarioCase {
+    name: String,
+    evidence: String,
+    scenario: serde_json::Value,
+    decision: String,
+    decided_by: Vec<String>,
+}
+
+#[test]
+fn scenario_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/scenarios");
+    let files = json_files(&dir);
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    let mut tally = Tally::default();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let stem = name.trim_end_matches(".json");
+        assert!(
+            stem.contains('-')
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{name}: corpus files are named TOPIC-NAME.json in lowercase with dashes"
+        );
+        if !selected(&name) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let file: ScenarioFile = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{name}: not a scenario corpus file: {e}"));
+        assert!(
+            !file.description.trim().is_empty(),
+            "{name}: no description"
+        );
+        assert!(!file.cases.is_empty(), "{name}: no cases");
+        for case in &file.cases {
+            cases += 1;
+            assert!(
+                case.evidence.contains('"'),
+                "{name} / {}: the evidence must quote the Guide's deciding sentence",
+                case.name
+            );
+            let source = SourceFile::new(
+                format!("{name}#{}", case.name),
+                serde_json::to_string_pretty(&case.scenario)
+                    .unwrap()
+                    .into_bytes(),
+            );
+            let parsed = parse_scenario(&source).unwrap_or_else(|errors| {
+                let shown: Vec<String> = errors.iter().map(|d| source.one_line(d)).collect();
+                panic!(
+                    "{name} / {}: the scenario does not parse:\n{}",
+                    case.name,
+                    shown.join("\n")
+                )
+            });
+            let actual = match evaluate_scenario(&parsed.scenario) {
+                Ok(outcome) => (
+                    outcome.decision.to_string(),
+                    outcome
+                        .decided_by
+                        .iter()
+                        .map(|l| l.field().to_string())
+                        .collect(),
+                ),
+                Err(_) => ("OwnerNeeded".to_string(), Vec::new()),
+            };
+            let expected = (case.decision.clone(), case.decided_by.clone());
+            tally.record(
+                &format!("simulate {}", expected.0),
+                stem,
+                actual == expected,
+            );
+            if actual != expected {
+                failures.push(format!(
+                    "{name} / {}: expected {} {:?}, got {} {:?}",
+                    case.name, expected.0, expected.1, actual.0, actual.1
+                ));
+            }
+        }
+    }
+    println!("{}", tally.table("scenario corpus (corpus/scenarios)"));
+    println!("{cases} scenario cases in {} files", files.len());
+    if std::env::var_os("KEYAKI_TEST").is_none() {
+        assert!(
+            cases >= 30,
+            "the scenario corpus must hold at least 30 cases, found {cases}"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
