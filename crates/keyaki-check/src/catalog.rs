@@ -133,7 +133,8 @@ fn all_actions() -> impl Iterator<Item = &'static String> {
 /// Whether the action pattern `text` matches one of `names`. The pattern runs as an automaton
 /// (linear in each name), not by backtracking, since `text` comes from the user.
 fn matches_some<'a>(text: &str, mut names: impl Iterator<Item = &'a String>) -> bool {
-    let longest = all_actions().map(|name| name.chars().count()).max();
+    static LONGEST: OnceLock<Option<usize>> = OnceLock::new();
+    let longest = *LONGEST.get_or_init(|| all_actions().map(|name| name.chars().count()).max());
     let fixed = text.chars().filter(|&c| c != '*').count();
     if longest.is_none_or(|longest| fixed > longest) {
         return false;
