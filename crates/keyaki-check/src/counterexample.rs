@@ -106,7 +106,7 @@ fn name_session(encoder: &Encoder<'_>, model: &Model, caller: &str, request: &mu
     }
     let arn = format!(
         "arn:{}:sts::{}:assumed-role/{}/{name}",
-        first.partition, first.account, first.role_name
+        first.role.partition, first.role.account, first.role.name
     );
     if role != first.default_role() {
         request.set_context("aws:PrincipalArn", vec![role.to_string()], false);

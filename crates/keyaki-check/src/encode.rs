@@ -422,6 +422,15 @@ impl<'a> Encoder<'a> {
             .flatten()
     }
 
+    /// The variable of condition key `name` when the vocabulary models it as a string.
+    pub(crate) fn string_key(&mut self, name: &str) -> Option<Var> {
+        let key = self.vocabulary.key(name)?.clone();
+        match key.sort {
+            Sort::Str { .. } => self.cx.var(&key.name, key.sort).ok(),
+            _ => None,
+        }
+    }
+
     /// The vocabulary in use.
     pub fn vocabulary(&self) -> &Vocabulary {
         self.vocabulary

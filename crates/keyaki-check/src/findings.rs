@@ -25,7 +25,7 @@ use crate::encode::Encoder;
 use crate::public::{Fixed, arn_account};
 use crate::vocabulary::Vocabulary;
 use crate::witness::{Preferences, Solved, not_replayed, solve};
-use keyaki_logic::{Atom, Context, Formula, Pattern, Piece, Sort};
+use keyaki_logic::{Atom, Context, Formula, Pattern, Piece};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{
     Decision, Effect, ParsedPolicy, PolicyType, Request, RequestPrincipal, Statement, evaluate,
@@ -264,7 +264,7 @@ fn outside(encoder: &mut Encoder<'_>, trust: &Trust) -> Formula {
         let field: Vec<Piece> = account.chars().map(Piece::Char).collect();
         let trusted_provider = encoder.tagged_account_field("Federated:", &field, false);
         parts.push(encoder.cx.not(trusted_provider));
-        if let Some(var) = string_key(encoder, "aws:PrincipalArn") {
+        if let Some(var) = encoder.string_key("aws:PrincipalArn") {
             let pattern = Pattern::arn(&Pattern::parse(&format!("arn:*:*:*:{account}:*")).pieces);
             let in_account = encoder.cx.atom_formula(Atom::StrIn {
                 var,
@@ -276,7 +276,7 @@ fn outside(encoder: &mut Encoder<'_>, trust: &Trust) -> Formula {
     }
     if let (Some(org), Some(var)) = (
         &trust.organization,
-        string_key(encoder, "aws:PrincipalOrgID"),
+        encoder.string_key("aws:PrincipalOrgID"),
     ) {
         let inside = encoder.cx.atom_formula(Atom::StrIn {
             var,
@@ -286,15 +286,6 @@ fn outside(encoder: &mut Encoder<'_>, trust: &Trust) -> Formula {
         parts.push(encoder.cx.not(inside));
     }
     encoder.cx.and(parts)
-}
-
-/// The string variable of a condition key the policy uses (none if unused or a set).
-fn string_key(encoder: &mut Encoder<'_>, name: &str) -> Option<keyaki_logic::Var> {
-    let key = encoder.vocabulary().key(name)?.clone();
-    match key.sort {
-        Sort::Str { .. } => encoder.cx.var(&key.name, key.sort).ok(),
-        _ => None,
-    }
 }
 
 /// The concrete test of [`outside`], for replay.

@@ -193,12 +193,8 @@ fn of_caller_without_identity(key: &str) -> Derived {
 /// A role session named by its own ARN, `arn:P:sts::A:assumed-role/NAME/SESSION`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session<'a> {
-    /// The partition.
-    pub partition: &'a str,
-    /// The account.
-    pub account: &'a str,
-    /// The role's name (its path is not in the session ARN).
-    pub role_name: &'a str,
+    /// The session's role (its path is not in the session ARN).
+    pub role: RoleName<'a>,
     /// The session's name.
     pub session_name: &'a str,
 }
@@ -206,41 +202,71 @@ pub struct Session<'a> {
 impl<'a> Session<'a> {
     /// The parts of a session ARN; `None` for any other text.
     pub fn of(arn: &'a str) -> Option<Session<'a>> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let ["arn", partition, "sts", "", account, resource] = parts.as_slice() else {
-            return None;
-        };
-        let (role_name, session_name) = resource.strip_prefix("assumed-role/")?.split_once('/')?;
-        if account.is_empty() || account.contains(':') || role_name.is_empty() {
+        let (partition, account, resource) = fields(arn, "sts")?;
+        let (name, session_name) = resource.strip_prefix("assumed-role/")?.split_once('/')?;
+        if account.is_empty() || account.contains(':') || name.is_empty() {
             return None;
         }
         Some(Session {
-            partition,
-            account,
-            role_name,
+            role: RoleName {
+                partition,
+                account,
+                name,
+            },
             session_name,
         })
     }
 
     /// The role ARN with the root path, `arn:P:iam::A:role/NAME`.
     pub fn default_role(&self) -> String {
-        format!(
-            "arn:{}:iam::{}:role/{}",
-            self.partition, self.account, self.role_name
-        )
+        let RoleName {
+            partition,
+            account,
+            name,
+        } = self.role;
+        format!("arn:{partition}:iam::{account}:role/{name}")
     }
 
     /// Whether `role` is an ARN of this session's role: same partition, account and name,
     /// any path.
     pub fn is_session_of(&self, role: &str) -> bool {
-        let parts: Vec<&str> = role.splitn(6, ':').collect();
-        let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
-            return false;
-        };
-        let name = resource
-            .strip_prefix("role/")
-            .and_then(|r| r.rsplit('/').next());
-        *partition == self.partition && *account == self.account && name == Some(self.role_name)
+        RoleName::of(role) == Some(self.role)
+    }
+}
+
+/// What identifies a role within IAM: its partition, account and name (role names are unique
+/// within an account, whatever their path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleName<'a> {
+    /// The partition.
+    pub partition: &'a str,
+    /// The account.
+    pub account: &'a str,
+    /// The name: the last part of the role's ARN.
+    pub name: &'a str,
+}
+
+impl<'a> RoleName<'a> {
+    /// The name of a role ARN, `arn:P:iam::A:role/PATH/NAME`; `None` for any other text.
+    pub fn of(arn: &'a str) -> Option<RoleName<'a>> {
+        let (partition, account, resource) = fields(arn, "iam")?;
+        let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
+        Some(RoleName {
+            partition,
+            account,
+            name,
+        })
+    }
+}
+
+/// The partition, account and resource part of an ARN of `service` with no region.
+fn fields<'a>(arn: &'a str, service: &str) -> Option<(&'a str, &'a str, &'a str)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, s, "", account, resource] if *s == service => {
+            Some((partition, account, resource))
+        }
+        _ => None,
     }
 }
 
@@ -253,7 +279,7 @@ pub fn conflicts(request: &Request) -> Vec<(String, String)> {
         };
         let written = given.values.first().cloned().unwrap_or_default();
         match derived {
-            Derived::Free if is_service_claiming_identity(request, &given.key, &written) => found
+            Derived::Free if claims_what_no_such_caller_has(request, &given.key, &written) => found
                 .push((
                     given.key.clone(),
                     format!(
@@ -297,7 +323,7 @@ pub fn conflicts(request: &Request) -> Vec<(String, String)> {
 /// none of the identity forms.
 /// Likewise, a caller that is no AWS identity has none of the identity types, and only a
 /// service principal is an AWS service.
-fn is_service_claiming_identity(request: &Request, key: &str, value: &str) -> bool {
+fn claims_what_no_such_caller_has(request: &Request, key: &str, value: &str) -> bool {
     let not_aws = !matches!(request.principal, Some(RequestPrincipal::Aws(_)));
     let service = matches!(request.principal, Some(RequestPrincipal::Service(_)));
     (service && key.eq_ignore_ascii_case("aws:PrincipalArn") && AwsForm::of(value).is_some())

@@ -47,29 +47,22 @@ impl Encoder<'_> {
 
     /// Every caller key of the vocabulary tied to the caller, for the atoms of `question`.
     pub fn caller_links(&mut self, question: Formula) -> Formula {
-        let keys: Vec<(String, Sort)> = self
+        let keys: Vec<(String, String, Sort)> = self
             .vocabulary()
             .keys
             .iter()
             .filter(|(key, _)| is_caller_key(key))
-            .map(|(key, usage)| (key.clone(), usage.sort))
+            .map(|(key, usage)| (key.clone(), usage.name.clone(), usage.sort))
             .collect();
         let mut links = Vec::new();
-        for (key, sort) in keys {
-            let Ok(var) = self.cx.var(&self.key_name(&key), sort) else {
+        for (key, name, sort) in keys {
+            let Ok(var) = self.cx.var(&name, sort) else {
                 continue;
             };
             let tests = string_tests(self, question, var, sort);
             links.push(self.key_link(&key, var, sort, &tests));
         }
         self.cx.and(links)
-    }
-
-    fn key_name(&self, lowercase: &str) -> String {
-        self.vocabulary()
-            .key(lowercase)
-            .map(|k| k.name.clone())
-            .unwrap_or_default()
     }
 
     /// The rules of one key (the table of [`keyaki_policy::caller`]).
@@ -301,18 +294,27 @@ impl Encoder<'_> {
         if name.contains('/') || name.is_empty() {
             return Some(self.cx.fls());
         }
-        let prefix = || {
-            let mut pieces = chars("AWS:arn:");
-            pieces.push(Piece::PartRun);
-            pieces.extend(chars(":iam::"));
-            pieces.push(Piece::PartRun);
-            pieces.extend(chars(":user/"));
-            pieces
-        };
-        let mut at_root = prefix();
-        at_root.extend(chars(&name));
-        let mut in_path = prefix();
-        in_path.push(Piece::AnyRun);
+        let mut prefix = chars("AWS:arn:");
+        prefix.push(Piece::PartRun);
+        prefix.extend(chars(":iam::"));
+        prefix.push(Piece::PartRun);
+        prefix.extend(chars(":user/"));
+        Some(self.ends_in_name(&prefix, &[Piece::AnyRun], &name, ignore_case))
+    }
+
+    /// `Principal` is `prefix NAME` or `prefix PATH/NAME` with `PATH` matching `path`: an IAM
+    /// user or role whose last ARN part is `name`.
+    pub(super) fn ends_in_name(
+        &mut self,
+        prefix: &[Piece],
+        path: &[Piece],
+        name: &str,
+        ignore_case: bool,
+    ) -> Formula {
+        let mut at_root = prefix.to_vec();
+        at_root.extend(chars(name));
+        let mut in_path = prefix.to_vec();
+        in_path.extend_from_slice(path);
         in_path.extend(chars(&format!("/{name}")));
         let [a, b] = [at_root, in_path].map(|pieces| {
             self.cx.atom_formula(Atom::StrIn {
@@ -321,7 +323,7 @@ impl Encoder<'_> {
                 ignore_case,
             })
         });
-        Some(self.cx.or([a, b]))
+        self.cx.or([a, b])
     }
 }
 

@@ -21,7 +21,7 @@
 //! boundaries), nor are more than [`MAX_CASES`] combinations written out.
 
 use super::Encoder;
-use keyaki_logic::{Atom, Formula, Pattern, Sort, Var};
+use keyaki_logic::{Atom, Formula, Pattern};
 use keyaki_policy::caller::{AwsForm, Session};
 use keyaki_policy::{
     ConditionValue, OperatorKind, Principal, Segment, Statement, pattern::Pattern as Template,
@@ -50,6 +50,9 @@ impl Encoder<'_> {
         statement: &Statement,
     ) -> Option<Vec<(Formula, Statement)>> {
         let used = variable_keys(statement);
+        if used.is_empty() {
+            return None;
+        }
         let pins: Vec<Pin> = pins_of(statement)
             .into_iter()
             .filter(|pin| used.contains(&pin.key))
@@ -84,18 +87,9 @@ impl Encoder<'_> {
         Some(cases)
     }
 
-    /// The key's string variable; `None` when the key is not modelled as a string.
-    fn string_var(&mut self, key: &str) -> Option<Var> {
-        let model = self.vocabulary().key(key)?.clone();
-        let Sort::Str { .. } = model.sort else {
-            return None;
-        };
-        self.cx.var(&model.name, model.sort).ok()
-    }
-
     /// `k = value`.
     fn key_equals(&mut self, key: &str, value: &str) -> Option<Formula> {
-        let var = self.string_var(key)?;
+        let var = self.string_key(key)?;
         let present = self.cx.atom_formula(Atom::Present { var });
         let equal = self.cx.atom_formula(Atom::StrIn {
             var,
@@ -107,7 +101,7 @@ impl Encoder<'_> {
 
     /// `k` is absent.
     fn key_absent(&mut self, key: &str) -> Option<Formula> {
-        let var = self.string_var(key)?;
+        let var = self.string_key(key)?;
         let present = self.cx.atom_formula(Atom::Present { var });
         Some(self.cx.not(present))
     }
@@ -218,7 +212,7 @@ fn principal_pins(statement: &Statement) -> Vec<Pin> {
                     let user = Some(if form == AwsForm::User { name } else { None });
                     (account, user)
                 }
-                (None, Some(session)) => (Some(session.account.to_string()), Some(None)),
+                (None, Some(session)) => (Some(session.role.account.to_string()), Some(None)),
                 (None, None) => (None, None),
             },
             Principal::Everyone => (None, None),

@@ -24,7 +24,7 @@
 use super::Encoder;
 use super::Meaning;
 use keyaki_logic::{Atom, Formula, Pattern, Piece};
-use keyaki_policy::caller::{AwsForm, Session};
+use keyaki_policy::caller::{AwsForm, RoleName, Session};
 use keyaki_policy::{Principal, PrincipalElement};
 
 /// The kind tags of the `Principal` variable.
@@ -76,14 +76,10 @@ impl Encoder<'_> {
     pub fn named_roles_unique(&mut self) -> Formula {
         let mut rules = Vec::new();
         for arn in self.named_roles.clone() {
-            let parts: Vec<&str> = arn.splitn(6, ':').collect();
-            let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
+            let Some(role) = RoleName::of(&arn) else {
                 continue;
             };
-            let Some(name) = resource.rsplit('/').next() else {
-                continue;
-            };
-            let same_name = self.role_named(partition, account, name);
+            let same_name = self.role_named(role);
             let this_role = self.tagged("AWS:", &arn);
             rules.push(self.cx.implies(same_name, this_role));
         }
@@ -91,27 +87,23 @@ impl Encoder<'_> {
     }
 
     /// The caller is a role named `name` of the account, with any path.
-    fn role_named(&mut self, partition: &str, account: &str, name: &str) -> Formula {
-        let prefix = format!("AWS:arn:{partition}:iam::{account}:role/");
-        let mut at_root: Vec<Piece> = prefix.chars().map(Piece::Char).collect();
-        let mut in_path = at_root.clone();
-        at_root.extend(name.chars().map(Piece::Char));
-        in_path.extend([Piece::AnyChar, Piece::AnyRun, Piece::Char('/')]);
-        in_path.extend(name.chars().map(Piece::Char));
-        let [a, b] = [at_root, in_path].map(|pieces| {
-            self.cx.atom_formula(Atom::StrIn {
-                var: self.principal,
-                pattern: Pattern::from_pieces(pieces),
-                ignore_case: false,
-            })
-        });
-        self.cx.or([a, b])
+    fn role_named(&mut self, role: RoleName<'_>) -> Formula {
+        let RoleName {
+            partition,
+            account,
+            name,
+        } = role;
+        let prefix: Vec<Piece> = format!("AWS:arn:{partition}:iam::{account}:role/")
+            .chars()
+            .map(Piece::Char)
+            .collect();
+        self.ends_in_name(&prefix, &[Piece::AnyChar, Piece::AnyRun], name, false)
     }
 
     /// One role session named by its ARN: a session of a role `NAME` of the account, any path
     /// (`role/NAME` or `role/…/NAME`), with the session name `S` (an opaque atom).
     fn session_principal(&mut self, arn: &str, session: &Session<'_>) -> Formula {
-        let role = self.role_named(session.partition, session.account, session.role_name);
+        let role = self.role_named(session.role);
         let named = self.opaque_atom(
             format!("the caller is the role session {arn}"),
             Meaning::Session(arn.to_string()),
@@ -236,15 +228,7 @@ pub fn caller_fits_named_roles(
     let Some(identity) = keyaki_policy::caller::identity_arn(request) else {
         return true;
     };
-    let role_key = |arn: &str| -> Option<(String, String, String)> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let ["arn", partition, "iam", "", account, resource] = parts.as_slice() else {
-            return None;
-        };
-        let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
-        Some((partition.to_string(), account.to_string(), name.to_string()))
-    };
-    let Some(caller) = role_key(&identity) else {
+    let Some(caller) = RoleName::of(&identity) else {
         return true;
     };
     policies
@@ -253,7 +237,7 @@ pub fn caller_fits_named_roles(
         .filter_map(|statement| statement.principal.as_ref())
         .flat_map(|element| &element.principals)
         .all(|named| match &named.value {
-            Principal::Aws(arn) if role_key(arn).as_ref() == Some(&caller) => *arn == identity,
+            Principal::Aws(arn) if RoleName::of(arn) == Some(caller) => *arn == identity,
             _ => true,
         })
 }
