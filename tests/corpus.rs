@@ -139,18 +139,11 @@ fn evaluate_corpus() {
             }
         }
     }
-    println!("{}", tally.table("evaluate corpus (corpus/evaluate)"));
-    println!("{cases} evaluate cases in {} files", files.len());
-    if std::env::var_os("KEYAKI_TEST").is_none() {
-        assert!(
-            cases >= 80,
-            "the evaluate corpus must hold at least 80 cases, found {cases}"
-        );
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} cases differ:\n{}",
-        failures.len(),
-        failures.join("\n")
+    tally.finish(
+        "evaluate corpus (corpus/evaluate)",
+        "evaluate cases",
+        (cases, files.len()),
+        80,
+        &failures,
     );
 }

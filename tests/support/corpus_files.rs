@@ -1,4 +1,4 @@
-//! Shared by the corpus runners (evaluate, SMT, checks): the files of a corpus folder and the
+//! Shared by the corpus runners (evaluate, scenarios, SMT, checks): the files of a corpus folder and the
 //! `KEYAKI_TEST` filter. Included with `#[path]` by each runner.
 
 use std::path::{Path, PathBuf};
@@ -44,6 +44,33 @@ impl Tally {
             .or_default();
         row.0 += 1;
         row.1 += usize::from(agreed);
+    }
+
+    /// Ends a runner: prints the table and how many `things` were run from how many files,
+    /// asserts there are at least `minimum` of them when no `KEYAKI_TEST` filter is set, and
+    /// fails with every disagreement.
+    pub fn finish(
+        &self,
+        title: &str,
+        things: &str,
+        (cases, files): (usize, usize),
+        minimum: usize,
+        failures: &[String],
+    ) {
+        println!("{}", self.table(title));
+        println!("{cases} {things} in {files} files");
+        if std::env::var_os("KEYAKI_TEST").is_none() {
+            assert!(
+                cases >= minimum,
+                "the corpus must hold at least {minimum} {things}, found {cases}"
+            );
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {cases} {things} differ:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     /// The table: one line per kind and feature, then a total per kind.

@@ -252,13 +252,12 @@ fn check_corpus() {
             }
         }
     }
-    println!("{}", tally.table("check corpus (corpus/checks)"));
-    println!("{cases} check cases in {} files", files.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
+    tally.finish(
+        "check corpus (corpus/checks)",
+        "check cases",
+        (cases, files.len()),
+        1,
+        &failures,
     );
 }
 

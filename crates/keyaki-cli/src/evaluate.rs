@@ -63,25 +63,34 @@ pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<
                 text.push_str("no statement matched: denied by default\n");
             }
             for index in &outcome.matched_statements {
-                let Some(statement) = parsed.policy.statements.get(*index) else {
-                    continue;
-                };
-                let sid = statement
-                    .sid
-                    .as_ref()
-                    .map(|s| format!(" `{}`", s.value))
-                    .unwrap_or_default();
-                text.push_str(&format!(
-                    "matched statement {index}{sid} ({}) at {}\n",
-                    statement.effect.value,
-                    policy_source.location(statement.span)
-                ));
+                if let Some(statement) = parsed.policy.statements.get(*index) {
+                    text.push_str(&matched_statement(*index, statement, &policy_source));
+                    text.push('\n');
+                }
             }
             text
         }
     };
     let _ = io.stdout.write_all(text.as_bytes());
     Exit::Pass
+}
+
+/// One matched statement for people: its index, `Sid`, effect and where it is written.
+pub(crate) fn matched_statement(
+    index: usize,
+    statement: &keyaki_policy::Statement,
+    source: &SourceFile,
+) -> String {
+    let sid = statement
+        .sid
+        .as_ref()
+        .map(|s| format!(" `{}`", s.value))
+        .unwrap_or_default();
+    format!(
+        "matched statement {index}{sid} ({}) at {}",
+        statement.effect.value,
+        source.location(statement.span)
+    )
 }
 
 fn load_or_report(arg: &str, io: &mut Io<'_>) -> Option<SourceFile> {

@@ -10,6 +10,7 @@
 
 use crate::args::SimulateArgs;
 use crate::document::{DocumentArg, load};
+use crate::evaluate::matched_statement;
 use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_policy::scenario::Scenario;
@@ -195,19 +196,10 @@ fn as_text(scenario: &Scenario, outcome: &ScenarioOutcome, source: &SourceFile) 
                 text.push_str("    no statement matched\n");
             }
             for index in &p.evaluation.matched_statements {
-                let Some(statement) = policy.and_then(|p| p.statements.get(*index)) else {
-                    continue;
-                };
-                let sid = statement
-                    .sid
-                    .as_ref()
-                    .map(|s| format!(" `{}`", s.value))
-                    .unwrap_or_default();
-                text.push_str(&format!(
-                    "    matched statement {index}{sid} ({}) at {}\n",
-                    statement.effect.value,
-                    source.location(statement.span)
-                ));
+                if let Some(statement) = policy.and_then(|p| p.statements.get(*index)) {
+                    let line = matched_statement(*index, statement, source);
+                    text.push_str(&format!("    {line}\n"));
+                }
             }
         }
     }

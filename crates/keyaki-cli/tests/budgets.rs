@@ -9,27 +9,13 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_cli::{Exit, Io, run};
+mod support;
 
-/// Runs keyaki in-process; returns the exit code, standard output and standard error.
+use keyaki_cli::Exit;
+
+/// Runs keyaki in-process with nothing on standard input.
 fn keyaki(args: &[&str]) -> (Exit, String, String) {
-    let mut input: &[u8] = b"";
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut input,
-        stdout: &mut out,
-        stderr: &mut err,
-        terminal: false,
-    };
-    let exit = run(
-        std::iter::once("keyaki").chain(args.iter().copied()),
-        &mut io,
-    );
-    (
-        exit,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    support::keyaki(args, b"")
 }
 
 /// The design brief's update, which needs a search to find its FAIL.

@@ -122,12 +122,11 @@ fn smt_corpus() {
             }
         }
     }
-    println!("{}", tally.table("SMT corpus (corpus/smt)"));
-    println!("{cases} formulas in {} files", files.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
+    tally.finish(
+        "SMT corpus (corpus/smt)",
+        "formulas",
+        (cases, files.len()),
+        1,
+        &failures,
     );
 }
