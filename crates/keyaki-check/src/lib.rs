@@ -21,6 +21,7 @@ pub mod explain;
 pub mod findings;
 pub mod public;
 pub mod resource_type;
+pub mod scenario;
 pub mod variables;
 pub mod vocabulary;
 pub mod witness;

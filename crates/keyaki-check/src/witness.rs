@@ -179,6 +179,19 @@ impl Preferences {
         }
     }
 
+    /// No preferred values, and witnesses that name their caller: for questions whose
+    /// principal, action and resource are pinned by the question itself.
+    pub fn none(encoder: &Encoder<'_>) -> Preferences {
+        Preferences {
+            values: [
+                (encoder.principal, Vec::new()),
+                (encoder.action, Vec::new()),
+                (encoder.resource, Vec::new()),
+            ],
+            with_principal: true,
+        }
+    }
+
     /// For each request variable, the values to prefer, best first.
     pub fn values(&self) -> &[(Var, Vec<String>)] {
         &self.values

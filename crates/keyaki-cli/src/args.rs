@@ -24,6 +24,8 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Decide one request against every policy that applies to it, from a scenario file
     Simulate(SimulateArgs),
+    /// May this caller make this request, for every context? (always, sometimes, never: proved)
+    Can(CanArgs),
     /// Does the new policy grant any access the existing one does not? (PASS: proved none)
     CheckNoNewAccess(CheckNoNewAccessArgs),
     /// Does the policy grant any of the listed accesses? (PASS: proved not)
@@ -236,6 +238,18 @@ pub struct SimulateArgs {
     /// file://path, inline JSON, or - for stdin
     #[arg(long, value_name = "FILE")]
     pub scenario: String,
+}
+
+/// `keyaki can`.
+#[derive(Debug, Args)]
+pub struct CanArgs {
+    /// A scenario (as for `simulate`) whose request names the caller, action and resource;
+    /// its context is ignored: every context is considered
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<String>,
+    /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
 }
 
 /// `--policy-type`, spelled as Access Analyzer spells it.

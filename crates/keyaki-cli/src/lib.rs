@@ -16,6 +16,7 @@
 mod access;
 mod args;
 mod batch;
+mod can;
 mod checks;
 mod document;
 mod evaluate;
@@ -105,6 +106,7 @@ fn dispatch(
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
+        Command::Can(args) => can::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),

@@ -53,7 +53,8 @@ pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity, SourceFile};
 pub use eval::scenario::{
-    Layer, LayerTrace, OwnerNeeded, PolicyTrace, ScenarioOutcome, evaluate_scenario,
+    CallerFacts, Layer, LayerTrace, OwnerNeeded, PolicyTrace, ScenarioOutcome, evaluate_scenario,
+    exemption, owner_candidates,
 };
 pub use eval::{Decision, Evaluation, evaluate};
 pub use json::{Json, Member};

@@ -241,22 +241,10 @@ pub struct OwnerNeeded {
 
 /// Decides a scenario's request with all its policies (the rules are in the module docs).
 pub fn evaluate_scenario(scenario: &Scenario) -> Result<ScenarioOutcome, OwnerNeeded> {
-    let caller = Caller::of(&scenario.request);
-    let known = arn_account(&scenario.request.resource)
-        .map(str::to_string)
-        .or_else(|| scenario.resource_owner.clone());
-    if let Some(owner) = known {
-        return Ok(decide(scenario, &caller, Some(owner)));
-    }
-    let mut owners: Vec<Option<String>> = vec![None];
-    for candidate in [&caller.account, &scenario.management_account] {
-        if let Some(account) = candidate
-            .as_ref()
-            .filter(|a| !owners.contains(&Some((*a).clone())))
-        {
-            owners.push(Some(account.clone()));
-        }
-    }
+    let caller = CallerFacts::of(&scenario.request);
+    let owners = owner_candidates(scenario, &caller);
+    let known =
+        arn_account(&scenario.request.resource).is_some() || scenario.resource_owner.is_some();
     let outcomes: Vec<ScenarioOutcome> = owners
         .iter()
         .map(|owner| decide(scenario, &caller, owner.clone()))
@@ -266,8 +254,10 @@ pub fn evaluate_scenario(scenario: &Scenario) -> Result<ScenarioOutcome, OwnerNe
         let mut outcome = outcomes.into_iter().next().ok_or(OwnerNeeded {
             decisions: Vec::new(),
         })?;
-        outcome.resource_owner = None;
-        outcome.cross_account = None;
+        if !known {
+            outcome.resource_owner = None;
+            outcome.cross_account = None;
+        }
         return Ok(outcome);
     }
     Err(OwnerNeeded {
@@ -278,25 +268,29 @@ pub fn evaluate_scenario(scenario: &Scenario) -> Result<ScenarioOutcome, OwnerNe
     })
 }
 
-/// What the combination needs to know about the caller.
-struct Caller {
+/// What the combination needs to know about the caller: facts of the caller's ARN, the same
+/// for every context. The symbolic encoding of a scenario (keyaki-check) reads them too, so
+/// that both sides apply the Guide's rules to the same caller.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallerFacts {
     /// The caller's account (AWS callers only).
-    account: Option<String>,
+    pub account: Option<String>,
     /// The shape of its identity ARN (AWS callers with a known shape).
-    form: Option<AwsForm>,
+    pub form: Option<AwsForm>,
     /// Whether it is an AWS identity (which can have identity-based policies).
-    has_identity: bool,
+    pub has_identity: bool,
     /// Whether it is a service principal.
-    is_service: bool,
+    pub is_service: bool,
     /// Whether it is a session of a service-linked role (path `aws-service-role/`).
-    service_linked: bool,
+    pub service_linked: bool,
     /// The ARN as the request names it, when a grant to exactly it is *direct*: an IAM user,
     /// an `assumed-role` session or a federated user session.
-    direct_arn: Option<String>,
+    pub direct_arn: Option<String>,
 }
 
-impl Caller {
-    fn of(request: &Request) -> Caller {
+impl CallerFacts {
+    /// The facts of a request's caller.
+    pub fn of(request: &Request) -> CallerFacts {
         let principal = request.principal.as_ref();
         let identity = identity_arn(request);
         let form = identity.as_deref().and_then(AwsForm::of);
@@ -307,7 +301,7 @@ impl Caller {
         let direct = form == Some(AwsForm::User)
             || form == Some(AwsForm::FederatedUser)
             || written.as_deref().and_then(Session::of).is_some();
-        Caller {
+        CallerFacts {
             account: principal
                 .and_then(RequestPrincipal::account)
                 .map(str::to_string),
@@ -322,36 +316,82 @@ impl Caller {
             direct_arn: written.filter(|_| direct),
         }
     }
+
+    /// Whether the caller is its account's root user.
+    pub fn is_root(&self) -> bool {
+        self.form == Some(AwsForm::Root)
+    }
+
+    /// Whether the request crosses accounts, the resource owned by `owner` (`None`: another
+    /// account); `None` when the caller has no account.
+    pub fn cross_account(&self, owner: Option<&str>) -> Option<bool> {
+        match (&self.account, owner) {
+            (Some(account), Some(owner)) => Some(account != owner),
+            (Some(_), None) => Some(true),
+            (None, _) => None,
+        }
+    }
+}
+
+/// The owners that could change a scenario's decision when neither the resource ARN nor
+/// `resourceOwner` names one: another account (`None`), the caller's account, the management
+/// account. When the owner is known, that one alone.
+pub fn owner_candidates(scenario: &Scenario, caller: &CallerFacts) -> Vec<Option<String>> {
+    let known = arn_account(&scenario.request.resource)
+        .map(str::to_string)
+        .or_else(|| scenario.resource_owner.clone());
+    if known.is_some() {
+        return vec![known];
+    }
+    let mut owners: Vec<Option<String>> = vec![None];
+    for candidate in [&caller.account, &scenario.management_account] {
+        if let Some(account) = candidate
+            .as_ref()
+            .filter(|a| !owners.contains(&Some((*a).clone())))
+        {
+            owners.push(Some(account.clone()));
+        }
+    }
+    owners
+}
+
+/// Why a layer does not apply to the caller, the resource owned by `owner` (`None`: another
+/// account); `None` when it applies (rule 2 of the module docs).
+pub fn exemption(
+    layer: Layer,
+    scenario: &Scenario,
+    caller: &CallerFacts,
+    owner: Option<&str>,
+) -> Option<String> {
+    let management = scenario.management_account.as_deref();
+    let reason = match layer {
+        Layer::ResourceControl if owner.is_some() && owner == management => {
+            "RCPs do not affect resources in the management account"
+        }
+        Layer::ResourceControl if caller.service_linked => {
+            "RCPs do not restrict service-linked roles"
+        }
+        Layer::ResourceControl if caller.is_service => {
+            "RCPs do not restrict AWS service principals"
+        }
+        Layer::ServiceControl if caller.account.is_none() => {
+            "SCPs restrict principals of member accounts, and this caller has no account"
+        }
+        Layer::ServiceControl if caller.account.as_deref() == management => {
+            "SCPs do not affect users or roles in the management account"
+        }
+        Layer::ServiceControl if caller.service_linked => {
+            "SCPs do not restrict service-linked roles"
+        }
+        _ => return None,
+    };
+    Some(reason.to_string())
 }
 
 /// Evaluates every layer for the request, with the owner fixed (`None`: another account).
-fn decide(scenario: &Scenario, caller: &Caller, owner: Option<String>) -> ScenarioOutcome {
-    let management = scenario.management_account.as_ref();
+fn decide(scenario: &Scenario, caller: &CallerFacts, owner: Option<String>) -> ScenarioOutcome {
     let request = &scenario.request;
-    let exemption = |layer: Layer| -> Option<String> {
-        match layer {
-            Layer::ResourceControl if owner.is_some() && owner.as_ref() == management => {
-                Some("RCPs do not affect resources in the management account".to_string())
-            }
-            Layer::ResourceControl if caller.service_linked => {
-                Some("RCPs do not restrict service-linked roles".to_string())
-            }
-            Layer::ResourceControl if caller.is_service => {
-                Some("RCPs do not restrict AWS service principals".to_string())
-            }
-            Layer::ServiceControl if caller.account.is_none() => Some(
-                "SCPs restrict principals of member accounts, and this caller has no account"
-                    .to_string(),
-            ),
-            Layer::ServiceControl if caller.account.as_ref() == management => {
-                Some("SCPs do not affect users or roles in the management account".to_string())
-            }
-            Layer::ServiceControl if caller.service_linked => {
-                Some("SCPs do not restrict service-linked roles".to_string())
-            }
-            _ => None,
-        }
-    };
+    let exemption = |layer: Layer| exemption(layer, scenario, caller, owner.as_deref());
     let layers: Vec<LayerTrace> = Layer::ALL
         .into_iter()
         .filter_map(|layer| {
@@ -359,11 +399,7 @@ fn decide(scenario: &Scenario, caller: &Caller, owner: Option<String>) -> Scenar
             (!levels.is_empty()).then(|| run_layer(layer, &levels, request, exemption(layer)))
         })
         .collect();
-    let cross_account = match (&caller.account, &owner) {
-        (Some(account), Some(owner)) => Some(account != owner),
-        (Some(_), None) => Some(true),
-        (None, _) => None,
-    };
+    let cross_account = caller.cross_account(owner.as_deref());
     let (decision, decided_by, reason) = combine(&layers, caller, cross_account, scenario);
     ScenarioOutcome {
         decision,
@@ -427,7 +463,7 @@ type Combined = (Decision, Vec<Layer>, String);
 /// Rules 1 to 3 of the module docs, over the evaluated layers.
 fn combine(
     layers: &[LayerTrace],
-    caller: &Caller,
+    caller: &CallerFacts,
     cross_account: Option<bool>,
     scenario: &Scenario,
 ) -> Combined {
@@ -473,7 +509,7 @@ fn combine(
             )
         };
     }
-    let is_root = caller.form == Some(AwsForm::Root);
+    let is_root = caller.is_root();
     let identity_allows = is_root || allows(Layer::Identity);
     let limit = limits(layers, caller);
     if cross_account == Some(false) {
@@ -536,7 +572,7 @@ fn combine(
 
 /// The permissions boundary and the session policy, which limit every allow but a direct
 /// grant: `Some` implicit deny when one of them does not allow.
-fn limits(layers: &[LayerTrace], caller: &Caller) -> Option<Combined> {
+fn limits(layers: &[LayerTrace], caller: &CallerFacts) -> Option<Combined> {
     let find = |layer: Layer| layers.iter().find(|l| l.layer == layer);
     if find(Layer::PermissionsBoundary).is_some_and(|l| !l.allows()) {
         let reason = "the permissions boundary does not allow the request";
@@ -563,7 +599,7 @@ fn limits(layers: &[LayerTrace], caller: &Caller) -> Option<Combined> {
 
 /// Whether an `Allow` statement of the resource policy that matched lists, in `Principal`, the
 /// ARN the request names, and that ARN is a user, a role session or a federated user session.
-fn names_caller_directly(scenario: &Scenario, caller: &Caller) -> bool {
+fn names_caller_directly(scenario: &Scenario, caller: &CallerFacts) -> bool {
     let (Some(policy), Some(arn)) = (&scenario.resource_policy, &caller.direct_arn) else {
         return false;
     };
