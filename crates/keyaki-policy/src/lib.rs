@@ -35,10 +35,13 @@
 //! The crate's modules, in the order data flows through them: [`span`] (positions),
 //! `json` (a spanned JSON reader), [`parse`] (the grammar), [`model`], [`pattern`] and
 //! [`value`] (what a policy says), [`request`] and [`eval`] (deciding one request), and
-//! [`scenario`] with [`eval::scenario`] (one request against every policy that decides it).
+//! [`scenario`] with [`eval::scenario`] (one request against every policy that decides it), and
+//! [`account`] (a whole account, read from `aws iam get-account-authorization-details` and a
+//! manifest, which builds the scenario of any request made in it).
 
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod caller;
 pub mod diagnostic;
 pub mod eval;
@@ -51,6 +54,10 @@ pub mod scenario;
 pub mod span;
 pub mod value;
 
+pub use account::{
+    Account, AccountDocument, AccountErrors, ParsedAccount, PolicySet, SourceKind, SourcedPolicy,
+    parse_account, parse_account_located,
+};
 pub use diagnostic::{Diagnostic, Severity, SourceFile};
 pub use eval::scenario::{
     CallerFacts, Layer, LayerTrace, OwnerNeeded, PolicyTrace, ScenarioOutcome, evaluate_scenario,
