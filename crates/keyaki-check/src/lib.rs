@@ -24,6 +24,7 @@ pub mod resource_type;
 pub mod scenario;
 pub mod variables;
 pub mod vocabulary;
+pub mod who_can;
 pub mod witness;
 
 pub use check::{

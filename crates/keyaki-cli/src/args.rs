@@ -26,6 +26,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// May this caller make this request, for every context? (always, sometimes, never: proved)
     Can(CanArgs),
+    /// Who can make this request: every user and role of the account, and every class of
+    /// caller outside it (proved, each with a replayed request)
+    WhoCan(WhoCanArgs),
     /// Does the new policy grant any access the existing one does not? (PASS: proved none)
     CheckNoNewAccess(CheckNoNewAccessArgs),
     /// Does the policy grant any of the listed accesses? (PASS: proved not)
@@ -245,9 +248,56 @@ pub struct SimulateArgs {
 pub struct CanArgs {
     /// A scenario (as for `simulate`) whose request names the caller, action and resource;
     /// its context is ignored: every context is considered
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", required_unless_present = "account_details",
+          conflicts_with_all = ["account_details", "principal", "action", "resource"])]
     pub scenario: Option<String>,
+    /// The account
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// The caller: a user or role of the account (a role acts through a session), or a role
+    /// session's ARN
+    #[arg(long, value_name = "ARN", requires = "account_details")]
+    pub principal: Option<String>,
+    /// The action (service:Name)
+    #[arg(long, value_name = "ACTION", requires = "account_details")]
+    pub action: Option<String>,
+    /// The resource's ARN
+    #[arg(long, value_name = "ARN", requires = "account_details")]
+    pub resource: Option<String>,
+    /// The account that owns the resource, when its ARN does not say and the manifest does
+    /// not list it
+    #[arg(long, value_name = "ACCOUNT")]
+    pub resource_owner: Option<String>,
     /// The time budget
+    #[command(flatten)]
+    pub budget: TimeBudget,
+}
+
+/// An account: `get-account-authorization-details` output and keyaki's manifest.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// The JSON of `aws iam get-account-authorization-details`: a path, file://path, or -
+    #[arg(long, value_name = "FILE")]
+    pub account_details: Option<String>,
+    /// keyaki's manifest: the organization's SCPs and RCPs per level, resource policies, VPC
+    /// endpoint policies, the management account
+    #[arg(long, value_name = "FILE", requires = "account_details")]
+    pub manifest: Option<String>,
+}
+
+/// `keyaki who-can`.
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The account
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// The action (service:Name)
+    #[arg(long, value_name = "ACTION", required = true)]
+    pub action: String,
+    /// The resource's ARN
+    #[arg(long, value_name = "ARN", required = true)]
+    pub resource: String,
+    /// The time budget of each question
     #[command(flatten)]
     pub budget: TimeBudget,
 }

@@ -12,6 +12,7 @@
 //! `--resource`). Exit code 0 for a proved answer whatever it is, 3 when there is none, 2 for
 //! bad input.
 
+use crate::account::load_account;
 use crate::args::CanArgs;
 use crate::checks::config;
 use crate::document::{DocumentArg, load};
@@ -44,8 +45,7 @@ pub fn run(args: &CanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) 
 /// The scenario the question is about.
 fn scenario_of(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Scenario> {
     let Some(path) = &args.scenario else {
-        let _ = writeln!(io.stderr, "error: give --scenario FILE");
-        return None;
+        return account_scenario(args, style, io);
     };
     let source = match load(&DocumentArg::from_arg(path), io.stdin) {
         Ok(source) => source,
@@ -63,6 +63,43 @@ fn scenario_of(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Scenario
             report(&source, &diagnostics, style, io);
             None
         }
+    }
+}
+
+/// The scenario of `--principal`'s request in the account.
+fn account_scenario(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Scenario> {
+    let (Some(details), Some(principal), Some(action), Some(resource)) = (
+        &args.account.account_details,
+        &args.principal,
+        &args.action,
+        &args.resource,
+    ) else {
+        let _ = writeln!(
+            io.stderr,
+            "error: give --scenario FILE, or --account-details FILE with --principal, --action and --resource"
+        );
+        return None;
+    };
+    let account = load_account(details, args.account.manifest.as_deref(), style, io)?;
+    let request = Request::for_identity(action, resource);
+    match account.scenario_for(principal, request) {
+        Ok(mut scenario) => {
+            with_owner(&mut scenario, args.resource_owner.as_deref());
+            Some(scenario)
+        }
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            None
+        }
+    }
+}
+
+/// `--resource-owner`, for a resource whose ARN names no account.
+fn with_owner(scenario: &mut Scenario, owner: Option<&str>) {
+    if let Some(owner) = owner
+        && keyaki_policy::scenario::arn_account(&scenario.request.resource).is_none()
+    {
+        scenario.resource_owner = Some(owner.to_string());
     }
 }
 

@@ -37,7 +37,17 @@ impl DocumentArg {
 
 /// Loads a document; `Err` is a message for the user (`cannot read …`).
 pub fn load(arg: &DocumentArg, stdin: &mut dyn Read) -> Result<SourceFile, String> {
-    let limit = ParseOptions::default().max_bytes as u64 + 1;
+    load_up_to(arg, stdin, ParseOptions::default().max_bytes)
+}
+
+/// Loads a document that may be up to `max_bytes` long (an account's authorization details
+/// reach megabytes); a longer one is cut one byte past the limit, for the parser to refuse.
+pub fn load_up_to(
+    arg: &DocumentArg,
+    stdin: &mut dyn Read,
+    max_bytes: usize,
+) -> Result<SourceFile, String> {
+    let limit = max_bytes as u64 + 1;
     match arg {
         DocumentArg::Inline(text) => Ok(SourceFile::new("<inline>", text.clone().into_bytes())),
         DocumentArg::Stdin => {

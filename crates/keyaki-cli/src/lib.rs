@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod account;
 mod args;
 mod batch;
 mod can;
@@ -27,6 +28,7 @@ mod sarif;
 mod sat;
 mod simulate;
 mod validate;
+mod who_can;
 
 pub use args::{Cli, Command, OutputFormat};
 
@@ -107,6 +109,7 @@ fn dispatch(
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
         Command::Can(args) => can::run(args, output, style, io),
+        Command::WhoCan(args) => who_can::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),

@@ -1,0 +1,83 @@
+//! Who can make a request: every principal of an account, and every class of caller outside
+//! it, decided exhaustively.
+//!
+//! For each user and role of the account, the question of [`crate::scenario::can`]: is the
+//! request (the action on the resource) allowed in every context, some, or none, over all the
+//! policies that decide it (the identity's own, its boundary, the organization's SCPs, the
+//! resource policy, RCPs, VPC endpoint policies). For callers outside the account's IAM, one
+//! question per class ([`CallerClass`]): principals of other accounts (their own identity
+//! policies assumed to allow, as their administrator may), AWS services, anonymous callers,
+//! web-identity and SAML callers; each answered with a replayed request from a caller of the
+//! class, or proved impossible.
+//!
+//! The account's principals are independent questions, decided in parallel (rayon); the
+//! answers come back in the account's order.
+
+use crate::check::CheckConfig;
+use crate::scenario::{CallerClass, CanOutcome, ClassReach, can, class_can};
+use keyaki_policy::account::Account;
+use keyaki_policy::{Request, RequestPrincipal};
+use rayon::prelude::*;
+
+/// One principal of the account and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalAnswer {
+    /// The user's or role's ARN.
+    pub arn: String,
+    /// The answer (`Err`: the account could not build its scenario, with why).
+    pub outcome: Result<CanOutcome, String>,
+}
+
+/// One class of outside callers and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassAnswer {
+    /// The class.
+    pub class: CallerClass,
+    /// Whether some caller of the class can, with a replayed request.
+    pub reach: ClassReach,
+}
+
+/// Everyone's answer for one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoCan {
+    /// The account's users and roles, in the account's order.
+    pub principals: Vec<PrincipalAnswer>,
+    /// The classes of outside callers.
+    pub classes: Vec<ClassAnswer>,
+}
+
+/// Decides, for every principal of the account and every class of outside caller, whether it
+/// can perform `action` on `resource`.
+pub fn who_can(account: &Account, action: &str, resource: &str, config: CheckConfig) -> WhoCan {
+    let request = Request::for_identity(action, resource);
+    let principals = account
+        .principals()
+        .into_par_iter()
+        .map(|arn| {
+            let outcome = account
+                .scenario_for(&arn, request.clone())
+                .map(|scenario| can(&scenario, config));
+            PrincipalAnswer { arn, outcome }
+        })
+        .collect();
+    let mut inside = vec![account.id().to_string()];
+    inside.extend(account.management_account().map(str::to_string));
+    let classes = [
+        CallerClass::OutsideAws(inside),
+        CallerClass::Service,
+        CallerClass::Anonymous,
+        CallerClass::Federated,
+    ]
+    .into_par_iter()
+    .map(|class| {
+        let caller = request.clone().with_principal(RequestPrincipal::Anonymous);
+        let scenario = account.scenario_for_external(caller);
+        let reach = class_can(&scenario, &class, config);
+        ClassAnswer { class, reach }
+    })
+    .collect();
+    WhoCan {
+        principals,
+        classes,
+    }
+}
