@@ -12,6 +12,10 @@
 //!             "decidedBy": ["resourcePolicy"]}]}
 //! ```
 //!
+//! Each case is also asked of `keyaki can` (the scenario's formula, every context): a request
+//! the evaluator allows must be allowed *always* or *sometimes*, one it denies *never* or
+//! *sometimes*, and never UNKNOWN.
+//!
 //! `OwnerNeeded` is the answer when the decision depends on a resource owner the scenario does
 //! not name (then `decidedBy` is empty). Unknown fields are rejected; `KEYAKI_TEST` filters
 //! files as for the other corpus runners.
@@ -24,7 +28,9 @@
     reason = "test code: a broken expectation should stop the test loudly"
 )]
 
-use keyaki_policy::{SourceFile, evaluate_scenario, parse_scenario};
+use keyaki_check::CheckConfig;
+use keyaki_check::scenario::{Reach, can, reach_word};
+use keyaki_policy::{Scenario, SourceFile, evaluate_scenario, parse_scenario};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -111,6 +117,9 @@ fn scenario_corpus() {
                 Err(_) => ("OwnerNeeded".to_string(), Vec::new()),
             };
             let expected = (case.decision.clone(), case.decided_by.clone());
+            if let Some(problem) = can_disagrees(&parsed.scenario, &case.decision) {
+                failures.push(format!("{name} / {}: `can` {problem}", case.name));
+            }
             tally.record(
                 &format!("simulate {}", expected.0),
                 stem,
@@ -131,4 +140,26 @@ fn scenario_corpus() {
         30,
         &failures,
     );
+}
+
+/// Whether `can`'s answer for every context contradicts the evaluator's decision for the
+/// case's own context.
+fn can_disagrees(scenario: &Scenario, decision: &str) -> Option<String> {
+    if decision == "OwnerNeeded" {
+        return None;
+    }
+    let reach = can(scenario, CheckConfig::default()).reach;
+    let fits = match (&reach, decision) {
+        (Reach::Unknown(_), _) => false,
+        (Reach::Sometimes { .. }, _) => true,
+        (Reach::Always { .. }, "Allow") => true,
+        (Reach::Never { .. }, "ExplicitDeny" | "ImplicitDeny") => true,
+        _ => false,
+    };
+    (!fits).then(|| {
+        format!(
+            "answers {} where the evaluator says {decision}: {reach:?}",
+            reach_word(&reach)
+        )
+    })
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--full | --random-pairs N] [--solvers N] [--limit N] [--only SECTIONS]`:
 //! keyaki on the real AWS policies under `../shared/data/`. Build with `--release`
-//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,solvers`
+//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,account,solvers`
 //! runs only those sections (parsing always runs).
 //!
 //! 1. **Parse** every managed policy.
@@ -17,7 +17,11 @@
 //! 5. **Variables** (first, as it needs no data): the generated identity policies full of
 //!    policy variables ([`crate::variables_pair`]: 80 statements against 77, about 30 KB), each
 //!    of their three questions timed alone, one at a time (`--only variables`).
-//! 6. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
+//! 6. **Whole account** (generated, no data needed; `--only account`): `who-can` for the 20
+//!    critical actions over a generated account of 1,000 roles with boundaries, a three-level
+//!    SCP tree and RCPs ([`crate::bench_account`]), and `simulate` throughput on every
+//!    role × critical action.
+//! 7. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
 //!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
 //!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
 //!    same questions is its whole check (encoding and solving). Skipped for a solver that is
@@ -39,7 +43,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Actions whose grant a security team wants to know about.
-const CRITICAL_ACTIONS: [&str; 20] = [
+pub const CRITICAL_ACTIONS: [&str; 20] = [
     "iam:CreateAccessKey",
     "iam:CreateUser",
     "iam:AttachUserPolicy",
@@ -176,7 +180,14 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The sections of a run, for `--only`.
-const SECTIONS: [&str; 5] = ["critical", "updates", "pairs", "variables", "solvers"];
+const SECTIONS: [&str; 6] = [
+    "critical",
+    "updates",
+    "pairs",
+    "variables",
+    "account",
+    "solvers",
+];
 
 /// The options of a run.
 struct Options {
@@ -303,9 +314,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let options = options(args)?;
     let config = CheckConfig::default();
     println!("keyaki bench on {} threads\n", rayon::current_num_threads());
-    // Generated, so it runs without the data folder.
+    // Generated, so they run without the data folder.
     if options.runs("variables") {
         variables(config)?;
+    }
+    if options.runs("account") {
+        crate::bench_account::run(config)?;
     }
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
     if !data.is_dir() {

@@ -14,6 +14,7 @@
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
 
 mod bench;
+mod bench_account;
 mod bench_automata;
 mod bench_sat;
 mod bench_solvers;

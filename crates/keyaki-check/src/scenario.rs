@@ -34,7 +34,7 @@
 use crate::check::{CheckConfig, domain};
 use crate::encode::{EncodedPolicy, Encoder, Meaning, principal_value};
 use crate::vocabulary::Vocabulary;
-use crate::witness::{Preferences, Solved, solve};
+use crate::witness::{Preferences, Solved, solve, with_example_accounts};
 use keyaki_logic::{Atom, Context, Formula, Node, Pattern};
 use keyaki_policy::caller::{AwsForm, Derived, derived};
 use keyaki_policy::{
@@ -754,6 +754,7 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
     let owner = keyaki_policy::scenario::arn_account(&scenario.request.resource)
         .map(str::to_string)
         .or_else(|| scenario.resource_owner.clone());
+    let scenario = &for_class(scenario, class);
     let policies = policies(scenario);
     let vocabulary = Vocabulary::of(&policies);
     let mut cx = Context::new();
@@ -767,12 +768,10 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
         Solved::Unsat => ClassReach::Nobody,
         Solved::Unknown(why) => ClassReach::Unknown(why),
         Solved::Witness(request) => {
-            let mut replayed = owned_by(scenario, owner.as_deref());
-            if matches!(class, CallerClass::OutsideAws(_)) {
-                replayed.identity_policies = allow_everything().into_iter().collect();
-            }
-            if replay(&replayed, &request) == Some(true) && fits_class(&request, class) {
-                ClassReach::Some(request)
+            let replayed = owned_by(scenario, owner.as_deref());
+            let confirms = |r: &Request| replay(&replayed, r) == Some(true) && fits_class(r, class);
+            if confirms(&request) {
+                ClassReach::Some(with_example_accounts(request, confirms))
             } else {
                 ClassReach::Unknown(
                     "a witness did not replay through the concrete evaluator".to_string(),
@@ -780,6 +779,24 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
             }
         }
     }
+}
+
+/// The scenario as callers of `class` meet it: callers outside the account's IAM have none of
+/// its identity-side policies; principals of other accounts have one that allows everything
+/// (their own administrator may grant it), and no boundary or session policy.
+pub fn for_class(scenario: &Scenario, class: &CallerClass) -> Scenario {
+    let mut scenario = scenario.clone();
+    if *class == CallerClass::Fixed {
+        return scenario;
+    }
+    scenario.identity_policies = match class {
+        CallerClass::OutsideAws(_) => allow_everything().into_iter().collect(),
+        _ => Vec::new(),
+    };
+    scenario.permissions_boundaries = Vec::new();
+    scenario.session_policy = None;
+    scenario.service_control_policies = Vec::new();
+    scenario
 }
 
 /// Whether a witness's caller is of the class (the replay's own check of the class formula).

@@ -13,7 +13,9 @@
 )]
 
 use keyaki_check::concrete::assignment_of;
-use keyaki_check::scenario::{CallerClass, allowed, decide_known, policies, simplify_in_context};
+use keyaki_check::scenario::{
+    CallerClass, allowed, decide_known, for_class, pinned, policies, simplify_in_context,
+};
 use keyaki_check::{Encoder, Vocabulary};
 use keyaki_logic::Context;
 use keyaki_policy::{
@@ -275,6 +277,103 @@ fn scenario_formulas_agree_with_the_evaluator() {
     assert!(
         allowed_count > checked / 20,
         "the grid reaches allows too ({allowed_count} of {checked})"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Whether a caller is in a class.
+type Membership = fn(&RequestPrincipal) -> bool;
+
+/// The classes of callers `who-can` asks about outside the account, and which callers are in
+/// each.
+fn classes() -> Vec<(CallerClass, Membership)> {
+    vec![
+        (
+            CallerClass::OutsideAws(vec![ACCOUNT.to_string(), MANAGEMENT.to_string()]),
+            |p| matches!(p, RequestPrincipal::Aws(_)) && p.account() == Some(OTHER),
+        ),
+        (CallerClass::Service, |p| {
+            matches!(p, RequestPrincipal::Service(_))
+        }),
+        (CallerClass::Anonymous, |p| {
+            matches!(p, RequestPrincipal::Anonymous)
+        }),
+        (CallerClass::Federated, |p| {
+            matches!(p, RequestPrincipal::Federated(_))
+        }),
+    ]
+}
+
+/// A class's formula (the scenario as its callers meet it, `for_class`) agrees with the
+/// evaluator on every caller of the class, and each such caller satisfies the class's
+/// membership formula (`pinned`), so a class answered "none" has no caller that can.
+#[test]
+fn class_formulas_agree_with_the_evaluator() {
+    let mut random = Random(0x0C1A_55E5);
+    let actions = ["s3:GetObject", "s3:PutObject"];
+    let contexts: [&[(&str, &str)]; 3] = [
+        &[],
+        &[("aws:SourceVpc", "vpc-1")],
+        &[
+            ("aws:SecureTransport", "true"),
+            ("aws:PrincipalOrgID", "o-123"),
+        ],
+    ];
+    let (mut checked, mut allowed_count, mut failures) = (0, 0, Vec::new());
+    for round in 0..120 {
+        let mut base = random_scenario(&mut random);
+        base.resource_owner = Some(ACCOUNT.to_string());
+        for (class, member) in classes() {
+            let scenario = for_class(&base, &class);
+            let vocabulary = Vocabulary::of(&policies(&scenario));
+            let mut cx = Context::new();
+            let mut encoder = Encoder::new(&mut cx, &vocabulary);
+            let formula = allowed(&mut encoder, &scenario, &class, Some(ACCOUNT));
+            for (caller, _) in callers().into_iter().filter(|(c, _)| member(c)) {
+                for action in actions {
+                    for context in contexts {
+                        let mut request = Request::for_identity(action, "arn:aws:s3:::bucket/key")
+                            .with_principal(caller.clone());
+                        for (key, value) in context.iter() {
+                            request = request.with_context_string(key, value);
+                        }
+                        let in_class = pinned(&mut encoder, &request, &class);
+                        let mut concrete = scenario.clone();
+                        concrete.request = request.clone();
+                        let expected =
+                            evaluate_scenario(&concrete).unwrap().decision == Decision::Allow;
+                        let assignment = assignment_of(&mut encoder, &request).unwrap();
+                        checked += 1;
+                        allowed_count += usize::from(expected);
+                        if !assignment.holds(encoder.cx, in_class) {
+                            failures
+                                .push(format!("round {round}: {request:?} is not in {class:?}"));
+                        }
+                        let got = assignment.holds(encoder.cx, formula);
+                        if got != expected {
+                            failures.push(format!(
+                                "round {round}: {class:?} {request:?}: evaluator {expected}, formula {got}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!("{checked} requests of outside callers checked, {allowed_count} allowed");
+    assert!(
+        allowed_count > checked / 40,
+        "allows reached ({allowed_count} of {checked})"
     );
     assert!(
         failures.is_empty(),
