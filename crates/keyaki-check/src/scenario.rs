@@ -781,6 +781,68 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
     }
 }
 
+/// Whether some request of the scenario's action on its resource, in some context, by its
+/// caller (or a caller of `class`), is allowed by `new` and not by `old` (`None`: an account
+/// where the caller does not exist, which allows it nothing). The witness is replayed through
+/// the evaluator on both sides: allowed by `new`, not by `old`.
+pub fn gains(
+    new: &Scenario,
+    old: Option<&Scenario>,
+    class: &CallerClass,
+    config: CheckConfig,
+) -> ClassReach {
+    let config = config.started();
+    let owner = keyaki_policy::scenario::arn_account(&new.request.resource)
+        .map(str::to_string)
+        .or_else(|| new.resource_owner.clone());
+    let new = &for_class(new, class);
+    let old = old.map(|old| for_class(old, class));
+    let mut all = policies(new);
+    if let Some(old) = &old {
+        all.extend(policies(old));
+    }
+    let vocabulary = Vocabulary::of(&all);
+    let mut cx = Context::new();
+    let mut encoder = Encoder::new(&mut cx, &vocabulary);
+    let allowed_new = allowed(&mut encoder, new, class, owner.as_deref());
+    let allowed_old = match &old {
+        Some(old) => allowed(&mut encoder, old, class, owner.as_deref()),
+        None => encoder.cx.fls(),
+    };
+    let not_old = encoder.cx.not(allowed_old);
+    let gained = encoder.cx.and([allowed_new, not_old]);
+    let pinned = pinned(&mut encoder, &new.request, class);
+    let domain = domain(&mut encoder, PolicyType::Resource, gained);
+    let question = encoder.cx.and([gained, pinned, domain]);
+    let preferences = Preferences::none(&encoder);
+    match solve(&mut encoder, question, &preferences, config) {
+        Solved::Unsat => ClassReach::Nobody,
+        Solved::Unknown(why) => ClassReach::Unknown(why),
+        Solved::Witness(request) => {
+            let request = match class {
+                CallerClass::Fixed => as_the_caller(request, &new.request),
+                _ => request,
+            };
+            let replayed_new = owned_by(new, owner.as_deref());
+            let replayed_old = old.as_ref().map(|old| owned_by(old, owner.as_deref()));
+            let confirms = |r: &Request| {
+                replay(&replayed_new, r) == Some(true)
+                    && replayed_old
+                        .as_ref()
+                        .is_none_or(|old| replay(old, r) == Some(false))
+                    && (*class == CallerClass::Fixed || fits_class(r, class))
+            };
+            if confirms(&request) {
+                ClassReach::Some(with_example_accounts(request, confirms))
+            } else {
+                ClassReach::Unknown(
+                    "a witness did not replay through the concrete evaluator".to_string(),
+                )
+            }
+        }
+    }
+}
+
 /// The scenario as callers of `class` meet it: callers outside the account's IAM have none of
 /// its identity-side policies; principals of other accounts have one that allows everything
 /// (their own administrator may grant it), and no boundary or session policy.

@@ -14,7 +14,7 @@
 //! answers come back in the account's order.
 
 use crate::check::CheckConfig;
-use crate::scenario::{CallerClass, CanOutcome, ClassReach, can, class_can};
+use crate::scenario::{CallerClass, CanOutcome, ClassReach, can, class_can, gains};
 use keyaki_policy::account::Account;
 use keyaki_policy::{Request, RequestPrincipal};
 use rayon::prelude::*;
@@ -46,6 +46,89 @@ pub struct WhoCan {
     pub classes: Vec<ClassAnswer>,
 }
 
+/// Who gains access in a new version of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoGains {
+    /// The new account's users and roles, each with whether it gains (a request the new
+    /// account allows and the existing one does not, replayed on both).
+    pub principals: Vec<(String, ClassReach)>,
+    /// The classes of outside callers, likewise.
+    pub classes: Vec<ClassAnswer>,
+}
+
+impl WhoGains {
+    /// Whether anyone gains, proved (a replayed witness).
+    pub fn anyone_gains(&self) -> bool {
+        self.principals
+            .iter()
+            .map(|(_, reach)| reach)
+            .chain(self.classes.iter().map(|c| &c.reach))
+            .any(|reach| matches!(reach, ClassReach::Some(_)))
+    }
+
+    /// Whether some question has no answer.
+    pub fn has_unknown(&self) -> bool {
+        self.principals
+            .iter()
+            .map(|(_, reach)| reach)
+            .chain(self.classes.iter().map(|c| &c.reach))
+            .any(|reach| matches!(reach, ClassReach::Unknown(_)))
+    }
+}
+
+/// The effective-permission diff of two versions of an account (a new SCP, boundary, bucket
+/// policy, …): for every principal of the new account and every class of outside caller,
+/// whether it may now perform `action` on `resource` in some context where it could not.
+pub fn who_gains(
+    new: &Account,
+    existing: &Account,
+    action: &str,
+    resource: &str,
+    config: CheckConfig,
+) -> WhoGains {
+    let request = Request::for_identity(action, resource);
+    let principals = new
+        .principals()
+        .into_par_iter()
+        .map(|arn| {
+            let reach = match new.scenario_for(&arn, request.clone()) {
+                Err(message) => ClassReach::Unknown(message),
+                Ok(after) => {
+                    let before = existing.scenario_for(&arn, request.clone()).ok();
+                    gains(&after, before.as_ref(), &CallerClass::Fixed, config)
+                }
+            };
+            (arn, reach)
+        })
+        .collect();
+    let classes = outside_classes(new)
+        .into_par_iter()
+        .map(|class| {
+            let caller = request.clone().with_principal(RequestPrincipal::Anonymous);
+            let after = new.scenario_for_external(caller.clone());
+            let before = existing.scenario_for_external(caller);
+            let reach = gains(&after, Some(&before), &class, config);
+            ClassAnswer { class, reach }
+        })
+        .collect();
+    WhoGains {
+        principals,
+        classes,
+    }
+}
+
+/// The classes of callers outside the account's IAM.
+fn outside_classes(account: &Account) -> Vec<CallerClass> {
+    let mut inside = vec![account.id().to_string()];
+    inside.extend(account.management_account().map(str::to_string));
+    vec![
+        CallerClass::OutsideAws(inside),
+        CallerClass::Service,
+        CallerClass::Anonymous,
+        CallerClass::Federated,
+    ]
+}
+
 /// Decides, for every principal of the account and every class of outside caller, whether it
 /// can perform `action` on `resource`.
 pub fn who_can(account: &Account, action: &str, resource: &str, config: CheckConfig) -> WhoCan {
@@ -60,22 +143,15 @@ pub fn who_can(account: &Account, action: &str, resource: &str, config: CheckCon
             PrincipalAnswer { arn, outcome }
         })
         .collect();
-    let mut inside = vec![account.id().to_string()];
-    inside.extend(account.management_account().map(str::to_string));
-    let classes = [
-        CallerClass::OutsideAws(inside),
-        CallerClass::Service,
-        CallerClass::Anonymous,
-        CallerClass::Federated,
-    ]
-    .into_par_iter()
-    .map(|class| {
-        let caller = request.clone().with_principal(RequestPrincipal::Anonymous);
-        let scenario = account.scenario_for_external(caller);
-        let reach = class_can(&scenario, &class, config);
-        ClassAnswer { class, reach }
-    })
-    .collect();
+    let classes = outside_classes(account)
+        .into_par_iter()
+        .map(|class| {
+            let caller = request.clone().with_principal(RequestPrincipal::Anonymous);
+            let scenario = account.scenario_for_external(caller);
+            let reach = class_can(&scenario, &class, config);
+            ClassAnswer { class, reach }
+        })
+        .collect();
     WhoCan {
         principals,
         classes,

@@ -297,6 +297,13 @@ pub struct WhoCanArgs {
     /// The resource's ARN
     #[arg(long, value_name = "ARN", required = true)]
     pub resource: String,
+    /// Compare with this existing version of the account (its authorization details): list
+    /// who gains the access, FAIL (exit 1) when anyone does, PASS (exit 0) when proved nobody
+    #[arg(long, value_name = "FILE")]
+    pub existing_account_details: Option<String>,
+    /// The existing version's manifest
+    #[arg(long, value_name = "FILE", requires = "existing_account_details")]
+    pub existing_manifest: Option<String>,
     /// The time budget of each question
     #[command(flatten)]
     pub budget: TimeBudget,

@@ -1,6 +1,11 @@
 //! `keyaki who-can`: every principal of an account, and every class of outside caller, that
 //! can perform an action on a resource (`keyaki_check::who_can`).
 //!
+//! With `--existing-account-details` it is the effective-permission diff of two versions of
+//! the account (`who_gains`): who may now perform the action in some context where before
+//! they could not, each with a request the new version allows and the existing one denies,
+//! both replayed. PASS (exit 0) when nobody gains, proved; FAIL (exit 1) when someone does.
+//!
 //! Text lists the principals that can, always or in some contexts (with the condition), and
 //! counts those proved never to; JSON lists every principal. Exit code 0 when every question
 //! has a proved answer, 3 when one has none, 2 for bad input.
@@ -12,7 +17,8 @@ use crate::render::Style;
 use crate::{Exit, Io, OutputFormat};
 use keyaki_check::counterexample::request_json;
 use keyaki_check::scenario::{ClassReach, Reach, reach_word};
-use keyaki_check::who_can::{ClassAnswer, PrincipalAnswer, WhoCan, who_can};
+use keyaki_check::who_can::{ClassAnswer, PrincipalAnswer, WhoCan, WhoGains, who_can, who_gains};
+use keyaki_policy::account::Account;
 use serde_json::{Value, json};
 
 pub fn run(args: &WhoCanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
@@ -23,6 +29,13 @@ pub fn run(args: &WhoCanArgs, output: OutputFormat, style: Style, io: &mut Io<'_
     let Some(account) = load_account(details, args.account.manifest.as_deref(), style, io) else {
         return Exit::BadInput;
     };
+    if let Some(existing) = &args.existing_account_details {
+        let Some(before) = load_account(existing, args.existing_manifest.as_deref(), style, io)
+        else {
+            return Exit::BadInput;
+        };
+        return diff(args, &account, &before, output, io);
+    }
     let answers = who_can(&account, &args.action, &args.resource, config(args.budget));
     let text = match output {
         OutputFormat::Json | OutputFormat::Sarif => format!(
@@ -147,5 +160,117 @@ fn as_text(args: &WhoCanArgs, account: &str, answers: &WhoCan) -> String {
         };
         text.push_str(&format!("  {}: {line}\n", answer.class.describe()));
     }
+    text
+}
+
+/// `--existing-account-details`: who gains the access.
+fn diff(
+    args: &WhoCanArgs,
+    new: &Account,
+    existing: &Account,
+    output: OutputFormat,
+    io: &mut Io<'_>,
+) -> Exit {
+    let gains = who_gains(
+        new,
+        existing,
+        &args.action,
+        &args.resource,
+        config(args.budget),
+    );
+    let text = match output {
+        OutputFormat::Json | OutputFormat::Sarif => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&gains_json(args, new.id(), &gains)).unwrap_or_default()
+        ),
+        OutputFormat::Text => gains_text(args, new.id(), &gains),
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    if gains.anyone_gains() {
+        Exit::Fail
+    } else if gains.has_unknown() {
+        Exit::Unknown
+    } else {
+        Exit::Pass
+    }
+}
+
+fn verdict_word(gains: &WhoGains) -> &'static str {
+    if gains.anyone_gains() {
+        "FAIL"
+    } else if gains.has_unknown() {
+        "UNKNOWN"
+    } else {
+        "PASS"
+    }
+}
+
+fn gain_json(who: Value, reach: &ClassReach) -> Value {
+    let (answer, extra) = match reach {
+        ClassReach::Nobody => ("no", Value::Null),
+        ClassReach::Some(request) => ("gains", request_json(request)),
+        ClassReach::Unknown(reason) => ("unknown", json!(reason)),
+    };
+    let mut entry = json!({"who": who, "answer": answer});
+    if let Some(object) = entry.as_object_mut() {
+        match reach {
+            ClassReach::Some(_) => object.insert("example".into(), extra),
+            ClassReach::Unknown(_) => object.insert("reason".into(), extra),
+            ClassReach::Nobody => None,
+        };
+    }
+    entry
+}
+
+fn gains_json(args: &WhoCanArgs, account: &str, gains: &WhoGains) -> Value {
+    let principals: Vec<Value> = gains
+        .principals
+        .iter()
+        .map(|(arn, reach)| gain_json(json!(arn), reach))
+        .collect();
+    let classes: Vec<Value> = gains
+        .classes
+        .iter()
+        .map(|c| gain_json(json!(c.class.describe()), &c.reach))
+        .collect();
+    json!({
+        "result": verdict_word(gains),
+        "account": account,
+        "action": args.action,
+        "resource": args.resource,
+        "principals": principals,
+        "outsideCallers": classes,
+    })
+}
+
+fn gains_text(args: &WhoCanArgs, account: &str, gains: &WhoGains) -> String {
+    let mut text = format!(
+        "who gains {} on {} in the new version of account {account}?\n{}\n",
+        args.action,
+        args.resource,
+        verdict_word(gains)
+    );
+    let rows = gains
+        .principals
+        .iter()
+        .map(|(arn, reach)| (arn.clone(), reach))
+        .chain(gains.classes.iter().map(|c| (c.class.describe(), &c.reach)));
+    let mut unchanged = 0;
+    for (who, reach) in rows {
+        match reach {
+            ClassReach::Nobody => unchanged += 1,
+            ClassReach::Some(request) => text.push_str(&format!(
+                "  GAINS    {who}\n           e.g. {}\n",
+                serde_json::to_string(&request_json(request)).unwrap_or_default()
+            )),
+            ClassReach::Unknown(reason) => {
+                text.push_str(&format!("  UNKNOWN  {who}: {reason}\n"));
+            }
+        }
+    }
+    text.push_str(&format!(
+        "  no new access for the other {unchanged} of {} principals and outside caller classes (proved)\n",
+        gains.principals.len() + gains.classes.len()
+    ));
     text
 }
