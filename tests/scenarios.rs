@@ -9,10 +9,12 @@
 //!             "evidence": "the Guide's page and the sentence that decides the case",
 //!             "scenario": { …a scenario, as `keyaki simulate --scenario` reads it… },
 //!             "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny" | "OwnerNeeded",
-//!             "decidedBy": ["resourcePolicy"]}]}
+//!             "decidedBy": ["resourcePolicy"],
+//!             "can": "sometimes"}]}
 //! ```
 //!
-//! Each case is also asked of `keyaki can` (the scenario's formula, every context): a request
+//! A case may state `"can": "always" | "sometimes" | "never"`, `keyaki can`'s answer over every
+//! context, with its evidence. Each case is also asked of `keyaki can` (the scenario's formula, every context): a request
 //! the evaluator allows must be allowed *always* or *sometimes*, one it denies *never* or
 //! *sometimes*, and never UNKNOWN.
 //!
@@ -54,6 +56,9 @@ struct ScenarioCase {
     scenario: serde_json::Value,
     decision: String,
     decided_by: Vec<String>,
+    /// `keyaki can`'s expected answer over every context, when the case states it.
+    #[serde(default)]
+    can: Option<String>,
 }
 
 #[test]
@@ -117,7 +122,9 @@ fn scenario_corpus() {
                 Err(_) => ("OwnerNeeded".to_string(), Vec::new()),
             };
             let expected = (case.decision.clone(), case.decided_by.clone());
-            if let Some(problem) = can_disagrees(&parsed.scenario, &case.decision) {
+            if let Some(problem) =
+                can_disagrees(&parsed.scenario, &case.decision, case.can.as_deref())
+            {
                 failures.push(format!("{name} / {}: `can` {problem}", case.name));
             }
             tally.record(
@@ -144,11 +151,19 @@ fn scenario_corpus() {
 
 /// Whether `can`'s answer for every context contradicts the evaluator's decision for the
 /// case's own context.
-fn can_disagrees(scenario: &Scenario, decision: &str) -> Option<String> {
+fn can_disagrees(scenario: &Scenario, decision: &str, expected: Option<&str>) -> Option<String> {
     if decision == "OwnerNeeded" {
         return None;
     }
     let reach = can(scenario, CheckConfig::default()).reach;
+    if let Some(expected) = expected
+        && reach_word(&reach) != expected
+    {
+        return Some(format!(
+            "answers {} where the case expects {expected}: {reach:?}",
+            reach_word(&reach)
+        ));
+    }
     let fits = match (&reach, decision) {
         (Reach::Unknown(_), _) => false,
         (Reach::Sometimes { .. }, _) => true,
