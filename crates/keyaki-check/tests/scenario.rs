@@ -13,9 +13,7 @@
 )]
 
 use keyaki_check::concrete::assignment_of;
-use keyaki_check::scenario::{
-    CallerClass, allowed, decide_known, for_class, pinned, policies, simplify_in_context,
-};
+use keyaki_check::scenario::{CallerClass, allowed, decide_known, for_class, pinned, policies};
 use keyaki_check::{Encoder, Vocabulary};
 use keyaki_logic::Context;
 use keyaki_policy::{
@@ -241,7 +239,7 @@ fn scenario_formulas_agree_with_the_evaluator() {
                     pinned.action = action.to_string();
                     pinned.resource = resource.to_string();
                     let decided = decide_known(&mut encoder, formula, &pinned);
-                    let condition = simplify_in_context(encoder.cx, decided, &Default::default());
+                    let condition = encoder.cx.simplified_in_context(decided);
                     for context in contexts {
                         let mut request =
                             Request::for_identity(action, resource).with_principal(caller.clone());

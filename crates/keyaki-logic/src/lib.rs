@@ -35,6 +35,7 @@
 pub mod concrete;
 pub mod formula;
 pub mod print;
+pub mod rewrite;
 pub mod sexpr;
 pub mod smtlib;
 pub mod term;
