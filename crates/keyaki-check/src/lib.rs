@@ -21,6 +21,7 @@ pub mod explain;
 pub mod findings;
 pub mod public;
 pub mod resource_type;
+pub mod summary;
 pub mod variables;
 pub mod vocabulary;
 pub mod witness;
@@ -31,6 +32,7 @@ pub use check::{
 };
 pub use encode::{EncodedPolicy, Encoder, Meaning};
 pub use exemplars::Exemplars;
-pub use findings::{AccessKind, Finding, Findings, Trust, findings};
+pub use findings::{AccessKind, Caller, Finding, Findings, Trust, findings};
 pub use resource_type::ResourceType;
+pub use summary::{ExternalAccess, ExternalPrincipal, WrittenCondition, summarise};
 pub use vocabulary::Vocabulary;
