@@ -136,16 +136,23 @@ fn text_of(
             kind(access),
             access.statement_index
         );
-        let _ = writeln!(out, "  principal  {} ({{\"{key}\": \"{value}\"}})", who(access));
+        let principal = json!({key: value}).to_string();
+        let _ = match access.principal {
+            ExternalPrincipal::Anyone => {
+                writeln!(out, "  principal  {} ({principal})", who(access))
+            }
+            _ => writeln!(out, "  principal  {principal}"),
+        };
         let _ = writeln!(out, "  condition  {}", condition_line(access));
         let _ = writeln!(out, "  actions    {}", access.actions.join(", "));
         if access.callers.len() > 1 {
-            let names: Vec<String> = access.callers.iter().map(caller_name).collect();
             let _ = writeln!(
                 out,
-                "  covers     {} (each found with its own replayed request)",
-                names.join(", ")
+                "  covers     these kinds of caller, each found with its own replayed request:"
             );
+            for caller in &access.callers {
+                let _ = writeln!(out, "             {}", caller_name(caller));
+            }
         }
         if let Some(statement) = policy.policy.statements.get(access.statement_index) {
             out.push_str(&excerpt(source, statement.span));
@@ -248,7 +255,11 @@ fn sarif_of(
                 .map(|s| s.span);
             let mut kind = kind(access).to_string();
             if let Some(first) = kind.get(..1) {
-                kind = format!("{}{}", first.to_ascii_uppercase(), kind.get(1..).unwrap_or(""));
+                kind = format!(
+                    "{}{}",
+                    first.to_ascii_uppercase(),
+                    kind.get(1..).unwrap_or("")
+                );
             }
             let (key, value) = access.principal.key_value();
             let when = if access.condition.is_empty() {
