@@ -17,6 +17,8 @@
 //!   fixes it to one value (every request the statement allows then carries that value);
 //!   otherwise it joins the statement's **anyone** finding, `{"AWS": "*"}`, with the other
 //!   unnamed classes (anonymous, any account, any provider, any canonical user, the public).
+//!   The public of a statement whose `Principal` names one web identity provider and nobody
+//!   unnamed is that provider (`{"Federated": "graph.facebook.com"}`).
 //! - **condition**: the statement's conditions, except the ones the principal already says.
 //!   The statement is the source, as in Access Analyzer; a `Deny` that narrows the access shows
 //!   in the actions and in the requests, not here.
@@ -188,13 +190,35 @@ fn principal_of(statement: &Statement, cell: &Finding) -> (ExternalPrincipal, Op
         Caller::CanonicalUser(id) => ExternalPrincipal::CanonicalUser(id.clone()),
         Caller::Service(name) => ExternalPrincipal::Service(name.clone()),
         Caller::AnyAccount => return pinned_principal(statement, &cell.counterexample),
-        Caller::Public
-        | Caller::Anonymous
+        Caller::Public => public_principal(statement),
+        Caller::Anonymous
         | Caller::AnyWebIdentity
         | Caller::AnyProviderArn
         | Caller::AnyCanonicalUser => ExternalPrincipal::Anyone,
     };
     (principal, None)
+}
+
+/// The public a statement lets in: anyone, unless its `Principal` lets in no caller nobody
+/// named and names exactly one web identity provider (`graph.facebook.com`), which is then the
+/// only public it can mean (named accounts, ARNs, provider ARNs and canonical users are never
+/// the public).
+fn public_principal(statement: &Statement) -> ExternalPrincipal {
+    let Some(element) = statement.principal.as_ref().filter(|e| !e.negated) else {
+        return ExternalPrincipal::Anyone;
+    };
+    let mut web_identities = Vec::new();
+    for principal in &element.principals {
+        match &principal.value {
+            Principal::Everyone | Principal::EveryOfKind(_) => return ExternalPrincipal::Anyone,
+            Principal::Federated(name) if !name.starts_with("arn:") => web_identities.push(name),
+            _ => {}
+        }
+    }
+    match web_identities.as_slice() {
+        [name] => ExternalPrincipal::Federated((*name).clone()),
+        _ => ExternalPrincipal::Anyone,
+    }
 }
 
 /// How the statement names callers of `account`: the account itself when it names the whole

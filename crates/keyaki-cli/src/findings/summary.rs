@@ -5,8 +5,10 @@
 //! anyone), `action`, `condition` (a key to its value, or to a list when it has several, as
 //! the statement writes them; the text output also names the operator), `isPublic`,
 //! `resource` (the statement's `Resource`), `statementIndex`/`statementId`; keyaki adds
-//! `callers` (the kinds of caller merged, each found with its own replayed request) and
-//! `counterexample` (the first of those requests).
+//! `conditions` (each condition with its operator, which Access Analyzer's map leaves out: a
+//! `StringNotEquals` reads there like a `StringEquals`), `callers` (the kinds of caller
+//! merged, each found with its own replayed request) and `counterexample` (the first of those
+//! requests).
 
 use super::{exit_of, message, notes, verdict_of, with_notes};
 use crate::checks::{excerpt, request_lines};
@@ -219,6 +221,11 @@ fn json_of(summary: &[ExternalAccess], report: &Findings, policy: &ParsedPolicy)
                 "principal": {key: value},
                 "action": access.actions,
                 "condition": condition_json(access),
+                "conditions": access.condition.iter().map(|c| json!({
+                    "operator": c.operator,
+                    "key": c.key,
+                    "values": c.values,
+                })).collect::<Vec<_>>(),
                 "isPublic": access.is_public,
                 "resource": resource_json(statement),
                 "callers": access.callers.iter().map(caller_name).collect::<Vec<_>>(),
