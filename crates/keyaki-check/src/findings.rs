@@ -38,7 +38,7 @@ use keyaki_policy::{
 };
 
 /// Cross-account callers reported per statement, at most.
-pub const MAX_PER_STATEMENT: usize = 8;
+pub const MAX_PER_STATEMENT: usize = 32;
 
 /// The zone of trust.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

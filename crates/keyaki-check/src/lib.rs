@@ -34,5 +34,5 @@ pub use encode::{EncodedPolicy, Encoder, Meaning};
 pub use exemplars::Exemplars;
 pub use findings::{AccessKind, Caller, Finding, Findings, Trust, findings};
 pub use resource_type::ResourceType;
-pub use summary::{ExternalAccess, ExternalPrincipal, WrittenCondition, summarise};
+pub use summary::{ExternalAccess, ExternalPrincipal, LimitingDeny, WrittenCondition, summarise};
 pub use vocabulary::Vocabulary;

@@ -22,6 +22,10 @@
 //! - **condition**: the statement's conditions, except the ones the principal already says.
 //!   The statement is the source, as in Access Analyzer; a `Deny` that narrows the access shows
 //!   in the actions and in the requests, not here.
+//! - **denied when**: a `Deny` statement that would refuse one of the cells' requests but for
+//!   its conditions limits the access to requests where those conditions fail (a bucket open
+//!   to `"*"` with `Deny` … `NotIpAddress`); it is listed with its conditions, since Access
+//!   Analyzer's `condition` only reads the granting statement.
 //! - **actions**: the cell's actions; cells merge only when their actions are the same.
 //! - **isPublic**: one of the merged cells is the public ([`crate::public`]).
 //!
@@ -34,8 +38,10 @@
 use crate::encode::glob_of;
 use crate::findings::{AccessKind, Caller, Finding, Findings};
 use base64::Engine as _;
+use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{
-    Condition, ConditionValue, Policy, Principal, Request, RequestPrincipal, Statement, ValueType,
+    Condition, ConditionValue, Effect, Policy, PolicyType, Principal, Request, RequestPrincipal,
+    Statement, ValueType,
 };
 
 /// Who an access is granted to, as Access Analyzer's `principal` names it.
@@ -104,6 +110,15 @@ pub struct WrittenCondition {
     pub values: Vec<String>,
 }
 
+/// A `Deny` statement that would refuse an access but for its conditions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitingDeny {
+    /// The `Deny` statement (0-based).
+    pub statement_index: usize,
+    /// Its conditions, as written: the access is refused when they all hold.
+    pub conditions: Vec<WrittenCondition>,
+}
+
 /// One external access finding: a statement lets a principal use some actions, under a
 /// condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +135,8 @@ pub struct ExternalAccess {
     pub is_public: bool,
     /// The statement's conditions that limit it.
     pub condition: Vec<WrittenCondition>,
+    /// The `Deny` statements that refuse this access when their conditions hold.
+    pub denied_when: Vec<LimitingDeny>,
     /// The statement's action patterns these callers can use.
     pub actions: Vec<String>,
     /// The indices (into [`Findings::findings`]) of the merged cells.
@@ -153,6 +170,11 @@ pub fn summarise(policy: &Policy, findings: &Findings) -> Vec<ExternalAccess> {
                 && access.actions == cell.actions
         };
         if let Some(access) = summary.iter_mut().find(same_access) {
+            for deny in limiting_denies(policy, &cell.counterexample) {
+                if !access.denied_when.contains(&deny) {
+                    access.denied_when.push(deny);
+                }
+            }
             access.callers.push(cell.caller.clone());
             access.is_public |= cell.access == AccessKind::Public;
             access.cells.push(index);
@@ -172,12 +194,35 @@ pub fn summarise(policy: &Policy, findings: &Findings) -> Vec<ExternalAccess> {
             callers: vec![cell.caller.clone()],
             is_public: cell.access == AccessKind::Public,
             condition,
+            denied_when: limiting_denies(policy, &cell.counterexample),
             actions: cell.actions.clone(),
             cells: vec![index],
             counterexample: cell.counterexample.clone(),
         });
     }
     summary
+}
+
+/// The `Deny` statements with conditions whose principal, action and resource match
+/// `request`: the request is allowed, so their conditions fail for it, and they refuse the same
+/// access wherever the conditions hold.
+fn limiting_denies(policy: &Policy, request: &Request) -> Vec<LimitingDeny> {
+    policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Deny && !s.conditions.is_empty())
+        .filter(|s| {
+            let unconditional = Statement {
+                conditions: Vec::new(),
+                ..(*s).clone()
+            };
+            statement_matches(&unconditional, PolicyType::Resource, request)
+        })
+        .map(|s| LimitingDeny {
+            statement_index: s.index,
+            conditions: s.conditions.iter().map(written).collect(),
+        })
+        .collect()
 }
 
 /// The principal of a cell, and the index of the statement's condition it comes from (which

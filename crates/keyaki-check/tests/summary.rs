@@ -166,6 +166,36 @@ fn a_principal_account_condition_becomes_the_principal() {
     assert_eq!(keys, ["aws:SourceIp"]);
 }
 
+#[test]
+fn a_deny_under_conditions_is_shown_as_what_limits_the_access() {
+    let policy = parsed(
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}"#,
+    );
+    let trust = Trust {
+        accounts: vec!["111122223333".to_string()],
+        organization: None,
+    };
+    let report = findings(&policy, &trust, CheckConfig::default());
+    let summary = summarise(&policy.policy, &report);
+    assert_eq!(summary.len(), 1, "{summary:#?}");
+    let denies: Vec<usize> = summary[0]
+        .denied_when
+        .iter()
+        .map(|d| d.statement_index)
+        .collect();
+    assert_eq!(
+        denies,
+        [1],
+        "the Deny of s3:PutObject does not touch s3:GetObject"
+    );
+    assert_eq!(summary[0].denied_when[0].conditions[0].key, "aws:SourceIp");
+}
+
 const PRINCIPALS: [&str; 9] = [
     r#""*""#,
     r#"{"AWS": "*"}"#,

@@ -497,8 +497,9 @@ fn findings_scenarios() {
     let closed_bucket = format!("{EXAMPLES}/public-bucket-closed.json");
     let shared_bucket = format!("{EXAMPLES}/shared-bucket.json");
     let vpc_bucket = format!("{EXAMPLES}/vpc-bucket.json");
+    let network_bucket = format!("{EXAMPLES}/network-bucket.json");
     let org_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:orders", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}"#;
-    let scenarios: [(&str, &str, &[&str], Exit); 7] = [
+    let scenarios: [(&str, &str, &[&str], Exit); 8] = [
         (
             "design_brief_bucket_is_public",
             &public_bucket,
@@ -544,6 +545,12 @@ fn findings_scenarios() {
             "anyone_from_a_vpc_by_kind",
             &vpc_bucket,
             &["--trusted-account", "123456789012", "--detail", "kinds"],
+            Exit::Fail,
+        ),
+        (
+            "anyone_unless_denied_by_network",
+            &network_bucket,
+            &["--trusted-account", "123456789012"],
             Exit::Fail,
         ),
     ];

@@ -8,13 +8,16 @@
 //! `conditions` (each condition with its operator, which Access Analyzer's map leaves out: a
 //! `StringNotEquals` reads there like a `StringEquals`), `callers` (the kinds of caller
 //! merged, each found with its own replayed request) and `counterexample` (the first of those
-//! requests).
+//! requests), and `deniedWhen` when a `Deny` statement refuses the access under its own
+//! conditions (`NotIpAddress aws:SourceIp …`).
 
 use super::{exit_of, message, notes, verdict_of, with_notes};
 use crate::checks::{excerpt, request_lines};
 use crate::{Exit, Io, OutputFormat, sarif};
 use keyaki_check::counterexample::request_json;
-use keyaki_check::{Caller, ExternalAccess, ExternalPrincipal, Findings, summarise};
+use keyaki_check::{
+    Caller, ExternalAccess, ExternalPrincipal, Findings, WrittenCondition, summarise,
+};
 use keyaki_policy::{ParsedPolicy, SourceFile, Statement};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -90,13 +93,12 @@ fn kind(access: &ExternalAccess) -> &'static str {
     }
 }
 
-/// The condition in one line: `StringEquals aws:SourceVpc vpc-1a2b3c4d; …`, or `none`.
-fn condition_line(access: &ExternalAccess) -> String {
-    if access.condition.is_empty() {
+/// Conditions in one line: `StringEquals aws:SourceVpc vpc-1a2b3c4d; …`, or `none`.
+fn condition_line(conditions: &[WrittenCondition]) -> String {
+    if conditions.is_empty() {
         return "none".to_string();
     }
-    access
-        .condition
+    conditions
         .iter()
         .map(|c| {
             let values = match c.values.as_slice() {
@@ -145,7 +147,15 @@ fn text_of(
             }
             _ => writeln!(out, "  principal  {principal}"),
         };
-        let _ = writeln!(out, "  condition  {}", condition_line(access));
+        let _ = writeln!(out, "  condition  {}", condition_line(&access.condition));
+        for deny in &access.denied_when {
+            let _ = writeln!(
+                out,
+                "  denied     when {} (the Deny in the statement with index: {})",
+                condition_line(&deny.conditions),
+                deny.statement_index
+            );
+        }
         let _ = writeln!(out, "  actions    {}", access.actions.join(", "));
         if access.callers.len() > 1 {
             let _ = writeln!(
@@ -210,6 +220,28 @@ fn resource_json(statement: Option<&Statement>) -> Value {
     one_or_many(&written)
 }
 
+/// Conditions with their operators: `[{"operator": …, "key": …, "values": […]}]`.
+fn conditions_json(conditions: &[WrittenCondition]) -> Value {
+    conditions
+        .iter()
+        .map(|c| json!({"operator": c.operator, "key": c.key, "values": c.values}))
+        .collect()
+}
+
+/// keyaki's `deniedWhen`: each limiting `Deny` statement with its conditions.
+fn denied_when_json(access: &ExternalAccess) -> Value {
+    access
+        .denied_when
+        .iter()
+        .map(|d| {
+            json!({
+                "statementIndex": d.statement_index,
+                "conditions": conditions_json(&d.conditions),
+            })
+        })
+        .collect()
+}
+
 fn json_of(summary: &[ExternalAccess], report: &Findings, policy: &ParsedPolicy) -> Value {
     let findings: Vec<Value> = summary
         .iter()
@@ -221,11 +253,7 @@ fn json_of(summary: &[ExternalAccess], report: &Findings, policy: &ParsedPolicy)
                 "principal": {key: value},
                 "action": access.actions,
                 "condition": condition_json(access),
-                "conditions": access.condition.iter().map(|c| json!({
-                    "operator": c.operator,
-                    "key": c.key,
-                    "values": c.values,
-                })).collect::<Vec<_>>(),
+                "conditions": conditions_json(&access.condition),
                 "isPublic": access.is_public,
                 "resource": resource_json(statement),
                 "callers": access.callers.iter().map(caller_name).collect::<Vec<_>>(),
@@ -233,6 +261,9 @@ fn json_of(summary: &[ExternalAccess], report: &Findings, policy: &ParsedPolicy)
             });
             if let (Some(sid), Value::Object(map)) = (&access.statement_id, &mut finding) {
                 map.insert("statementId".to_string(), json!(sid));
+            }
+            if let (false, Value::Object(map)) = (access.denied_when.is_empty(), &mut finding) {
+                map.insert("deniedWhen".to_string(), denied_when_json(access));
             }
             finding
         })
@@ -272,7 +303,7 @@ fn sarif_of(
             let when = if access.condition.is_empty() {
                 String::new()
             } else {
-                format!(", when {}", condition_line(access))
+                format!(", when {}", condition_line(&access.condition))
             };
             json!({
                 "ruleId": "findings",
