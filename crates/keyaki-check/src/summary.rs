@@ -1,6 +1,6 @@
 //! Findings summarised as IAM Access Analyzer reports them: one per statement and access.
 //!
-//! [`crate::findings`] finds *cells*: for each `Allow` statement, each class of outside caller
+//! [`crate::findings()`] finds *cells*: for each `Allow` statement, each class of outside caller
 //! it lets in ([`Caller`]: the public, anonymous callers, AWS principals of any account, a named
 //! account, provider or canonical user, …), each with a request replayed through the concrete
 //! evaluator. A `"Principal": "*"` statement limited by `aws:SourceVpc` gives five such cells,
@@ -20,8 +20,8 @@
 //!   The public of a statement whose `Principal` names one web identity provider and nobody
 //!   unnamed is that provider (`{"Federated": "graph.facebook.com"}`).
 //! - **condition**: the statement's conditions, except the ones the principal already says.
-//!   The statement is the source, as in Access Analyzer; a `Deny` that narrows the access shows
-//!   in the actions and in the requests, not here.
+//!   The granting statement is the source, as in Access Analyzer; a `Deny` that narrows the
+//!   access is listed apart, under *denied when*.
 //! - **denied when**: a `Deny` statement that would refuse one of the cells' requests but for
 //!   its conditions limits the access to requests where those conditions fail (a bucket open
 //!   to `"*"` with `Deny` … `NotIpAddress`); it is listed with its conditions, since Access
@@ -30,10 +30,11 @@
 //! - **isPublic**: one of the merged cells is the public ([`crate::public`]).
 //!
 //! Why a merge is sound: a summary finding claims that each class it covers can get in, and
-//! each merged cell had its own request replayed; the finding keeps them all ([`ExternalAccess::
-//! cells`]) and shows the first as its counterexample. No cell is dropped: each lands in exactly
-//! one finding, whose principal admits the cell's caller ([`ExternalPrincipal::admits`]), which
-//! `tests/summary.rs` checks on the corpus and on generated policies.
+//! each merged cell had its own request replayed; the finding keeps them all
+//! ([`ExternalAccess::cells`]) and shows the first as its counterexample. No cell is dropped:
+//! each lands in exactly one finding, whose principal admits the cell's caller
+//! ([`ExternalPrincipal::admits`]), which `tests/summary.rs` checks on the corpus and on
+//! generated policies.
 
 use crate::encode::glob_of;
 use crate::findings::{AccessKind, Caller, Finding, Findings};

@@ -126,53 +126,62 @@ fn text_of(
         message(count, report)
     );
     for (number, access) in summary.iter().enumerate() {
-        let sid = access
-            .statement_id
-            .as_ref()
-            .map(|s| format!(" (Sid `{s}`)"))
-            .unwrap_or_default();
-        let (key, value) = access.principal.key_value();
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "finding {}: {} in the statement with index: {}{sid}",
-            number + 1,
-            kind(access),
-            access.statement_index
-        );
-        let principal = json!({key: value}).to_string();
-        let _ = match access.principal {
-            ExternalPrincipal::Anyone => {
-                writeln!(out, "  principal  {} ({principal})", who(access))
-            }
-            _ => writeln!(out, "  principal  {principal}"),
-        };
-        let _ = writeln!(out, "  condition  {}", condition_line(&access.condition));
-        for deny in &access.denied_when {
-            let _ = writeln!(
-                out,
-                "  denied     when {} (the Deny in the statement with index: {})",
-                condition_line(&deny.conditions),
-                deny.statement_index
-            );
-        }
-        let _ = writeln!(out, "  actions    {}", access.actions.join(", "));
-        if access.callers.len() > 1 {
-            let _ = writeln!(
-                out,
-                "  covers     these kinds of caller, each found with its own replayed request:"
-            );
-            for caller in &access.callers {
-                let _ = writeln!(out, "             {}", caller_name(caller));
-            }
-        }
-        if let Some(statement) = policy.policy.statements.get(access.statement_index) {
-            out.push_str(&excerpt(source, statement.span));
-        }
-        let _ = writeln!(out, "  a request that proves it (replayed):");
-        out.push_str(&request_lines(&access.counterexample));
+        out.push('\n');
+        out.push_str(&finding_text(number + 1, access, source, policy));
     }
     out.push_str(&notes(report));
+    out
+}
+
+/// One finding's block: what it is, then the statement and the request that proves it.
+fn finding_text(
+    number: usize,
+    access: &ExternalAccess,
+    source: &SourceFile,
+    policy: &ParsedPolicy,
+) -> String {
+    let mut out = String::new();
+    let sid = access
+        .statement_id
+        .as_ref()
+        .map(|s| format!(" (Sid `{s}`)"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "finding {number}: {} in the statement with index: {}{sid}",
+        kind(access),
+        access.statement_index
+    );
+    let (key, value) = access.principal.key_value();
+    let principal = json!({key: value}).to_string();
+    let _ = match access.principal {
+        ExternalPrincipal::Anyone => writeln!(out, "  principal  {} ({principal})", who(access)),
+        _ => writeln!(out, "  principal  {principal}"),
+    };
+    let _ = writeln!(out, "  condition  {}", condition_line(&access.condition));
+    for deny in &access.denied_when {
+        let _ = writeln!(
+            out,
+            "  denied     when {} (the Deny in the statement with index: {})",
+            condition_line(&deny.conditions),
+            deny.statement_index
+        );
+    }
+    let _ = writeln!(out, "  actions    {}", access.actions.join(", "));
+    if access.callers.len() > 1 {
+        let _ = writeln!(
+            out,
+            "  covers     these kinds of caller, each found with its own replayed request:"
+        );
+        for caller in &access.callers {
+            let _ = writeln!(out, "             {}", caller_name(caller));
+        }
+    }
+    if let Some(statement) = policy.policy.statements.get(access.statement_index) {
+        out.push_str(&excerpt(source, statement.span));
+    }
+    let _ = writeln!(out, "  a request that proves it (replayed):");
+    out.push_str(&request_lines(&access.counterexample));
     out
 }
 
