@@ -267,14 +267,18 @@ fn public_principal(statement: &Statement) -> ExternalPrincipal {
     }
 }
 
-/// How the statement names callers of `account`: the account itself when it names the whole
-/// account (or names nothing of it, the account coming from a `Deny`), its one ARN when it
-/// names exactly one principal of the account, the account again when it names several.
+/// How the statement names callers of `account`: its one ARN when the statement's `Principal`
+/// names exactly one principal of the account and nothing else that admits its callers (the
+/// whole account, `"*"`, a `NotPrincipal`); otherwise the account itself.
 fn named_in_account(statement: &Statement, account: &str) -> String {
+    let Some(element) = statement.principal.as_ref().filter(|e| !e.negated) else {
+        return account.to_string();
+    };
     let mut arns = Vec::new();
-    for principal in statement.principal.iter().flat_map(|e| &e.principals) {
+    for principal in &element.principals {
         match &principal.value {
             Principal::Account(named) if named == account => return account.to_string(),
+            Principal::Everyone => return account.to_string(),
             Principal::Aws(arn) if crate::public::arn_account(arn) == Some(account) => {
                 arns.push(arn.clone());
             }

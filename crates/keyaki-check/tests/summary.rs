@@ -196,49 +196,104 @@ fn a_deny_under_conditions_is_shown_as_what_limits_the_access() {
     assert_eq!(summary[0].denied_when[0].conditions[0].key, "aws:SourceIp");
 }
 
-const PRINCIPALS: [&str; 9] = [
-    r#""*""#,
-    r#"{"AWS": "*"}"#,
-    r#"{"AWS": "444455556666"}"#,
-    r#"{"AWS": "arn:aws:iam::444455556666:role/R"}"#,
-    r#"{"AWS": ["111122223333", "999988887777"]}"#,
-    r#"{"Federated": "graph.facebook.com"}"#,
-    r#"{"Federated": "arn:aws:iam::444455556666:saml-provider/P"}"#,
-    r#"{"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}"#,
-    r#"{"Service": "s3.amazonaws.com"}"#,
+/// Principal values a generated statement picks from (one to three of them).
+const PRINCIPALS: [(&str, &str); 11] = [
+    ("AWS", "*"),
+    ("AWS", "444455556666"),
+    ("AWS", "arn:aws:iam::444455556666:role/R"),
+    ("AWS", "111122223333"),
+    ("AWS", "999988887777"),
+    ("AWS", "arn:aws:iam::999988887777:user/U"),
+    ("Federated", "graph.facebook.com"),
+    ("Federated", "accounts.google.com"),
+    ("Federated", "arn:aws:iam::444455556666:saml-provider/P"),
+    (
+        "CanonicalUser",
+        "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+    ),
+    ("Service", "s3.amazonaws.com"),
 ];
 
-const CONDITIONS: [&str; 8] = [
-    r#"{}"#,
-    r#"{"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}"#,
-    r#"{"StringEquals": {"aws:PrincipalAccount": "444455556666"}}"#,
-    r#"{"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
-    r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
-    r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::444455556666:role/R"}}"#,
-    r#"{"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}}"#,
-    r#"{"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+/// Conditions a generated statement picks from (none to two of them): operator, key, values.
+const CONDITIONS: [(&str, &str, &str); 10] = [
+    ("StringEquals", "aws:SourceVpc", r#""vpc-1a2b3c4d""#),
+    ("StringEquals", "aws:PrincipalAccount", r#""444455556666""#),
+    (
+        "StringNotEquals",
+        "aws:PrincipalAccount",
+        r#""111122223333""#,
+    ),
+    ("StringEquals", "aws:PrincipalOrgID", r#""o-a1b2c3d4e5""#),
+    (
+        "ArnEquals",
+        "aws:PrincipalArn",
+        r#""arn:aws:iam::444455556666:role/R""#,
+    ),
+    (
+        "IpAddress",
+        "aws:SourceIp",
+        r#"["192.0.2.0/24", "203.0.113.0/24"]"#,
+    ),
+    ("NotIpAddress", "aws:SourceIp", r#""198.51.100.0/24""#),
+    (
+        "StringEqualsIfExists",
+        "aws:SourceVpce",
+        r#""vpce-1a2b3c4d""#,
+    ),
+    ("Bool", "aws:SecureTransport", r#""true""#),
+    (
+        "StringLike",
+        "aws:PrincipalArn",
+        r#""arn:aws:iam::*:role/Admin*""#,
+    ),
 ];
 
 const ACTIONS: [&str; 3] = ["s3:GetObject", "s3:PutObject", "s3:*"];
 
-/// A statement: an effect, one of [`PRINCIPALS`], one of [`CONDITIONS`], some [`ACTIONS`].
+/// Entries grouped into a JSON object of objects: `{outer: {inner: value}}`.
+fn grouped<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str, Value)>) -> Value {
+    let mut object = serde_json::Map::new();
+    for (outer, inner, value) in entries {
+        let group = object.entry(outer).or_insert_with(|| json!({}));
+        group[inner] = value;
+    }
+    Value::Object(object)
+}
+
+/// A statement: an effect, some [`PRINCIPALS`] (`NotPrincipal` for some `Deny`s), some
+/// [`CONDITIONS`], some [`ACTIONS`].
 fn statement() -> impl Strategy<Value = Value> {
     (
-        prop::bool::weighted(0.2),
-        0..PRINCIPALS.len(),
-        0..CONDITIONS.len(),
+        prop::bool::weighted(0.25),
+        prop::bool::weighted(0.3),
+        prop::sample::subsequence(PRINCIPALS.to_vec(), 1..=3),
+        prop::sample::subsequence(CONDITIONS.to_vec(), 0..=2),
         prop::sample::subsequence(ACTIONS.to_vec(), 1..=2),
     )
-        .prop_map(|(deny, principal, condition, actions)| {
-            let principal: Value = serde_json::from_str(PRINCIPALS[principal]).unwrap();
-            let condition: Value = serde_json::from_str(CONDITIONS[condition]).unwrap();
-            json!({
+        .prop_map(|(deny, negated, principals, conditions, actions)| {
+            let mut principal = serde_json::Map::new();
+            for (kind, value) in principals {
+                let values = principal.entry(kind).or_insert_with(|| json!([]));
+                if let Value::Array(list) = values {
+                    list.push(json!(value));
+                }
+            }
+            let conditions = grouped(conditions.into_iter().map(|(operator, key, values)| {
+                (operator, key, serde_json::from_str(values).unwrap())
+            }));
+            let principal_key = if deny && negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            let mut statement = json!({
                 "Effect": if deny { "Deny" } else { "Allow" },
-                "Principal": principal,
                 "Action": actions,
                 "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*",
-                "Condition": condition,
-            })
+                "Condition": conditions,
+            });
+            statement[principal_key] = Value::Object(principal);
+            statement
         })
 }
 
