@@ -14,8 +14,13 @@
 //! - a **public** finding when the statement lets a public caller in ([`crate::public`]; the
 //!   callers and values it names are the ones this statement and the `Deny` statements name);
 //! - a **cross-account** finding for each other outside caller it lets in, found one at a time:
-//!   solve, name the caller from the witness (its account, or its federated or canonical id),
-//!   exclude that caller, solve again, until UNSAT (at most [`MAX_PER_STATEMENT`] per statement).
+//!   solve, name the caller's class from the witness ([`Caller`]: a named account, provider
+//!   or canonical user, or every caller of its kind nobody named), exclude that class, solve
+//!   again, until UNSAT (at most [`MAX_PER_STATEMENT`] per statement; reaching it is reported
+//!   as unanswered, since the list may then be incomplete).
+//!
+//! These per-kind *cells* are what [`crate::summary`] merges into findings as Access Analyzer
+//! reports them, one per statement and access.
 //!
 //! Every finding carries a request that replays through the concrete evaluator: the policy
 //! allows it, the statement matches it, and the caller is outside and of the finding's kind.
@@ -28,11 +33,12 @@ use crate::witness::{Preferences, Solved, not_replayed, solve};
 use keyaki_logic::{Atom, Context, Formula, Pattern, Piece};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{
-    Decision, Effect, ParsedPolicy, PolicyType, Request, RequestPrincipal, Statement, evaluate,
+    Decision, Effect, ParsedPolicy, PolicyType, Principal, Request, RequestPrincipal, Statement,
+    evaluate,
 };
 
 /// Cross-account callers reported per statement, at most.
-pub const MAX_PER_STATEMENT: usize = 8;
+pub const MAX_PER_STATEMENT: usize = 32;
 
 /// The zone of trust.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +58,35 @@ pub enum AccessKind {
     CrossAccount,
 }
 
+/// The class of callers a finding's request stands for: the class the search excludes before
+/// looking for the next caller, so no two findings of a statement share one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Caller {
+    /// The public: a caller nobody named, with every pinning key unpinned.
+    Public,
+    /// Anonymous callers (a pinning key keeps them from being the public).
+    Anonymous,
+    /// AWS principals of accounts nobody named.
+    AnyAccount,
+    /// Federated users of web identity providers (a name, not an ARN) this statement does not
+    /// name.
+    AnyWebIdentity,
+    /// Federated users of SAML or OIDC providers (an ARN) nobody named.
+    AnyProviderArn,
+    /// Canonical users nobody named.
+    AnyCanonicalUser,
+    /// Every AWS principal of an account a principal names.
+    Account(String),
+    /// An AWS principal whose ARN has no account field.
+    AwsArn(String),
+    /// A federated identity provider this statement names.
+    Federated(String),
+    /// A canonical user a principal names.
+    CanonicalUser(String),
+    /// A service principal (never outside the zone of trust; here so the naming is total).
+    Service(String),
+}
+
 /// One way in from outside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -63,6 +98,8 @@ pub struct Finding {
     pub access: AccessKind,
     /// Who: `*` for the public, `AWS account 999988887777`, `Federated …`, `CanonicalUser …`.
     pub principal: String,
+    /// The class of callers the request stands for.
+    pub caller: Caller,
     /// The statement's action patterns this caller can use (as written; `NotAction` prefixed).
     pub actions: Vec<String>,
     /// A request by such a caller that the policy allows, replayed.
@@ -137,6 +174,7 @@ pub fn findings(policy: &ParsedPolicy, trust: &Trust, config: CheckConfig) -> Fi
             &mut result,
         );
         let mut excluded = Vec::new();
+        let mut exhausted = false;
         for _ in 0..MAX_PER_STATEMENT {
             let mut parts = vec![base, not_public];
             parts.extend(excluded.iter().map(|&f| encoder.cx.not(f)));
@@ -148,8 +186,18 @@ pub fn findings(policy: &ParsedPolicy, trust: &Trust, config: CheckConfig) -> Fi
                 &mut result,
             ) {
                 Some(caller) => excluded.push(caller),
-                None => break,
+                None => {
+                    exhausted = true;
+                    break;
+                }
             }
+        }
+        if !exhausted {
+            result.unknown.push(format!(
+                "statement {}: more than {MAX_PER_STATEMENT} classes of outside callers; \
+                 the others are not listed",
+                statement.index
+            ));
         }
     }
     result.approximations = encoder.approximations.clone();
@@ -190,9 +238,9 @@ impl StatementContext<'_> {
             result.unknown.push(format!("{where_}: {why}"));
             return None;
         }
-        let (principal, same_caller) = match access {
-            AccessKind::Public => ("*".to_string(), encoder.cx.tru()),
-            AccessKind::CrossAccount => caller_of(encoder, self.fixed, &request),
+        let (principal, same_caller, caller) = match access {
+            AccessKind::Public => ("*".to_string(), encoder.cx.tru(), Caller::Public),
+            AccessKind::CrossAccount => caller_of(encoder, self.fixed, self.statement, &request),
         };
         let class = encoder.cx.and([question, same_caller]);
         let actions = self.actions(encoder, class);
@@ -201,6 +249,7 @@ impl StatementContext<'_> {
             statement_id: self.statement.sid.as_ref().map(|s| s.value.clone()),
             access,
             principal,
+            caller,
             actions,
             counterexample: request,
         });
@@ -319,11 +368,16 @@ fn is_outside(trust: &Trust, request: &Request) -> bool {
     }
 }
 
-/// Names the witness's caller, and the formula of "a caller like it" to exclude it from the
-/// next search: the same named account, provider or user; or, for a caller nobody named (let
-/// in because a condition pins something else), every such caller of its kind, described by
-/// the pinned values the witness carries.
-fn caller_of(encoder: &mut Encoder<'_>, fixed: &Fixed, request: &Request) -> (String, Formula) {
+/// Names the witness's caller and its class, with the formula of "a caller of that class" to
+/// exclude it from the next search: the same named account, provider or canonical user; or,
+/// for a caller nobody named (let in because a condition pins something else), every caller
+/// of its kind nobody named, described by the pinned values the witness carries.
+fn caller_of(
+    encoder: &mut Encoder<'_>,
+    fixed: &Fixed,
+    statement: &Statement,
+    request: &Request,
+) -> (String, Formula, Caller) {
     let pinned: Vec<String> = fixed
         .pinned_values(request)
         .into_iter()
@@ -341,6 +395,7 @@ fn caller_of(encoder: &mut Encoder<'_>, fixed: &Fixed, request: &Request) -> (St
             Some(account) if fixed.accounts.iter().any(|a| a == account) => (
                 format!("AWS account {account}"),
                 encoder.account_principal(account),
+                Caller::Account(account.to_string()),
             ),
             Some(_) => {
                 let any = encoder.has_account();
@@ -354,23 +409,97 @@ fn caller_of(encoder: &mut Encoder<'_>, fixed: &Fixed, request: &Request) -> (St
                 (
                     with_pins("AWS principals of any account"),
                     encoder.cx.and([any, unnamed]),
+                    Caller::AnyAccount,
                 )
             }
-            None => (format!("AWS {arn}"), encoder.tagged("AWS:", arn)),
+            None => (
+                format!("AWS {arn}"),
+                encoder.tagged("AWS:", arn),
+                Caller::AwsArn(arn.clone()),
+            ),
         },
-        Some(RequestPrincipal::Federated(name)) => (
-            with_pins(&format!("Federated {name}")),
-            encoder.tagged("Federated:", name),
-        ),
-        Some(RequestPrincipal::CanonicalUser(id)) => (
-            with_pins(&format!("CanonicalUser {id}")),
-            encoder.tagged("CanonicalUser:", id),
-        ),
-        Some(RequestPrincipal::Service(name)) => {
-            (format!("Service {name}"), encoder.tagged("Service:", name))
+        Some(RequestPrincipal::Federated(name)) => {
+            let named = named_of_kind(fixed, statement, "Federated:");
+            if named.contains(name) {
+                return (
+                    with_pins(&format!("Federated {name}")),
+                    encoder.tagged("Federated:", name),
+                    Caller::Federated(name.clone()),
+                );
+            }
+            // Providers nobody named, of the witness's form: an ARN (SAML, OIDC) or a web
+            // identity provider's name.
+            let arns = encoder.tagged_prefix("Federated:", "arn:");
+            let (form, caller) = if name.starts_with("arn:") {
+                (arns, Caller::AnyProviderArn)
+            } else {
+                let any = encoder.tagged_prefix("Federated:", "");
+                let not_arn = encoder.cx.not(arns);
+                (encoder.cx.and([any, not_arn]), Caller::AnyWebIdentity)
+            };
+            let unnamed = unnamed_of_kind(encoder, &named, "Federated:");
+            (
+                with_pins(&format!("Federated providers nobody named, such as {name}")),
+                encoder.cx.and([form, unnamed]),
+                caller,
+            )
         }
-        None | Some(RequestPrincipal::Anonymous) => {
-            (with_pins("anonymous callers"), encoder.anonymous())
+        Some(RequestPrincipal::CanonicalUser(id)) => {
+            let named = named_of_kind(fixed, statement, "CanonicalUser:");
+            if named.contains(id) {
+                return (
+                    with_pins(&format!("CanonicalUser {id}")),
+                    encoder.tagged("CanonicalUser:", id),
+                    Caller::CanonicalUser(id.clone()),
+                );
+            }
+            let any = encoder.tagged_prefix("CanonicalUser:", "");
+            let unnamed = unnamed_of_kind(encoder, &named, "CanonicalUser:");
+            (
+                with_pins(&format!("canonical users nobody named, such as {id}")),
+                encoder.cx.and([any, unnamed]),
+                Caller::AnyCanonicalUser,
+            )
         }
+        Some(RequestPrincipal::Service(name)) => (
+            format!("Service {name}"),
+            encoder.tagged("Service:", name),
+            Caller::Service(name.clone()),
+        ),
+        None | Some(RequestPrincipal::Anonymous) => (
+            with_pins("anonymous callers"),
+            encoder.anonymous(),
+            Caller::Anonymous,
+        ),
     }
+}
+
+/// The callers of kind `tag` (`Federated:`, `CanonicalUser:`) that the policy's principals
+/// name (`fixed`) or this statement writes, without the tag.
+fn named_of_kind(fixed: &Fixed, statement: &Statement, tag: &str) -> Vec<String> {
+    let written = statement
+        .principal
+        .iter()
+        .flat_map(|e| &e.principals)
+        .filter_map(|p| match (&p.value, tag) {
+            (Principal::Federated(name), "Federated:") => Some(name.clone()),
+            (Principal::CanonicalUser(id), "CanonicalUser:") => Some(id.clone()),
+            _ => None,
+        });
+    let mut named: Vec<String> = fixed
+        .named_callers
+        .iter()
+        .filter_map(|c| c.strip_prefix(tag).map(str::to_string))
+        .chain(written)
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
+/// The caller is none of `named` (of kind `tag`).
+fn unnamed_of_kind(encoder: &mut Encoder<'_>, named: &[String], tag: &str) -> Formula {
+    let named: Vec<Formula> = named.iter().map(|n| encoder.tagged(tag, n)).collect();
+    let named = encoder.cx.or(named);
+    encoder.cx.not(named)
 }

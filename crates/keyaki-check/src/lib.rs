@@ -22,6 +22,7 @@ pub mod findings;
 pub mod public;
 pub mod resource_type;
 pub mod scenario;
+pub mod summary;
 pub mod variables;
 pub mod vocabulary;
 pub mod who_can;
@@ -33,6 +34,7 @@ pub use check::{
 };
 pub use encode::{EncodedPolicy, Encoder, Meaning};
 pub use exemplars::Exemplars;
-pub use findings::{AccessKind, Finding, Findings, Trust, findings};
+pub use findings::{AccessKind, Caller, Finding, Findings, Trust, findings};
 pub use resource_type::ResourceType;
+pub use summary::{ExternalAccess, ExternalPrincipal, LimitingDeny, WrittenCondition, summarise};
 pub use vocabulary::Vocabulary;

@@ -11,11 +11,15 @@
 //!    {"name": "…", "check": "no-public-access", "policy": {…}, "resourceType": "AWS::S3::Bucket",
 //!     "expect": "FAIL", "statements": [0]},
 //!    {"name": "…", "check": "findings", "policy": {…}, "trustedAccounts": ["111122223333"],
-//!     "trustedOrg": "o-a1b2c3d4e5", "findings": [{"statement": 0, "access": "public"}]}]}
+//!     "trustedOrg": "o-a1b2c3d4e5", "findings": [{"statement": 0, "access": "public"}],
+//!     "summary": [{"statement": 0, "principal": {"AWS": "*"}, "isPublic": true,
+//!                  "condition": {}}]}]}
 //! ```
 //!
 //! `statements` lists the indices of the reasons of a FAIL (optional; checked when given).
-//! `findings` is the expected set of (statement, public or cross-account) pairs.
+//! `findings` is the expected set of (statement, public or cross-account) pairs, one per kind
+//! of caller; `summary` (optional) the expected findings as Access Analyzer reports them, one
+//! per statement and access (`actions` optional).
 //! Every FAIL's counterexample has already replayed through the concrete evaluator inside the
 //! check; this runner replays it once more. `KEYAKI_TEST` filters files by name.
 
@@ -77,6 +81,20 @@ struct CheckCase {
     trusted_org: Option<String>,
     #[serde(default)]
     findings: Option<Vec<ExpectedFinding>>,
+    #[serde(default)]
+    summary: Option<Vec<ExpectedAccess>>,
+}
+
+/// One summarised finding, in Access Analyzer's fields.
+#[derive(Deserialize, serde::Serialize, PartialEq, Eq, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ExpectedAccess {
+    statement: usize,
+    principal: serde_json::Value,
+    is_public: bool,
+    condition: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actions: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug, Clone)]
@@ -314,6 +332,9 @@ fn check_findings(
         organization: case.trusted_org.clone(),
     };
     let report = findings(policy, &trust, CheckConfig::default());
+    if let Some(expected) = &case.summary {
+        check_summary(label, policy, &report, expected, failures);
+    }
     if !report.unknown.is_empty() {
         failures.push(format!("{label}: unanswered: {:?}", report.unknown));
     }
@@ -346,6 +367,56 @@ fn check_findings(
                 .iter()
                 .map(|f| (f.statement_index, f.access, &f.principal))
                 .collect::<Vec<_>>()
+        ));
+    }
+}
+
+/// Compares the summarised findings with the expected ones, as sets.
+fn check_summary(
+    label: &str,
+    policy: &ParsedPolicy,
+    report: &keyaki_check::Findings,
+    expected: &[ExpectedAccess],
+    failures: &mut Vec<String>,
+) {
+    let with_actions = expected.iter().any(|e| e.actions.is_some());
+    let key = |access: &ExpectedAccess| serde_json::to_string(access).unwrap();
+    let mut got: Vec<ExpectedAccess> = keyaki_check::summarise(&policy.policy, report)
+        .iter()
+        .map(|access| {
+            let (kind, value) = access.principal.key_value();
+            let mut condition = serde_json::Map::new();
+            for c in &access.condition {
+                let values: Vec<serde_json::Value> = match condition.remove(&c.key) {
+                    Some(serde_json::Value::Array(old)) => old,
+                    Some(old) => vec![old],
+                    None => Vec::new(),
+                };
+                let mut values = values;
+                values.extend(c.values.iter().map(|v| serde_json::json!(v)));
+                let value = match values.as_slice() {
+                    [one] => one.clone(),
+                    _ => serde_json::Value::Array(values),
+                };
+                condition.insert(c.key.clone(), value);
+            }
+            ExpectedAccess {
+                statement: access.statement_index,
+                principal: serde_json::json!({kind: value}),
+                is_public: access.is_public,
+                condition: serde_json::Value::Object(condition),
+                actions: with_actions.then(|| access.actions.clone()),
+            }
+        })
+        .collect();
+    let mut expected = expected.to_vec();
+    got.sort_by_key(key);
+    expected.sort_by_key(key);
+    if got != expected {
+        failures.push(format!(
+            "{label}: summary {}, expected {}",
+            serde_json::to_string(&got).unwrap(),
+            serde_json::to_string(&expected).unwrap()
         ));
     }
 }

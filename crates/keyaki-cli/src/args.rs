@@ -117,9 +117,22 @@ pub struct FindingsArgs {
     /// policy requires to be it are inside
     #[arg(long, value_name = "ORG")]
     pub trusted_org: Option<String>,
+    /// One finding per access as Access Analyzer reports it (principal, condition, actions),
+    /// or per kind of caller found
+    #[arg(long, value_enum, value_name = "DETAIL", default_value = "summary")]
+    pub detail: FindingsDetail,
     /// The time budget
     #[command(flatten)]
     pub budget: TimeBudget,
+}
+
+/// `findings --detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsDetail {
+    /// One finding per statement and access: principal, condition, actions
+    Summary,
+    /// One finding per kind of caller, each with its own request
+    Kinds,
 }
 
 /// `--timeout`: how long a check (each check, in a batch) may take.

@@ -2,10 +2,15 @@
 //! policy guards (public and cross-account), each with the statement, the caller, the actions
 //! and a request that proves it.
 //!
+//! By default one finding per statement and access, as Access Analyzer reports them
+//! ([`summary`]); `--detail kinds` lists each kind of caller found, with its own request.
+//!
 //! Exit codes: 0 no finding (proved), 1 findings, 2 bad input, 3 no finding found but some
 //! question went unanswered (so none cannot be claimed).
 
-use crate::args::FindingsArgs;
+mod summary;
+
+use crate::args::{FindingsArgs, FindingsDetail};
 use crate::checks::{excerpt, policy, request_lines};
 use crate::render::Style;
 use crate::{Exit, Io, OutputFormat, batch, sarif};
@@ -44,6 +49,9 @@ fn one(
         organization: args.trusted_org.clone(),
     };
     let report = findings(&parsed, &trust, crate::checks::config(args.budget));
+    if args.detail == FindingsDetail::Summary {
+        return summary::show(&report, &source, &parsed, output, io);
+    }
     let text = match output {
         OutputFormat::Json => format!(
             "{}\n",
@@ -56,10 +64,24 @@ fn one(
         ),
     };
     let _ = io.stdout.write_all(text.as_bytes());
-    match (report.findings.is_empty(), report.unknown.is_empty()) {
-        (false, _) => Exit::Fail,
-        (true, true) => Exit::Pass,
-        (true, false) => Exit::Unknown,
+    exit_of(report.findings.len(), &report)
+}
+
+/// 1 for findings, 0 for none proved, 3 for none found with questions unanswered.
+fn exit_of(count: usize, report: &Findings) -> Exit {
+    match (count, report.unknown.is_empty()) {
+        (1.., _) => Exit::Fail,
+        (0, true) => Exit::Pass,
+        (0, false) => Exit::Unknown,
+    }
+}
+
+/// The verdict word for `count` findings.
+fn verdict_of(count: usize, report: &Findings) -> &'static str {
+    match (count, report.unknown.is_empty()) {
+        (1.., _) => "FAIL",
+        (0, true) => "PASS",
+        (0, false) => "UNKNOWN",
     }
 }
 
@@ -89,8 +111,8 @@ fn trust_problems(args: &FindingsArgs) -> Vec<String> {
     problems
 }
 
-fn message(report: &Findings) -> String {
-    match (report.findings.len(), report.unknown.is_empty()) {
+fn message(count: usize, report: &Findings) -> String {
+    match (count, report.unknown.is_empty()) {
         (0, true) => "No caller outside the zone of trust can access the resource.".to_string(),
         (0, false) => "No finding was found, but some questions went unanswered.".to_string(),
         (1, _) => {
@@ -110,11 +132,7 @@ fn access_name(access: AccessKind) -> &'static str {
 }
 
 fn json_of(report: &Findings) -> Value {
-    let result = match (report.findings.is_empty(), report.unknown.is_empty()) {
-        (false, _) => "FAIL",
-        (true, true) => "PASS",
-        (true, false) => "UNKNOWN",
-    };
+    let count = report.findings.len();
     let findings: Vec<Value> = report
         .findings
         .iter()
@@ -132,7 +150,16 @@ fn json_of(report: &Findings) -> Value {
             finding
         })
         .collect();
-    let mut value = json!({"result": result, "message": message(report), "findings": findings});
+    let value = json!({
+        "result": verdict_of(count, report),
+        "message": message(count, report),
+        "findings": findings,
+    });
+    with_notes(value, report)
+}
+
+/// Adds the unanswered questions and the approximations to a JSON report.
+fn with_notes(mut value: Value, report: &Findings) -> Value {
     if let Value::Object(map) = &mut value {
         if !report.unknown.is_empty() {
             map.insert("unanswered".to_string(), json!(report.unknown));
@@ -146,12 +173,13 @@ fn json_of(report: &Findings) -> Value {
 
 fn text_of(report: &Findings, source: &SourceFile, policy: &ParsedPolicy) -> String {
     let mut out = String::new();
-    let verdict = match (report.findings.is_empty(), report.unknown.is_empty()) {
-        (false, _) => "FAIL",
-        (true, true) => "PASS",
-        (true, false) => "UNKNOWN",
-    };
-    let _ = writeln!(out, "{verdict}  {}", message(report));
+    let count = report.findings.len();
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        verdict_of(count, report),
+        message(count, report)
+    );
     for (number, finding) in report.findings.iter().enumerate() {
         let kind = match finding.access {
             AccessKind::Public => "public access",
@@ -181,6 +209,13 @@ fn text_of(report: &Findings, source: &SourceFile, policy: &ParsedPolicy) -> Str
         let _ = writeln!(out, "  a request that proves it (replayed):");
         out.push_str(&request_lines(&finding.counterexample));
     }
+    out.push_str(&notes(report));
+    out
+}
+
+/// The unanswered questions and the approximations, one line each.
+fn notes(report: &Findings) -> String {
+    let mut out = String::new();
     for line in &report.unknown {
         let _ = writeln!(out, "unanswered: {line}");
     }

@@ -496,8 +496,10 @@ fn findings_scenarios() {
     let public_bucket = format!("{EXAMPLES}/public-bucket.json");
     let closed_bucket = format!("{EXAMPLES}/public-bucket-closed.json");
     let shared_bucket = format!("{EXAMPLES}/shared-bucket.json");
+    let vpc_bucket = format!("{EXAMPLES}/vpc-bucket.json");
+    let network_bucket = format!("{EXAMPLES}/network-bucket.json");
     let org_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:orders", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}"#;
-    let scenarios: [(&str, &str, &[&str], Exit); 5] = [
+    let scenarios: [(&str, &str, &[&str], Exit); 8] = [
         (
             "design_brief_bucket_is_public",
             &public_bucket,
@@ -533,6 +535,24 @@ fn findings_scenarios() {
             &["--trusted-account", "123456789012"],
             Exit::Fail,
         ),
+        (
+            "anyone_from_a_vpc",
+            &vpc_bucket,
+            &["--trusted-account", "123456789012"],
+            Exit::Fail,
+        ),
+        (
+            "anyone_from_a_vpc_by_kind",
+            &vpc_bucket,
+            &["--trusted-account", "123456789012", "--detail", "kinds"],
+            Exit::Fail,
+        ),
+        (
+            "anyone_unless_denied_by_network",
+            &network_bucket,
+            &["--trusted-account", "123456789012"],
+            Exit::Fail,
+        ),
     ];
     for (name, policy, trust, expected) in scenarios {
         let mut args = vec!["findings", "--policy-document", policy];
@@ -541,6 +561,12 @@ fn findings_scenarios() {
         assert_eq!(exit, expected, "{name}");
         insta::assert_snapshot!(format!("findings__{name}"), shown);
     }
+    let sarif = ["--trusted-account", "123456789012", "--output", "sarif"];
+    let mut args = vec!["findings", "--policy-document", &shared_bucket];
+    args.extend(sarif);
+    let (code, out, err) = keyaki(&args, b"");
+    assert_eq!(code, Exit::Fail, "{err}");
+    insta::assert_snapshot!("findings__sarif", out);
 }
 
 #[test]
