@@ -104,8 +104,8 @@ pub struct ResourceEntry {
     pub resource: String,
     /// Its owner, when the manifest names it.
     pub owner: Option<String>,
-    /// The policy.
-    pub policy: Arc<SourcedPolicy>,
+    /// Its resource-based policy; `None` for a resource listed only to name its owner.
+    pub policy: Option<Arc<SourcedPolicy>>,
 }
 
 impl ResourceEntry {
@@ -465,7 +465,7 @@ impl Account {
         let owner = in_arn
             .clone()
             .or_else(|| entry.map(|e| e.owner.clone().unwrap_or_else(|| self.id.clone())));
-        set.resource_policy = entry.map(|e| Arc::clone(&e.policy));
+        set.resource_policy = entry.and_then(|e| e.policy.clone());
         if in_arn.is_none() {
             set.resource_owner = owner.clone();
         }
