@@ -24,6 +24,10 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Decide one request against every policy that applies to it, from a scenario file
     Simulate(SimulateArgs),
+    /// Simulate a user's or role's policies in an account (as aws iam simulate-principal-policy)
+    SimulatePrincipalPolicy(crate::simulate_policy::SimulatePrincipalPolicyArgs),
+    /// Simulate policies given on the command line (as aws iam simulate-custom-policy)
+    SimulateCustomPolicy(crate::simulate_policy::SimulateCustomPolicyArgs),
     /// Does the new policy grant any access the existing one does not? (PASS: proved none)
     CheckNoNewAccess(CheckNoNewAccessArgs),
     /// Does the policy grant any of the listed accesses? (PASS: proved not)

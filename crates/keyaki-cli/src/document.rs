@@ -37,7 +37,17 @@ impl DocumentArg {
 
 /// Loads a document; `Err` is a message for the user (`cannot read …`).
 pub fn load(arg: &DocumentArg, stdin: &mut dyn Read) -> Result<SourceFile, String> {
-    let limit = ParseOptions::default().max_bytes as u64 + 1;
+    load_bounded(arg, stdin, ParseOptions::default().max_bytes)
+}
+
+/// Loads a document whose parser accepts up to `max_bytes` (the account authorization details
+/// are larger than any policy).
+pub fn load_bounded(
+    arg: &DocumentArg,
+    stdin: &mut dyn Read,
+    max_bytes: usize,
+) -> Result<SourceFile, String> {
+    let limit = max_bytes as u64 + 1;
     match arg {
         DocumentArg::Inline(text) => Ok(SourceFile::new("<inline>", text.clone().into_bytes())),
         DocumentArg::Stdin => {

@@ -25,6 +25,7 @@ mod render;
 mod sarif;
 mod sat;
 mod simulate;
+mod simulate_policy;
 mod validate;
 
 pub use args::{Cli, Command, OutputFormat};
@@ -105,6 +106,10 @@ fn dispatch(
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
+        Command::SimulatePrincipalPolicy(args) => {
+            simulate_policy::run_principal(args, output, style, io)
+        }
+        Command::SimulateCustomPolicy(args) => simulate_policy::run_custom(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),
         Command::CheckAccessNotGranted(args) => checks::access_not_granted(args, output, style, io),
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),

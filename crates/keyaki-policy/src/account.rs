@@ -470,10 +470,16 @@ impl Account {
             set.resource_owner = owner.clone();
         }
         if owner.as_deref() == Some(self.id.as_str()) {
-            set.resource_control_policies = self.levels(|l| &l.resource_control_policies);
+            set.resource_control_policies = self.resource_control_levels();
         }
         set.vpc_endpoint_policies = self.vpc_endpoint_policies.clone();
         set.management_account = self.management_account.clone();
+    }
+
+    /// The RCPs per organization level, root first, that apply to the account's resources
+    /// (none when RCPs are not enabled).
+    pub fn resource_control_levels(&self) -> Vec<Vec<Arc<SourcedPolicy>>> {
+        self.levels(|l| &l.resource_control_policies)
     }
 
     /// One list per organization level, or none when no level has such policies.
