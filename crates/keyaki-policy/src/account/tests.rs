@@ -339,3 +339,38 @@ fn percent_decoding_reads_escapes_and_reports_bad_ones() {
     assert_eq!(read::percent_decode("a+b%20c").unwrap(), b"a+b c");
     assert_eq!(read::percent_decode("ab%zz"), Err(2));
 }
+
+#[test]
+fn a_bucket_policy_covers_the_bucket_and_its_objects_only() {
+    let account = account_of(&one_user(ALLOW_S3_READ), Some(ORGANIZATION));
+    let entry = account.resource_policies().first().unwrap();
+    assert!(entry.covers("arn:aws:s3:::b"));
+    assert!(entry.covers("arn:aws:s3:::b/k/l"));
+    assert!(!entry.covers("arn:aws:s3:::bb/k"), "another bucket");
+    assert!(!entry.covers("arn:aws:s3:::b-logs"));
+}
+
+#[test]
+fn accounts_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Account>();
+    shareable::<PolicySet>();
+}
+
+#[test]
+fn a_role_session_of_another_role_is_refused() {
+    let text = r#"{"RoleDetailList": [
+        {"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a"},
+        {"RoleName": "b", "Arn": "arn:aws:iam::111122223333:role/b"}]}"#;
+    let account = account_of(text, None);
+    let request = get_object("arn:aws:s3:::b/k").with_principal(RequestPrincipal::Aws(
+        "arn:aws:sts::111122223333:assumed-role/b/s".to_string(),
+    ));
+    let error = account
+        .scenario_for("arn:aws:iam::111122223333:role/a", request)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "the request's principal `arn:aws:sts::111122223333:assumed-role/b/s` is no session of the role `arn:aws:iam::111122223333:role/a`"
+    );
+}
