@@ -41,7 +41,9 @@
 //! Where keyaki and the AWS simulator differ: keyaki also evaluates the manifest's RCPs and VPC
 //! endpoint policies, which decide real requests; one `EvaluationResult` is printed per
 //! (action, resource) pair (the API now aggregates the resources of one action under
-//! `ResourceSpecificResults`); no pagination (`--max-items`, `--marker`) and no
+//! `ResourceSpecificResults`); a context entry for a key IAM derives from the caller
+//! (`aws:username`, `aws:PrincipalArn`, …) that contradicts the caller is refused rather than
+//! ignored; no pagination (`--max-items`, `--marker`) and no
 //! `--resource-handling-option`. Exit code 0 whatever the decisions, 2 for bad input.
 
 mod context;
@@ -53,7 +55,7 @@ use crate::{Exit, Io, OutputFormat};
 use clap::Args;
 use context::{ContextEntry, parse_entries};
 use keyaki_policy::account::{MAX_DETAILS_BYTES, SourceKind, SourcedPolicy};
-use keyaki_policy::caller::AwsForm;
+use keyaki_policy::caller::{AwsForm, conflicts};
 use keyaki_policy::scenario::arn_account;
 use keyaki_policy::{
     AccountDocument, Diagnostic, ParseOptions, PolicySet, PolicyType, Request, RequestPrincipal,
@@ -268,6 +270,14 @@ fn decide(
 ) -> Option<Simulated> {
     if arn_account(&resource).is_none() {
         set.resource_owner = Some(owner);
+    }
+    // Keys IAM derives from the caller are not the request's to choose.
+    let conflicts = conflicts(&request);
+    for (_, reason) in &conflicts {
+        let _ = writeln!(io.stderr, "error: --context-entries: {reason}");
+    }
+    if !conflicts.is_empty() {
+        return None;
     }
     let scenario = set.scenario(request);
     match evaluate_scenario(&scenario) {

@@ -190,7 +190,21 @@ fn custom_policies_in_text_and_json() {
 
 #[test]
 fn bad_input_is_refused_with_exit_2() {
-    let refusals: [(&str, Vec<&str>); 6] = [
+    let refusals: [(&str, Vec<&str>); 7] = [
+        (
+            "refusal_context_contradicts_caller",
+            vec![
+                "simulate-principal-policy",
+                "--account-details",
+                DETAILS,
+                "--policy-source-arn",
+                "arn:aws:iam::111122223333:user/alice",
+                "--action-names",
+                "s3:GetObject",
+                "--context-entries",
+                "ContextKeyName=aws:username,ContextKeyValues=bob,ContextKeyType=string",
+            ],
+        ),
         (
             "refusal_unknown_principal",
             vec![
