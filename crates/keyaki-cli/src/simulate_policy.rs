@@ -21,7 +21,7 @@
 //!   resources included in the simulation", in place of the manifest's.
 //! - `--caller-arn`: an IAM user that makes the calls with the source's policies: "you simulate
 //!   calling the API operations as Bob, as if Bob had David's policies". "You can specify only
-//!   the ARN of an IAM user."
+//!   the ARN of an IAM user." The account's SCPs apply when that user is in the account.
 //! - `--resource-owner` (an account id or `arn:aws:iam::ID:root`): the owner of resources whose
 //!   ARN names none. Without it, the owner is the one the manifest gives, else the caller's
 //!   account (the API reference: without `ResourceOwner`, the owner of the resources and of the
@@ -171,6 +171,10 @@ pub fn run_principal(
         if let Some(caller) = &read.caller {
             request.remove_context("aws:PrincipalArn");
             request = request.with_principal(RequestPrincipal::Aws(caller.clone()));
+            if arn_account(caller) != Some(account.id()) {
+                // The account's SCPs restrict its own principals, not another account's.
+                set.service_control_policies = Vec::new();
+            }
         }
         let owner = read.owner.clone().or(set.resource_owner.clone());
         let owner = owner.unwrap_or_else(|| account.id().to_string());

@@ -287,3 +287,28 @@ fn bad_input_is_refused_with_exit_2() {
         insta::assert_snapshot!(name, err);
     }
 }
+
+#[test]
+fn a_caller_from_another_account_is_not_under_this_accounts_scps() {
+    let (exit, out, err) = principal(
+        "json",
+        "arn:aws:iam::111122223333:user/alice",
+        &[
+            "--action-names",
+            "iam:CreateUser",
+            "--resource-arns",
+            "arn:aws:iam::111122223333:user/grace",
+            "--caller-arn",
+            "arn:aws:iam::444455556666:user/mallory",
+        ],
+    );
+    assert_eq!(exit, Exit::Pass, "{err}");
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let result = &parsed["EvaluationResults"][0];
+    assert!(result.get("OrganizationsDecisionDetail").is_none(), "{out}");
+    assert_eq!(result["EvalDecision"], "implicitDeny", "{out}");
+    assert_eq!(
+        result["EvalDecisionDetails"]["resourcePolicy"], "implicitDeny",
+        "across accounts the user needs a resource policy: {out}"
+    );
+}
