@@ -7,8 +7,11 @@
 //!
 //! **simulate-principal-policy** takes the account from `--account-details` (the output of
 //! `aws iam get-account-authorization-details`) and `--manifest` (`keyaki_policy::account`).
-//! `--policy-source-arn` is a user or role; a role is simulated through a session of it
-//! (`assumed-role/NAME/keyaki-session`, with `aws:PrincipalArn` the role's ARN). The scenario
+//! `--policy-source-arn` is a user, role or group; a role is simulated through a session of it
+//! (`assumed-role/NAME/keyaki-session`, with `aws:PrincipalArn` the role's ARN); a group makes
+//! no request, so its policies are simulated for the IAM user `--caller-arn` names (required
+//! here, where AWS requires it only with a resource policy: keyaki's evaluator always decides
+//! for a caller). The scenario
 //! holds its policies (inline, managed, groups'), its boundary, the manifest's resource policy
 //! for the resource, the SCPs and RCPs of the organization, the VPC endpoint policies; then:
 //!
@@ -70,7 +73,8 @@ const DEFAULT_CUSTOM_ACCOUNT: &str = "123456789012";
 /// `keyaki simulate-principal-policy`.
 #[derive(Debug, Args)]
 pub struct SimulatePrincipalPolicyArgs {
-    /// The user or role whose policies are simulated (a role through a session of it)
+    /// The user, role or group whose policies are simulated (a role through a session of it; a
+    /// group for the user --caller-arn names)
     #[arg(long, value_name = "ARN")]
     pub policy_source_arn: String,
     /// The account: the output of `aws iam get-account-authorization-details` (a path,
@@ -149,17 +153,36 @@ pub fn run_principal(
     let Some(read) = read_inputs(&args.inputs, &args.policy_input_list, style, io) else {
         return Exit::BadInput;
     };
+    let source = args.policy_source_arn.as_str();
+    let is_group = account.identity(source).is_none()
+        && account
+            .groups()
+            .iter()
+            .any(|g| g.arn.as_deref() == Some(source));
+    if is_group && read.caller.is_none() {
+        let _ = writeln!(
+            io.stderr,
+            "error: --policy-source-arn `{source}` is a group, which makes no request: give --caller-arn, the IAM user who calls with its policies"
+        );
+        return Exit::BadInput;
+    }
     let mut simulated = Vec::new();
     for (action, resource) in pairs(&args.inputs) {
         let request = request_with_context(&action, &resource, &read.context);
-        let (scenario, mut set) =
-            match account.attributed_scenario_for(&args.policy_source_arn, request) {
-                Ok(found) => found,
-                Err(message) => {
-                    let _ = writeln!(io.stderr, "error: --policy-source-arn: {message}");
-                    return Exit::BadInput;
-                }
-            };
+        let found = match &read.caller {
+            Some(caller) if is_group => account.attributed_scenario_for_group(
+                source,
+                request.with_principal(RequestPrincipal::Aws(caller.clone())),
+            ),
+            _ => account.attributed_scenario_for(source, request),
+        };
+        let (scenario, mut set) = match found {
+            Ok(found) => found,
+            Err(message) => {
+                let _ = writeln!(io.stderr, "error: --policy-source-arn: {message}");
+                return Exit::BadInput;
+            }
+        };
         set.identity_policies.extend(read.identity.iter().cloned());
         if let Some(boundary) = &read.boundary {
             set.permissions_boundaries = vec![Arc::clone(boundary)];

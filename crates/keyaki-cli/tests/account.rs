@@ -312,3 +312,28 @@ fn a_caller_from_another_account_is_not_under_this_accounts_scps() {
         "across accounts the user needs a resource policy: {out}"
     );
 }
+
+#[test]
+fn a_groups_policies_for_a_named_user() {
+    let group = "arn:aws:iam::111122223333:group/developers";
+    let (exit, out, err) = principal(
+        "text",
+        group,
+        &[
+            "--action-names",
+            "s3:DeleteObject",
+            "lambda:InvokeFunction",
+            "--resource-arns",
+            "arn:aws:s3:::example-prod-data/2026/orders.parquet",
+            "--caller-arn",
+            "arn:aws:iam::111122223333:user/frank",
+            "--context-entries",
+            REGION,
+        ],
+    );
+    assert_eq!(exit, Exit::Pass, "{err}");
+    insta::assert_snapshot!("principal_group_text", out);
+    let (exit, _, err) = principal("text", group, &["--action-names", "s3:GetObject"]);
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("refusal_group_without_caller", err);
+}

@@ -33,7 +33,7 @@ pub mod sourced;
 pub use manifest::MANIFEST_FIELDS;
 pub use sourced::{PolicySet, SourceKind, SourcedPolicy};
 
-use crate::caller::Session;
+use crate::caller::{AwsForm, Session};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::parse::{ParseOptions, edit_distance, read_json};
 use crate::request::{Request, RequestPrincipal};
@@ -86,6 +86,17 @@ pub struct IamIdentity {
     pub trust_policy: Option<Arc<SourcedPolicy>>,
 }
 
+/// One IAM group and its policies (a group makes no request: its members do).
+#[derive(Debug, Clone)]
+pub struct IamGroup {
+    /// Its name.
+    pub name: String,
+    /// Its ARN, when the details give it.
+    pub arn: Option<String>,
+    /// Its policies: inline and attached managed.
+    pub policies: Vec<Arc<SourcedPolicy>>,
+}
+
 /// One level of the account's path in AWS Organizations.
 #[derive(Debug, Clone)]
 pub struct OrganizationLevel {
@@ -135,6 +146,7 @@ pub struct Account {
     partition: String,
     management_account: Option<String>,
     identities: Vec<IamIdentity>,
+    groups: Vec<IamGroup>,
     organization: Vec<OrganizationLevel>,
     resource_policies: Vec<ResourceEntry>,
     vpc_endpoint_policies: Vec<Arc<SourcedPolicy>>,
@@ -219,6 +231,7 @@ pub fn parse_account_located(
             partition,
             management_account: manifest.management_account,
             identities: read.identities,
+            groups: read.groups,
             organization: manifest.organization,
             resource_policies: manifest.resource_policies,
             vpc_endpoint_policies: manifest.vpc_endpoint_policies,
@@ -317,6 +330,11 @@ impl Account {
         &self.identities
     }
 
+    /// Every group with its policies, in document order.
+    pub fn groups(&self) -> &[IamGroup] {
+        &self.groups
+    }
+
     /// The levels of the account's path in AWS Organizations, root first.
     pub fn organization(&self) -> &[OrganizationLevel] {
         &self.organization
@@ -366,6 +384,40 @@ impl Account {
         };
         self.resource_side(&mut set, &request);
         Ok((set.scenario(request.clone()), set))
+    }
+
+    /// The scenario for `request`, made by the IAM user it names, with the policies of the
+    /// group with this ARN (as the policy simulator does for a group: "as if" the user had
+    /// them). Err with a sentence when the ARN is no group of the account or the request names
+    /// no IAM user.
+    pub fn attributed_scenario_for_group(
+        &self,
+        group_arn: &str,
+        request: Request,
+    ) -> Result<(Scenario, PolicySet), String> {
+        let group = self
+            .groups
+            .iter()
+            .find(|g| g.arn.as_deref() == Some(group_arn))
+            .ok_or_else(|| format!("`{group_arn}` is no group of account {}", self.id))?;
+        let caller = match &request.principal {
+            Some(RequestPrincipal::Aws(arn)) if AwsForm::of(arn) == Some(AwsForm::User) => arn,
+            _ => {
+                return Err(format!(
+                    "a group makes no request: name the IAM user who calls with the policies of `{}`",
+                    group.name
+                ));
+            }
+        };
+        let mut set = PolicySet {
+            identity_policies: group.policies.clone(),
+            ..PolicySet::default()
+        };
+        if arn_account(caller) == Some(self.id.as_str()) {
+            set.service_control_policies = self.levels(|l| &l.service_control_policies);
+        }
+        self.resource_side(&mut set, &request);
+        Ok((set.scenario(request), set))
     }
 
     /// The scenario for a request from a caller outside the account's IAM (anonymous, a

@@ -374,3 +374,28 @@ fn a_role_session_of_another_role_is_refused() {
         "the request's principal `arn:aws:sts::111122223333:assumed-role/b/s` is no session of the role `arn:aws:iam::111122223333:role/a`"
     );
 }
+
+#[test]
+fn a_groups_policies_apply_to_the_user_the_request_names() {
+    let text = format!(
+        r#"{{"GroupDetailList": [{{"GroupName": "readers", "Arn": "arn:aws:iam::111122223333:group/readers",
+              "GroupPolicyList": [{{"PolicyName": "g", "PolicyDocument": {ALLOW_S3_READ}}}]}}],
+            "UserDetailList": [{{"UserName": "carol", "Arn": "arn:aws:iam::111122223333:user/carol"}}]}}"#
+    );
+    let account = account_of(&text, None);
+    let group = "arn:aws:iam::111122223333:group/readers";
+    let error = account
+        .attributed_scenario_for_group(group, get_object("arn:aws:s3:::b/k"))
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "a group makes no request: name the IAM user who calls with the policies of `readers`"
+    );
+    let request = get_object("arn:aws:s3:::b/k").with_principal(RequestPrincipal::Aws(
+        "arn:aws:iam::111122223333:user/carol".to_string(),
+    ));
+    let (scenario, _) = account
+        .attributed_scenario_for_group(group, request)
+        .unwrap();
+    assert_eq!(decision_when_owned(scenario), Decision::Allow);
+}
