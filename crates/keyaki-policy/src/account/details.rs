@@ -8,7 +8,8 @@
 //! (`GroupList`), and its `PermissionsBoundary` (a managed policy's ARN). A role also has its
 //! trust policy, `AssumeRolePolicyDocument`.
 //!
-//! AWS adds fields to this output over time, so unknown fields are ignored here (the keyaki
+//! A page of a paginated API answer (`"IsTruncated": true`) is an error: identities would be
+//! missing. AWS adds fields to this output over time, so unknown fields are ignored here (the keyaki
 //! manifest, which people write, is strict). Every reference must resolve: an attached policy,
 //! boundary or group missing from the document is an error at the reference, because deciding
 //! without it could grant what it denies (the output of `--filter` leaves things out).
@@ -56,6 +57,17 @@ pub(super) fn read(reader: &mut Reader, tree: &Spanned<Json>) -> Option<Details>
             ),
         );
         return None;
+    }
+    if let Some(truncated) =
+        field(members, "IsTruncated").filter(|m| m.value.value == Json::Bool(true))
+    {
+        reader.diagnostics.push(
+            Diagnostic::error(
+                "the document is one page of several (`IsTruncated` is true)",
+                truncated.value.span,
+            )
+            .with_help("the AWS CLI merges every page by itself; with the API, call again with `Marker` and merge the lists"),
+        );
     }
     let managed = managed_policies(reader, members);
     let groups = groups(reader, members, &managed);

@@ -399,3 +399,14 @@ fn a_groups_policies_apply_to_the_user_the_request_names() {
         .unwrap();
     assert_eq!(decision_when_owned(scenario), Decision::Allow);
 }
+
+#[test]
+fn one_page_of_a_paginated_answer_is_refused() {
+    let text = r#"{"UserDetailList": [{"UserName": "a", "Arn": "arn:aws:iam::111122223333:user/a"}],
+        "IsTruncated": true, "Marker": "abc"}"#;
+    let (_, shown) = errors_of(text, None);
+    assert_eq!(
+        shown,
+        ["details.json:2:24: error: the document is one page of several (`IsTruncated` is true)"]
+    );
+}
