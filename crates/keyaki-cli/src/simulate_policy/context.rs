@@ -2,7 +2,8 @@
 //!
 //! Each argument is one entry in the AWS CLI's shorthand,
 //! `ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.7,ContextKeyType=ip`, where values
-//! run up to the next `Name=` (`ContextKeyValues=a,b` is two values), or a JSON list of
+//! run up to the next `Name=` (`ContextKeyValues=a,b` is two values) and quotes protect commas
+//! (`ContextKeyValues='a,b'` is one), or a JSON list of
 //! entries, `[{"ContextKeyName": …, "ContextKeyValues": […], "ContextKeyType": …}]` (inline,
 //! or a file as `file://path`). The type's `…List` forms (`stringList`, `ipList`, …) make a
 //! multi-valued key; the others take exactly one value. Values keep their text: the policy's
@@ -84,7 +85,8 @@ fn from_shorthand(text: &str) -> Result<ContextEntry, String> {
     let mut values: Vec<String> = Vec::new();
     let mut key_type = None;
     let mut current = "";
-    for piece in text.split(',') {
+    let pieces = pieces(text);
+    for piece in pieces.iter().map(String::as_str) {
         let field = piece.split_once('=').filter(|(f, _)| {
             matches!(*f, "ContextKeyName" | "ContextKeyValues" | "ContextKeyType")
         });
@@ -112,6 +114,26 @@ fn from_shorthand(text: &str) -> Result<ContextEntry, String> {
         format!("--context-entries: `{name}` has no `ContextKeyType=` (string, ip, numeric, …)")
     })?;
     entry(name, values, &key_type)
+}
+
+/// The comma-separated pieces of a shorthand entry; quotes (`'…'`, `"…"`) protect commas and
+/// are removed, as the AWS CLI does (`ContextKeyName='aws:CurrentTime'`).
+fn pieces(text: &str) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(open), c) if c == open => quote = None,
+            (None, ',') => pieces.push(String::new()),
+            (_, c) => {
+                if let Some(last) = pieces.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    pieces
 }
 
 fn entry(name: String, values: Vec<String>, key_type: &str) -> Result<ContextEntry, String> {
@@ -165,6 +187,22 @@ mod tests {
         ];
         assert_eq!(shorthand, expected);
         assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn quoted_values_as_in_the_aws_cli_examples() {
+        let entries = parse_entries(&[
+            "ContextKeyName='aws:CurrentTime',ContextKeyValues='2018-04-25T11:00:00Z',ContextKeyType=date".to_string(),
+            "ContextKeyName=k,ContextKeyValues=\"a,b\",c,ContextKeyType=stringList".to_string(),
+        ])
+        .unwrap_or_default();
+        assert_eq!(
+            entries,
+            vec![
+                one("aws:CurrentTime", &["2018-04-25T11:00:00Z"], false),
+                one("k", &["a,b", "c"], true),
+            ]
+        );
     }
 
     #[test]
