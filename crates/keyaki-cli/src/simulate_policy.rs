@@ -61,8 +61,8 @@ use keyaki_policy::account::{MAX_DETAILS_BYTES, SourceKind, SourcedPolicy};
 use keyaki_policy::caller::{AwsForm, conflicts};
 use keyaki_policy::scenario::arn_account;
 use keyaki_policy::{
-    AccountDocument, Diagnostic, ParseOptions, PolicySet, PolicyType, Request, RequestPrincipal,
-    SourceFile, evaluate_scenario, parse_account_located, parse_policy,
+    Account, AccountDocument, Diagnostic, ParseOptions, PolicySet, PolicyType, Request,
+    RequestPrincipal, SourceFile, evaluate_scenario, parse_account_located, parse_policy,
 };
 use results::Simulated;
 use std::sync::Arc;
@@ -169,52 +169,64 @@ pub fn run_principal(
     let mut simulated = Vec::new();
     for (action, resource) in pairs(&args.inputs) {
         let request = request_with_context(&action, &resource, &read.context);
-        let found = match &read.caller {
-            Some(caller) if is_group => account.attributed_scenario_for_group(
-                source,
-                request.with_principal(RequestPrincipal::Aws(caller.clone())),
-            ),
-            _ => account.attributed_scenario_for(source, request),
-        };
-        let (scenario, mut set) = match found {
-            Ok(found) => found,
+        let (set, request, owner) = match in_account(&account, source, is_group, &read, request) {
+            Ok(assembled) => assembled,
             Err(message) => {
                 let _ = writeln!(io.stderr, "error: --policy-source-arn: {message}");
                 return Exit::BadInput;
             }
         };
-        set.identity_policies.extend(read.identity.iter().cloned());
-        if let Some(boundary) = &read.boundary {
-            set.permissions_boundaries = vec![Arc::clone(boundary)];
-        }
-        if let Some(policy) = &read.resource_policy {
-            set.resource_policy = Some(Arc::clone(policy));
-        }
-        let mut request = scenario.request;
-        if let Some(caller) = &read.caller {
-            request.remove_context("aws:PrincipalArn");
-            request = request.with_principal(RequestPrincipal::Aws(caller.clone()));
-            if arn_account(caller) != Some(account.id()) {
-                // The account's SCPs restrict its own principals, not another account's.
-                set.service_control_policies = Vec::new();
-            }
-        }
-        let owner = read.owner.clone().or(set.resource_owner.clone());
-        let owner = owner.unwrap_or_else(|| account.id().to_string());
-        if arn_account(&resource).is_none() {
-            // The account's RCPs guard its own resources only.
-            set.resource_control_policies = if owner == account.id() {
-                account.resource_control_levels()
-            } else {
-                Vec::new()
-            };
-        }
         match decide(action, resource, set, request, owner, io) {
             Some(one) => simulated.push(one),
             None => return Exit::BadInput,
         }
     }
     print(&simulated, output, io)
+}
+
+/// The policies, the request and the resource's owner for one pair in the account: the
+/// source's scenario, then the command line's policies, caller and owner on top.
+fn in_account(
+    account: &Account,
+    source: &str,
+    is_group: bool,
+    read: &Read,
+    request: Request,
+) -> Result<(PolicySet, Request, String), String> {
+    let (scenario, mut set) = match &read.caller {
+        Some(caller) if is_group => account.attributed_scenario_for_group(
+            source,
+            request.with_principal(RequestPrincipal::Aws(caller.clone())),
+        )?,
+        _ => account.attributed_scenario_for(source, request)?,
+    };
+    set.identity_policies.extend(read.identity.iter().cloned());
+    if let Some(boundary) = &read.boundary {
+        set.permissions_boundaries = vec![Arc::clone(boundary)];
+    }
+    if let Some(policy) = &read.resource_policy {
+        set.resource_policy = Some(Arc::clone(policy));
+    }
+    let mut request = scenario.request;
+    if let Some(caller) = &read.caller {
+        request.remove_context("aws:PrincipalArn");
+        request = request.with_principal(RequestPrincipal::Aws(caller.clone()));
+        if arn_account(caller) != Some(account.id()) {
+            // The account's SCPs restrict its own principals, not another account's.
+            set.service_control_policies = Vec::new();
+        }
+    }
+    let owner = read.owner.clone().or(set.resource_owner.clone());
+    let owner = owner.unwrap_or_else(|| account.id().to_string());
+    if arn_account(&request.resource).is_none() {
+        // The account's RCPs guard its own resources only.
+        set.resource_control_policies = if owner == account.id() {
+            account.resource_control_levels()
+        } else {
+            Vec::new()
+        };
+    }
+    Ok((set, request, owner))
 }
 
 pub fn run_custom(
@@ -350,7 +362,7 @@ fn read_account(
     args: &SimulatePrincipalPolicyArgs,
     style: Style,
     io: &mut Io<'_>,
-) -> Option<keyaki_policy::Account> {
+) -> Option<Account> {
     let details = load_or_report(&args.account_details, MAX_DETAILS_BYTES, io)?;
     let manifest = match &args.manifest {
         Some(arg) => Some(load_or_report(arg, ParseOptions::default().max_bytes, io)?),
