@@ -1,11 +1,12 @@
 //! An AWS account as its owners have it: the output of `aws iam get-account-authorization-details`
 //! plus a small keyaki manifest, turned into the [`Scenario`] of any request.
 //!
-//! The details document ([`details`]) says who the account's users and roles are and every
-//! identity-side policy: inline, attached managed (the default version), group policies for
-//! users, permissions boundaries. What it does not say is in the manifest ([`manifest`]): the
-//! account's place in AWS Organizations with its SCPs and RCPs per level, the management
-//! account, resource-based policies by resource ARN, VPC endpoint policies. Both are read with
+//! The details document (`account/details.rs`) says who the account's users and roles are
+//! and every identity-side policy: inline, attached managed (the default version), group
+//! policies for users, permissions boundaries. What it does not say is in the manifest
+//! (`account/manifest.rs`): the account's place in AWS Organizations with its SCPs and RCPs
+//! per level, the management account, resource-based policies by resource ARN, VPC endpoint
+//! policies. Both are read with
 //! every problem located (file, line, column): [`parse_account_located`] says which file the
 //! errors are in; [`parse_account`] returns them alone (the details file's, or if it has none,
 //! the manifest's).
