@@ -508,16 +508,25 @@ impl Account {
         Ok(request.with_principal(RequestPrincipal::Aws(caller)))
     }
 
+    /// The manifest's entry for a resource (the resource itself, or the bucket of an object).
+    pub fn resource_entry(&self, resource: &str) -> Option<&ResourceEntry> {
+        self.resource_policies.iter().find(|e| e.covers(resource))
+    }
+
+    /// Who owns `resource`: its ARN's account, else the manifest's `owner`, else the account
+    /// itself for a resource the manifest lists; `None` when nothing says.
+    pub fn owner_of(&self, resource: &str) -> Option<String> {
+        arn_account(resource).map(str::to_string).or_else(|| {
+            self.resource_entry(resource)
+                .map(|e| e.owner.clone().unwrap_or_else(|| self.id.clone()))
+        })
+    }
+
     /// The resource policy, the resource's owner, RCPs, endpoints and management account.
     fn resource_side(&self, set: &mut PolicySet, request: &Request) {
-        let entry = self
-            .resource_policies
-            .iter()
-            .find(|e| e.covers(&request.resource));
-        let in_arn = arn_account(&request.resource).map(str::to_string);
-        let owner = in_arn
-            .clone()
-            .or_else(|| entry.map(|e| e.owner.clone().unwrap_or_else(|| self.id.clone())));
+        let entry = self.resource_entry(&request.resource);
+        let in_arn = arn_account(&request.resource);
+        let owner = self.owner_of(&request.resource);
         set.resource_policy = entry.and_then(|e| e.policy.clone());
         if in_arn.is_none() {
             set.resource_owner = owner.clone();

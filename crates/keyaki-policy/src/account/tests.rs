@@ -348,6 +348,17 @@ fn a_bucket_policy_covers_the_bucket_and_its_objects_only() {
     assert!(entry.covers("arn:aws:s3:::b/k/l"));
     assert!(!entry.covers("arn:aws:s3:::bb/k"), "another bucket");
     assert!(!entry.covers("arn:aws:s3:::b-logs"));
+    assert_eq!(
+        account.owner_of("arn:aws:s3:::b/k").as_deref(),
+        Some("111122223333")
+    );
+    assert_eq!(account.owner_of("arn:aws:s3:::other/k"), None);
+    assert_eq!(
+        account
+            .owner_of("arn:aws:sqs:us-east-1:444455556666:q")
+            .as_deref(),
+        Some("444455556666")
+    );
 }
 
 #[test]
