@@ -280,7 +280,7 @@ fn who_can_section(account: &Account, config: CheckConfig) {
     let mut outside = 0;
     for action in CRITICAL_ACTIONS {
         let began = Instant::now();
-        let result = who_can(account, action, &resource_of(action), config);
+        let result = who_can(account, action, &resource_of(action), None, config);
         per_action.push((began.elapsed(), action));
         for principal in &result.principals {
             let word = match &principal.outcome {

@@ -317,19 +317,23 @@ fn literal(
 }
 
 /// The scenario as callers of `class` meet it: callers outside the account's IAM have none of
-/// its identity-side policies; principals of other accounts have one that allows everything
-/// (their own administrator may grant it), and no boundary or session policy.
+/// its identity-side policies; principals of other accounts have an identity policy and a
+/// session policy that allow everything (their own administrator may grant them), and no
+/// boundary.
 pub fn for_class(scenario: &Scenario, class: &CallerClass) -> Scenario {
     let mut scenario = scenario.clone();
     if *class == CallerClass::Fixed {
         return scenario;
     }
-    scenario.identity_policies = match class {
-        CallerClass::OutsideAws(_) => allow_everything().into_iter().collect(),
-        _ => Vec::new(),
+    let outside_admin = matches!(class, CallerClass::OutsideAws(_));
+    scenario.identity_policies = match outside_admin {
+        true => allow_everything().into_iter().collect(),
+        false => Vec::new(),
     };
     scenario.permissions_boundaries = Vec::new();
-    scenario.session_policy = None;
+    // A federated user session needs a session policy that allows; the outside account's
+    // administrator may pass one as wide as it likes.
+    scenario.session_policy = allow_everything().filter(|_| outside_admin);
     scenario.service_control_policies = Vec::new();
     scenario
 }

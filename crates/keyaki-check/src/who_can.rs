@@ -10,6 +10,10 @@
 //! web-identity and SAML callers; each answered with a replayed request from a caller of the
 //! class, or proved impossible.
 //!
+//! A resource whose ARN names no account (an S3 bucket) is owned by the account the caller
+//! names (`owner`), else by the one the account's manifest gives, else by the account itself:
+//! who can reach the account's own resources is the question.
+//!
 //! The account's principals are independent questions, decided in parallel (rayon); the
 //! answers come back in the account's order.
 
@@ -84,6 +88,7 @@ pub fn who_gains(
     existing: &Account,
     action: &str,
     resource: &str,
+    owner: Option<&str>,
     config: CheckConfig,
 ) -> WhoGains {
     let request = Request::for_identity(action, resource);
@@ -91,10 +96,12 @@ pub fn who_gains(
         .principals()
         .into_par_iter()
         .map(|arn| {
-            let reach = match new.scenario_for(&arn, request.clone()) {
+            let reach = match new.scenario_owned(Some(&arn), request.clone(), owner) {
                 Err(message) => ClassReach::Unknown(message),
                 Ok(after) => {
-                    let before = existing.scenario_for(&arn, request.clone()).ok();
+                    let before = existing
+                        .scenario_owned(Some(&arn), request.clone(), owner)
+                        .ok();
                     gains(&after, before.as_ref(), &CallerClass::Fixed, config)
                 }
             };
@@ -105,9 +112,12 @@ pub fn who_gains(
         .into_par_iter()
         .map(|class| {
             let caller = request.clone().with_principal(RequestPrincipal::Anonymous);
-            let after = new.scenario_for_external(caller.clone());
-            let before = existing.scenario_for_external(caller);
-            let reach = gains(&after, Some(&before), &class, config);
+            let after = new.scenario_owned(None, caller.clone(), owner);
+            let before = existing.scenario_owned(None, caller, owner);
+            let reach = match (after, before) {
+                (Ok(after), Ok(before)) => gains(&after, Some(&before), &class, config),
+                (Err(message), _) | (_, Err(message)) => ClassReach::Unknown(message),
+            };
             ClassAnswer { class, reach }
         })
         .collect();
@@ -131,14 +141,20 @@ fn outside_classes(account: &Account) -> Vec<CallerClass> {
 
 /// Decides, for every principal of the account and every class of outside caller, whether it
 /// can perform `action` on `resource`.
-pub fn who_can(account: &Account, action: &str, resource: &str, config: CheckConfig) -> WhoCan {
+pub fn who_can(
+    account: &Account,
+    action: &str,
+    resource: &str,
+    owner: Option<&str>,
+    config: CheckConfig,
+) -> WhoCan {
     let request = Request::for_identity(action, resource);
     let principals = account
         .principals()
         .into_par_iter()
         .map(|arn| {
             let outcome = account
-                .scenario_for(&arn, request.clone())
+                .scenario_owned(Some(&arn), request.clone(), owner)
                 .map(|scenario| can(&scenario, config));
             PrincipalAnswer { arn, outcome }
         })

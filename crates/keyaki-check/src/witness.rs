@@ -192,6 +192,17 @@ impl Preferences {
         }
     }
 
+    /// Real-looking callers preferred for the principal, nothing else: for questions whose
+    /// action and resource are pinned and whose caller is any of a class.
+    pub fn example_callers(encoder: &Encoder<'_>) -> Preferences {
+        let mut preferences = Preferences::none(encoder);
+        preferences.values[0].1 = EXAMPLE_PRINCIPALS
+            .iter()
+            .map(|p| (*p).to_string())
+            .collect();
+        preferences
+    }
+
     /// For each request variable, the values to prefer, best first.
     pub fn values(&self) -> &[(Var, Vec<String>)] {
         &self.values

@@ -180,6 +180,12 @@ fn callers() -> Vec<(RequestPrincipal, Vec<(&'static str, &'static str)>)> {
             )],
         ),
         (aws("arn:aws:iam::444455556666:user/carol"), vec![]),
+        (aws("arn:aws:sts::444455556666:federated-user/dan"), vec![]),
+        (
+            aws("arn:aws:sts::444455556666:assumed-role/Partner/p1"),
+            vec![],
+        ),
+        (aws("arn:aws:iam::444455556666:root"), vec![]),
         (aws("arn:aws:iam::999999999999:user/manager"), vec![]),
         (RequestPrincipal::Anonymous, vec![]),
         (

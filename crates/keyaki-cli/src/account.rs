@@ -4,7 +4,7 @@
 //! are rendered against the document they point into.
 
 use crate::Io;
-use crate::document::{DocumentArg, load, load_up_to};
+use crate::document::{DocumentArg, load, load_bounded};
 use crate::render::{Style, render};
 use keyaki_policy::account::{Account, AccountDocument, MAX_DETAILS_BYTES, parse_account_located};
 use keyaki_policy::{Diagnostic, SourceFile};
@@ -17,7 +17,7 @@ pub fn load_account(
     style: Style,
     io: &mut Io<'_>,
 ) -> Option<Account> {
-    let details = match load_up_to(&DocumentArg::from_arg(details), io.stdin, MAX_DETAILS_BYTES) {
+    let details = match load_bounded(&DocumentArg::from_arg(details), io.stdin, MAX_DETAILS_BYTES) {
         Ok(source) => source,
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");

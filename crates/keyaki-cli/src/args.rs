@@ -24,6 +24,10 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Decide one request against every policy that applies to it, from a scenario file
     Simulate(SimulateArgs),
+    /// Simulate a user's or role's policies in an account (as aws iam simulate-principal-policy)
+    SimulatePrincipalPolicy(crate::simulate_policy::SimulatePrincipalPolicyArgs),
+    /// Simulate policies given on the command line (as aws iam simulate-custom-policy)
+    SimulateCustomPolicy(crate::simulate_policy::SimulateCustomPolicyArgs),
     /// May this caller make this request, for every context? (always, sometimes, never: proved)
     Can(CanArgs),
     /// Who can make this request: every user and role of the account, and every class of
@@ -278,7 +282,7 @@ pub struct CanArgs {
     #[arg(long, value_name = "ARN", requires = "account_details")]
     pub resource: Option<String>,
     /// The account that owns the resource, when its ARN does not say and the manifest does
-    /// not list it
+    /// not list it (otherwise the account itself)
     #[arg(long, value_name = "ACCOUNT")]
     pub resource_owner: Option<String>,
     /// The time budget
@@ -310,6 +314,10 @@ pub struct WhoCanArgs {
     /// The resource's ARN
     #[arg(long, value_name = "ARN", required = true)]
     pub resource: String,
+    /// The account that owns the resource, when its ARN does not say and the manifest does
+    /// not list it (otherwise the account itself)
+    #[arg(long, value_name = "ACCOUNT")]
+    pub resource_owner: Option<String>,
     /// Compare with this existing version of the account (its authorization details): list
     /// who gains the access, FAIL (exit 1) when anyone does, PASS (exit 0) when proved nobody
     #[arg(long, value_name = "FILE")]

@@ -82,24 +82,12 @@ fn account_scenario(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Sce
     };
     let account = load_account(details, args.account.manifest.as_deref(), style, io)?;
     let request = Request::for_identity(action, resource);
-    match account.scenario_for(principal, request) {
-        Ok(mut scenario) => {
-            with_owner(&mut scenario, args.resource_owner.as_deref());
-            Some(scenario)
-        }
+    match account.scenario_owned(Some(principal), request, args.resource_owner.as_deref()) {
+        Ok(scenario) => Some(scenario),
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
             None
         }
-    }
-}
-
-/// `--resource-owner`, for a resource whose ARN names no account.
-fn with_owner(scenario: &mut Scenario, owner: Option<&str>) {
-    if let Some(owner) = owner
-        && keyaki_policy::scenario::arn_account(&scenario.request.resource).is_none()
-    {
-        scenario.resource_owner = Some(owner.to_string());
     }
 }
 

@@ -37,12 +37,12 @@ impl DocumentArg {
 
 /// Loads a document; `Err` is a message for the user (`cannot read …`).
 pub fn load(arg: &DocumentArg, stdin: &mut dyn Read) -> Result<SourceFile, String> {
-    load_up_to(arg, stdin, ParseOptions::default().max_bytes)
+    load_bounded(arg, stdin, ParseOptions::default().max_bytes)
 }
 
-/// Loads a document that may be up to `max_bytes` long (an account's authorization details
-/// reach megabytes); a longer one is cut one byte past the limit, for the parser to refuse.
-pub fn load_up_to(
+/// Loads a document whose parser accepts up to `max_bytes` (the account authorization details
+/// are larger than any policy).
+pub fn load_bounded(
     arg: &DocumentArg,
     stdin: &mut dyn Read,
     max_bytes: usize,

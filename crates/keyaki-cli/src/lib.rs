@@ -27,6 +27,7 @@ mod render;
 mod sarif;
 mod sat;
 mod simulate;
+mod simulate_policy;
 mod validate;
 mod who_can;
 
@@ -108,6 +109,10 @@ fn dispatch(
         Command::Validate(args) => validate::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
+        Command::SimulatePrincipalPolicy(args) => {
+            simulate_policy::run_principal(args, output, style, io)
+        }
+        Command::SimulateCustomPolicy(args) => simulate_policy::run_custom(args, output, style, io),
         Command::Can(args) => can::run(args, output, style, io),
         Command::WhoCan(args) => who_can::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),

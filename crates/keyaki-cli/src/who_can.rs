@@ -36,7 +36,14 @@ pub fn run(args: &WhoCanArgs, output: OutputFormat, style: Style, io: &mut Io<'_
         };
         return diff(args, &account, &before, output, io);
     }
-    let answers = who_can(&account, &args.action, &args.resource, config(args.budget));
+    let owner = args.resource_owner.as_deref();
+    let answers = who_can(
+        &account,
+        &args.action,
+        &args.resource,
+        owner,
+        config(args.budget),
+    );
     let text = match output {
         OutputFormat::Json | OutputFormat::Sarif => format!(
             "{}\n",
@@ -176,6 +183,7 @@ fn diff(
         existing,
         &args.action,
         &args.resource,
+        args.resource_owner.as_deref(),
         config(args.budget),
     );
     let text = match output {

@@ -67,3 +67,123 @@ fn can_refuses_what_it_cannot_read() {
     }
     insta::assert_snapshot!("can_refusals", shown);
 }
+
+const DETAILS: &str = "../../corpus/accounts/example/authorization-details.json";
+const MANIFEST: &str = "../../corpus/accounts/example/manifest.json";
+const WITHOUT_GUARDRAIL: &str = "../../tests/examples/manifest-without-user-guardrail.json";
+
+#[test]
+fn who_can_lists_every_principal_and_outside_class() {
+    for (name, action, resource) in [
+        (
+            "create_user",
+            "iam:CreateUser",
+            "arn:aws:iam::111122223333:user/grace",
+        ),
+        (
+            "reports",
+            "s3:GetObject",
+            "arn:aws:s3:::example-reports/2026-q1.csv",
+        ),
+        (
+            "orders",
+            "sqs:SendMessage",
+            "arn:aws:sqs:us-east-1:111122223333:orders",
+        ),
+    ] {
+        for output in ["text", "json"] {
+            let (exit, out, err) = keyaki(
+                &[
+                    "who-can",
+                    "--account-details",
+                    DETAILS,
+                    "--manifest",
+                    MANIFEST,
+                    "--action",
+                    action,
+                    "--resource",
+                    resource,
+                    "--output",
+                    output,
+                ],
+                b"",
+            );
+            assert_eq!(exit, Exit::Pass, "{err}");
+            assert!(err.is_empty(), "{err}");
+            insta::assert_snapshot!(format!("who_can_{name}_{output}"), out);
+        }
+    }
+}
+
+#[test]
+fn can_over_the_account_agrees_with_who_can() {
+    let (exit, out, err) = keyaki(
+        &[
+            "can",
+            "--account-details",
+            DETAILS,
+            "--manifest",
+            MANIFEST,
+            "--principal",
+            "arn:aws:iam::111122223333:role/Admin",
+            "--action",
+            "iam:CreateUser",
+            "--resource",
+            "arn:aws:iam::111122223333:user/grace",
+            "--output",
+            "json",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::Pass, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["answer"], "always", "{out}");
+    let (exit, _, err) = keyaki(
+        &[
+            "can",
+            "--account-details",
+            DETAILS,
+            "--manifest",
+            MANIFEST,
+            "--principal",
+            "arn:aws:iam::111122223333:role/Nobody",
+            "--action",
+            "iam:CreateUser",
+            "--resource",
+            "arn:aws:iam::111122223333:user/grace",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("can_unknown_principal", err);
+}
+
+#[test]
+fn who_can_diff_fails_when_someone_gains() {
+    let args = |manifest: &'static str| {
+        vec![
+            "who-can",
+            "--account-details",
+            DETAILS,
+            "--manifest",
+            manifest,
+            "--existing-account-details",
+            DETAILS,
+            "--existing-manifest",
+            MANIFEST,
+            "--action",
+            "iam:CreateUser",
+            "--resource",
+            "arn:aws:iam::111122223333:user/grace",
+            "--output",
+            "json",
+        ]
+    };
+    let (exit, out, err) = keyaki(&args(WITHOUT_GUARDRAIL), b"");
+    assert_eq!(exit, Exit::Fail, "{err}");
+    insta::assert_snapshot!("who_gains_without_guardrail", out);
+    let (exit, out, err) = keyaki(&args(MANIFEST), b"");
+    assert_eq!(exit, Exit::Pass, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["result"], "PASS", "{out}");
+}

@@ -1,11 +1,12 @@
 //! An AWS account as its owners have it: the output of `aws iam get-account-authorization-details`
 //! plus a small keyaki manifest, turned into the [`Scenario`] of any request.
 //!
-//! The details document ([`details`]) says who the account's users and roles are and every
-//! identity-side policy: inline, attached managed (the default version), group policies for
-//! users, permissions boundaries. What it does not say is in the manifest ([`manifest`]): the
-//! account's place in AWS Organizations with its SCPs and RCPs per level, the management
-//! account, resource-based policies by resource ARN, VPC endpoint policies. Both are read with
+//! The details document (`account/details.rs`) says who the account's users and roles are
+//! and every identity-side policy: inline, attached managed (the default version), group
+//! policies for users, permissions boundaries. What it does not say is in the manifest
+//! (`account/manifest.rs`): the account's place in AWS Organizations with its SCPs and RCPs
+//! per level, the management account, resource-based policies by resource ARN, VPC endpoint
+//! policies. Both are read with
 //! every problem located (file, line, column): [`parse_account_located`] says which file the
 //! errors are in; [`parse_account`] returns them alone (the details file's, or if it has none,
 //! the manifest's).
@@ -33,7 +34,7 @@ pub mod sourced;
 pub use manifest::MANIFEST_FIELDS;
 pub use sourced::{PolicySet, SourceKind, SourcedPolicy};
 
-use crate::caller::Session;
+use crate::caller::{AwsForm, Session};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::parse::{ParseOptions, edit_distance, read_json};
 use crate::request::{Request, RequestPrincipal};
@@ -86,6 +87,17 @@ pub struct IamIdentity {
     pub trust_policy: Option<Arc<SourcedPolicy>>,
 }
 
+/// One IAM group and its policies (a group makes no request: its members do).
+#[derive(Debug, Clone)]
+pub struct IamGroup {
+    /// Its name.
+    pub name: String,
+    /// Its ARN, when the details give it.
+    pub arn: Option<String>,
+    /// Its policies: inline and attached managed.
+    pub policies: Vec<Arc<SourcedPolicy>>,
+}
+
 /// One level of the account's path in AWS Organizations.
 #[derive(Debug, Clone)]
 pub struct OrganizationLevel {
@@ -104,8 +116,8 @@ pub struct ResourceEntry {
     pub resource: String,
     /// Its owner, when the manifest names it.
     pub owner: Option<String>,
-    /// The policy.
-    pub policy: Arc<SourcedPolicy>,
+    /// Its resource-based policy; `None` for a resource listed only to name its owner.
+    pub policy: Option<Arc<SourcedPolicy>>,
 }
 
 impl ResourceEntry {
@@ -135,6 +147,7 @@ pub struct Account {
     partition: String,
     management_account: Option<String>,
     identities: Vec<IamIdentity>,
+    groups: Vec<IamGroup>,
     organization: Vec<OrganizationLevel>,
     resource_policies: Vec<ResourceEntry>,
     vpc_endpoint_policies: Vec<Arc<SourcedPolicy>>,
@@ -219,6 +232,7 @@ pub fn parse_account_located(
             partition,
             management_account: manifest.management_account,
             identities: read.identities,
+            groups: read.groups,
             organization: manifest.organization,
             resource_policies: manifest.resource_policies,
             vpc_endpoint_policies: manifest.vpc_endpoint_policies,
@@ -317,6 +331,11 @@ impl Account {
         &self.identities
     }
 
+    /// Every group with its policies, in document order.
+    pub fn groups(&self) -> &[IamGroup] {
+        &self.groups
+    }
+
     /// The levels of the account's path in AWS Organizations, root first.
     pub fn organization(&self) -> &[OrganizationLevel] {
         &self.organization
@@ -366,6 +385,40 @@ impl Account {
         };
         self.resource_side(&mut set, &request);
         Ok((set.scenario(request.clone()), set))
+    }
+
+    /// The scenario for `request`, made by the IAM user it names, with the policies of the
+    /// group with this ARN (as the policy simulator does for a group: "as if" the user had
+    /// them). Err with a sentence when the ARN is no group of the account or the request names
+    /// no IAM user.
+    pub fn attributed_scenario_for_group(
+        &self,
+        group_arn: &str,
+        request: Request,
+    ) -> Result<(Scenario, PolicySet), String> {
+        let group = self
+            .groups
+            .iter()
+            .find(|g| g.arn.as_deref() == Some(group_arn))
+            .ok_or_else(|| format!("`{group_arn}` is no group of account {}", self.id))?;
+        let caller = match &request.principal {
+            Some(RequestPrincipal::Aws(arn)) if AwsForm::of(arn) == Some(AwsForm::User) => arn,
+            _ => {
+                return Err(format!(
+                    "a group makes no request: name the IAM user who calls with the policies of `{}`",
+                    group.name
+                ));
+            }
+        };
+        let mut set = PolicySet {
+            identity_policies: group.policies.clone(),
+            ..PolicySet::default()
+        };
+        if arn_account(caller) == Some(self.id.as_str()) {
+            set.service_control_policies = self.levels(|l| &l.service_control_policies);
+        }
+        self.resource_side(&mut set, &request);
+        Ok((set.scenario(request), set))
     }
 
     /// The scenario for a request from a caller outside the account's IAM (anonymous, a
@@ -455,25 +508,79 @@ impl Account {
         Ok(request.with_principal(RequestPrincipal::Aws(caller)))
     }
 
+    /// The manifest's entry for a resource (the resource itself, or the bucket of an object).
+    pub fn resource_entry(&self, resource: &str) -> Option<&ResourceEntry> {
+        self.resource_policies.iter().find(|e| e.covers(resource))
+    }
+
+    /// Who owns `resource`: its ARN's account, else the manifest's `owner`, else the account
+    /// itself for a resource the manifest lists; `None` when nothing says.
+    pub fn owner_of(&self, resource: &str) -> Option<String> {
+        arn_account(resource).map(str::to_string).or_else(|| {
+            self.resource_entry(resource)
+                .map(|e| e.owner.clone().unwrap_or_else(|| self.id.clone()))
+        })
+    }
+
     /// The resource policy, the resource's owner, RCPs, endpoints and management account.
     fn resource_side(&self, set: &mut PolicySet, request: &Request) {
-        let entry = self
-            .resource_policies
-            .iter()
-            .find(|e| e.covers(&request.resource));
-        let in_arn = arn_account(&request.resource).map(str::to_string);
-        let owner = in_arn
-            .clone()
-            .or_else(|| entry.map(|e| e.owner.clone().unwrap_or_else(|| self.id.clone())));
-        set.resource_policy = entry.map(|e| Arc::clone(&e.policy));
+        let entry = self.resource_entry(&request.resource);
+        let in_arn = arn_account(&request.resource);
+        let owner = self.owner_of(&request.resource);
+        set.resource_policy = entry.and_then(|e| e.policy.clone());
         if in_arn.is_none() {
             set.resource_owner = owner.clone();
         }
         if owner.as_deref() == Some(self.id.as_str()) {
-            set.resource_control_policies = self.levels(|l| &l.resource_control_policies);
+            set.resource_control_policies = self.resource_control_levels();
         }
         set.vpc_endpoint_policies = self.vpc_endpoint_policies.clone();
         set.management_account = self.management_account.clone();
+    }
+
+    /// Records who owns the request's resource when its ARN names no account: `set`'s owner
+    /// becomes `owner`, and the account's RCPs apply exactly when the account owns it (RCPs
+    /// guard the resources of the accounts they are attached to).
+    pub fn own_resource(&self, set: &mut PolicySet, resource: &str, owner: &str) {
+        if arn_account(resource).is_some() {
+            return;
+        }
+        set.resource_owner = Some(owner.to_string());
+        set.resource_control_policies = if owner == self.id {
+            self.resource_control_levels()
+        } else {
+            Vec::new()
+        };
+    }
+
+    /// The scenario of `request` by `principal_arn` (one of the account's users or roles, as
+    /// [`Account::scenario_for`]; `None`: a caller outside the account's IAM, as
+    /// [`Account::scenario_for_external`]), with the resource owned by `owner` when its ARN
+    /// names no account; without `owner`, by the owner the manifest gives, else by the account
+    /// itself.
+    pub fn scenario_owned(
+        &self,
+        principal_arn: Option<&str>,
+        request: Request,
+        owner: Option<&str>,
+    ) -> Result<Scenario, String> {
+        let resource = request.resource.clone();
+        let (scenario, mut set) = match principal_arn {
+            Some(arn) => self.attributed_scenario_for(arn, request)?,
+            None => self.attributed_scenario_for_external(request),
+        };
+        let owner = owner
+            .map(str::to_string)
+            .or_else(|| self.owner_of(&resource))
+            .unwrap_or_else(|| self.id.clone());
+        self.own_resource(&mut set, &resource, &owner);
+        Ok(set.scenario(scenario.request))
+    }
+
+    /// The RCPs per organization level, root first, that apply to the account's resources
+    /// (none when RCPs are not enabled).
+    pub fn resource_control_levels(&self) -> Vec<Vec<Arc<SourcedPolicy>>> {
+        self.levels(|l| &l.resource_control_policies)
     }
 
     /// One list per organization level, or none when no level has such policies.

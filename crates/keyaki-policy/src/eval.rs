@@ -102,7 +102,7 @@ pub fn statement_matches(
 }
 
 /// `Action`/`NotAction`: patterns compared ignoring letter case, never with variables.
-fn action_matches(list: &PatternList, action: &str) -> bool {
+pub fn action_matches(list: &PatternList, action: &str) -> bool {
     let any = list.patterns.iter().any(|p| {
         !wildcard::literal_prefix_excludes(&p.value.segments, action, true)
             && wildcard::Glob::from_literal_pattern(&p.value)

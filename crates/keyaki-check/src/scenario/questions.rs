@@ -150,9 +150,7 @@ fn can_with_owner(scenario: &Scenario, owner: Option<&str>, config: CheckConfig)
                 let request = as_the_caller(request, &scenario.request);
                 match replay(&replayed, &request) {
                     Some(allowed) if allowed == wanted => Found::Replayed(request),
-                    _ => Found::Unknown(
-                        "a witness did not replay through the concrete evaluator".to_string(),
-                    ),
+                    _ => Found::Unknown(not_replayed(&request)),
                 }
             }
         }
@@ -328,7 +326,7 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
     let pinned = pinned(&mut encoder, &scenario.request, class);
     let domain = domain(&mut encoder, PolicyType::Resource, allowed);
     let question = encoder.cx.and([allowed, pinned, domain]);
-    let preferences = Preferences::none(&encoder);
+    let preferences = Preferences::example_callers(&encoder);
     match solve(&mut encoder, question, &preferences, config) {
         Solved::Unsat => ClassReach::Nobody,
         Solved::Unknown(why) => ClassReach::Unknown(why),
@@ -338,9 +336,7 @@ pub fn class_can(scenario: &Scenario, class: &CallerClass, config: CheckConfig) 
             if confirms(&request) {
                 ClassReach::Some(with_example_accounts(request, confirms))
             } else {
-                ClassReach::Unknown(
-                    "a witness did not replay through the concrete evaluator".to_string(),
-                )
+                ClassReach::Unknown(not_replayed(&request))
             }
         }
     }
@@ -379,7 +375,10 @@ pub fn gains(
     let pinned = pinned(&mut encoder, &new.request, class);
     let domain = domain(&mut encoder, PolicyType::Resource, gained);
     let question = encoder.cx.and([gained, pinned, domain]);
-    let preferences = Preferences::none(&encoder);
+    let preferences = match class {
+        CallerClass::Fixed => Preferences::none(&encoder),
+        _ => Preferences::example_callers(&encoder),
+    };
     match solve(&mut encoder, question, &preferences, config) {
         Solved::Unsat => ClassReach::Nobody,
         Solved::Unknown(why) => ClassReach::Unknown(why),
@@ -400,10 +399,17 @@ pub fn gains(
             if confirms(&request) {
                 ClassReach::Some(with_example_accounts(request, confirms))
             } else {
-                ClassReach::Unknown(
-                    "a witness did not replay through the concrete evaluator".to_string(),
-                )
+                ClassReach::Unknown(not_replayed(&request))
             }
         }
     }
+}
+
+/// Why an answer is UNKNOWN when its witness does not replay, with the witness, so that the
+/// disagreement can be reproduced (`simulate` on the request).
+fn not_replayed(request: &Request) -> String {
+    format!(
+        "a witness did not replay through the concrete evaluator: {}",
+        crate::counterexample::request_json(request)
+    )
 }

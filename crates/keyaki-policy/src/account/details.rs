@@ -8,14 +8,15 @@
 //! (`GroupList`), and its `PermissionsBoundary` (a managed policy's ARN). A role also has its
 //! trust policy, `AssumeRolePolicyDocument`.
 //!
-//! AWS adds fields to this output over time, so unknown fields are ignored here (the keyaki
+//! A page of a paginated API answer (`"IsTruncated": true`) is an error: identities would be
+//! missing. AWS adds fields to this output over time, so unknown fields are ignored here (the keyaki
 //! manifest, which people write, is strict). Every reference must resolve: an attached policy,
 //! boundary or group missing from the document is an error at the reference, because deciding
 //! without it could grant what it denies (the output of `--filter` leaves things out).
 
 use super::read::{Reader, field};
 use super::sourced::{SourceKind, SourcedPolicy};
-use super::{IamIdentity, IdentityKind};
+use super::{IamGroup, IamIdentity, IdentityKind};
 use crate::diagnostic::Diagnostic;
 use crate::json::{Json, Member};
 use crate::model::PolicyType;
@@ -23,16 +24,17 @@ use crate::span::{Span, Spanned};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// What the details document says: the identities, in document order (users, then roles).
+/// What the details document says: the identities, in document order (users, then roles), and
+/// the groups.
 pub(super) struct Details {
     pub identities: Vec<IamIdentity>,
+    pub groups: Vec<IamGroup>,
     /// Every account id written in an identity's ARN, with where.
     pub account_ids: Vec<Spanned<String>>,
 }
 
 /// Managed policies by ARN; `None` when the document did not parse (already reported).
 type Managed = HashMap<String, Option<Arc<SourcedPolicy>>>;
-type Groups = HashMap<String, Vec<Arc<SourcedPolicy>>>;
 
 pub(super) fn read(reader: &mut Reader, tree: &Spanned<Json>) -> Option<Details> {
     let members = reader.object(tree, "the account authorization details")?;
@@ -55,6 +57,17 @@ pub(super) fn read(reader: &mut Reader, tree: &Spanned<Json>) -> Option<Details>
             ),
         );
         return None;
+    }
+    if let Some(truncated) =
+        field(members, "IsTruncated").filter(|m| m.value.value == Json::Bool(true))
+    {
+        reader.diagnostics.push(
+            Diagnostic::error(
+                "the document is one page of several (`IsTruncated` is true)",
+                truncated.value.span,
+            )
+            .with_help("the AWS CLI merges every page by itself; with the API, call again with `Marker` and merge the lists"),
+        );
     }
     let managed = managed_policies(reader, members);
     let groups = groups(reader, members, &managed);
@@ -86,6 +99,7 @@ pub(super) fn read(reader: &mut Reader, tree: &Spanned<Json>) -> Option<Details>
         .collect();
     Some(Details {
         identities,
+        groups,
         account_ids,
     })
 }
@@ -133,9 +147,9 @@ fn managed_policies(reader: &mut Reader, members: &[Member]) -> Managed {
     managed
 }
 
-/// `GroupDetailList`: each group's policies, by name.
-fn groups(reader: &mut Reader, members: &[Member], managed: &Managed) -> Groups {
-    let mut groups = Groups::new();
+/// `GroupDetailList`: each group with its policies.
+fn groups(reader: &mut Reader, members: &[Member], managed: &Managed) -> Vec<IamGroup> {
+    let mut groups = Vec::new();
     for item in reader.array(field(members, "GroupDetailList")) {
         let Some(group) = reader.object(item, "a group") else {
             continue;
@@ -143,10 +157,15 @@ fn groups(reader: &mut Reader, members: &[Member], managed: &Managed) -> Groups 
         let Some(name) = reader.required_string(group, "GroupName", item.span) else {
             continue;
         };
+        let arn = reader.string(field(group, "Arn")).map(|a| a.value);
         let mut policies =
             inline_policies(reader, field(group, "GroupPolicyList"), SourceKind::Group);
         policies.extend(attached(reader, group, managed));
-        groups.insert(name.value, policies);
+        groups.push(IamGroup {
+            name: name.value,
+            arn,
+            policies,
+        });
     }
     groups
 }
@@ -157,7 +176,7 @@ fn identity(
     item: &Spanned<Json>,
     kind: IdentityKind,
     managed: &Managed,
-    groups: &Groups,
+    groups: &[IamGroup],
 ) -> Option<IamIdentity> {
     let what = match kind {
         IdentityKind::User => "a user",
@@ -175,8 +194,8 @@ fn identity(
     if kind == IdentityKind::User {
         for group in reader.array(field(members, "GroupList")) {
             match &group.value {
-                Json::String(group_name) => match groups.get(group_name) {
-                    Some(found) => policies.extend(found.iter().cloned()),
+                Json::String(group_name) => match groups.iter().find(|g| &g.name == group_name) {
+                    Some(found) => policies.extend(found.policies.iter().cloned()),
                     None => reader.diagnostics.push(
                         Diagnostic::error(
                             format!("the group `{group_name}` is not in `GroupDetailList`"),

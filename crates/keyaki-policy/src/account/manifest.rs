@@ -23,10 +23,12 @@
 //!   account itself last. Each level lists its SCPs, and its RCPs when RCPs are enabled: then
 //!   every level lists them, since AWS keeps at least one policy (`RCPFullAWSAccess`) at every
 //!   level; likewise `FullAWSAccess` for SCPs, so a level without SCPs is an error.
-//! - `resourcePolicies`: the resource-based policy of each resource, by ARN. The policy
-//!   applies to requests on that resource and, for an S3 bucket, on its objects
+//! - `resourcePolicies`: the resource-based policy (`document`) of each resource, by ARN. The
+//!   policy applies to requests on that resource and, for an S3 bucket, on its objects
 //!   (`arn:aws:s3:::bucket/…`). `owner` is the account that owns the resource, when the ARN
-//!   does not name it; a resource listed here without `owner` is the account's own.
+//!   does not name it; a resource listed here without `owner` is the account's own. An entry
+//!   without `document` is a resource with no resource-based policy: listing it says who owns
+//!   it (an S3 bucket's ARN does not).
 //! - `vpcEndpointPolicies`: the policies of the VPC endpoints requests pass through.
 //!
 //! Policy documents are written inline as JSON objects (or as strings holding the JSON,
@@ -183,7 +185,7 @@ fn resource_entry(reader: &mut Reader, value: &Spanned<Json>) -> Option<Resource
     reader.unknown_fields(members, RESOURCE_FIELDS, "resource policy entry");
     let resource = reader.required_string(members, "resource", value.span);
     let owner = reader.account_id(field(members, "owner"));
-    let document = required(reader, members, "document", value.span)?;
+    let document = field(members, "document");
     let resource = resource?;
     if !resource.value.starts_with("arn:") {
         reader.diagnostics.push(
@@ -205,12 +207,15 @@ fn resource_entry(reader: &mut Reader, value: &Spanned<Json>) -> Option<Resource
             owner.span,
         );
     }
-    let policy = reader.policy(
-        &document.value,
-        PolicyType::Resource,
-        &resource.value,
-        SourceKind::Resource,
-    )?;
+    let policy = match document {
+        Some(document) => Some(reader.policy(
+            &document.value,
+            PolicyType::Resource,
+            &resource.value,
+            SourceKind::Resource,
+        )?),
+        None => None,
+    };
     Some(ResourceEntry {
         resource: resource.value,
         owner: owner.map(|o| o.value),

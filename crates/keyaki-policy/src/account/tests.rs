@@ -339,3 +339,85 @@ fn percent_decoding_reads_escapes_and_reports_bad_ones() {
     assert_eq!(read::percent_decode("a+b%20c").unwrap(), b"a+b c");
     assert_eq!(read::percent_decode("ab%zz"), Err(2));
 }
+
+#[test]
+fn a_bucket_policy_covers_the_bucket_and_its_objects_only() {
+    let account = account_of(&one_user(ALLOW_S3_READ), Some(ORGANIZATION));
+    let entry = account.resource_policies().first().unwrap();
+    assert!(entry.covers("arn:aws:s3:::b"));
+    assert!(entry.covers("arn:aws:s3:::b/k/l"));
+    assert!(!entry.covers("arn:aws:s3:::bb/k"), "another bucket");
+    assert!(!entry.covers("arn:aws:s3:::b-logs"));
+    assert_eq!(
+        account.owner_of("arn:aws:s3:::b/k").as_deref(),
+        Some("111122223333")
+    );
+    assert_eq!(account.owner_of("arn:aws:s3:::other/k"), None);
+    assert_eq!(
+        account
+            .owner_of("arn:aws:sqs:us-east-1:444455556666:q")
+            .as_deref(),
+        Some("444455556666")
+    );
+}
+
+#[test]
+fn accounts_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Account>();
+    shareable::<PolicySet>();
+}
+
+#[test]
+fn a_role_session_of_another_role_is_refused() {
+    let text = r#"{"RoleDetailList": [
+        {"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a"},
+        {"RoleName": "b", "Arn": "arn:aws:iam::111122223333:role/b"}]}"#;
+    let account = account_of(text, None);
+    let request = get_object("arn:aws:s3:::b/k").with_principal(RequestPrincipal::Aws(
+        "arn:aws:sts::111122223333:assumed-role/b/s".to_string(),
+    ));
+    let error = account
+        .scenario_for("arn:aws:iam::111122223333:role/a", request)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "the request's principal `arn:aws:sts::111122223333:assumed-role/b/s` is no session of the role `arn:aws:iam::111122223333:role/a`"
+    );
+}
+
+#[test]
+fn a_groups_policies_apply_to_the_user_the_request_names() {
+    let text = format!(
+        r#"{{"GroupDetailList": [{{"GroupName": "readers", "Arn": "arn:aws:iam::111122223333:group/readers",
+              "GroupPolicyList": [{{"PolicyName": "g", "PolicyDocument": {ALLOW_S3_READ}}}]}}],
+            "UserDetailList": [{{"UserName": "carol", "Arn": "arn:aws:iam::111122223333:user/carol"}}]}}"#
+    );
+    let account = account_of(&text, None);
+    let group = "arn:aws:iam::111122223333:group/readers";
+    let error = account
+        .attributed_scenario_for_group(group, get_object("arn:aws:s3:::b/k"))
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "a group makes no request: name the IAM user who calls with the policies of `readers`"
+    );
+    let request = get_object("arn:aws:s3:::b/k").with_principal(RequestPrincipal::Aws(
+        "arn:aws:iam::111122223333:user/carol".to_string(),
+    ));
+    let (scenario, _) = account
+        .attributed_scenario_for_group(group, request)
+        .unwrap();
+    assert_eq!(decision_when_owned(scenario), Decision::Allow);
+}
+
+#[test]
+fn one_page_of_a_paginated_answer_is_refused() {
+    let text = r#"{"UserDetailList": [{"UserName": "a", "Arn": "arn:aws:iam::111122223333:user/a"}],
+        "IsTruncated": true, "Marker": "abc"}"#;
+    let (_, shown) = errors_of(text, None);
+    assert_eq!(
+        shown,
+        ["details.json:2:24: error: the document is one page of several (`IsTruncated` is true)"]
+    );
+}
