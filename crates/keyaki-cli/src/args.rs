@@ -318,6 +318,11 @@ pub struct WhoCanArgs {
     /// not list it (otherwise the account itself)
     #[arg(long, value_name = "ACCOUNT")]
     pub resource_owner: Option<String>,
+    /// The principals expected to have the access (IAM wildcards on the user or role ARN,
+    /// several allowed): FAIL (exit 1) when any other principal, or any caller outside the
+    /// account, can; PASS (exit 0) when proved that none can
+    #[arg(long, value_name = "ARN_PATTERN", num_args = 1.., conflicts_with = "existing_account_details")]
+    pub allowed_principal: Vec<String>,
     /// Compare with this existing version of the account (its authorization details): list
     /// who gains the access, FAIL (exit 1) when anyone does, PASS (exit 0) when proved nobody
     #[arg(long, value_name = "FILE")]

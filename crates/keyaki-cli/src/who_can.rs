@@ -6,6 +6,11 @@
 //! they could not, each with a request the new version allows and the existing one denies,
 //! both replayed. PASS (exit 0) when nobody gains, proved; FAIL (exit 1) when someone does.
 //!
+//! With `--allowed-principal` it is a gate (`check-access-not-granted` over the whole account):
+//! FAIL (exit 1) when a principal the patterns do not cover, or a caller outside the account,
+//! can perform the action in some context; the verdict comes after the
+//! listing (text), or as `result` and `unexpected` (JSON).
+//!
 //! Text lists the principals that can, always or in some contexts (with the condition), and
 //! counts those proved never to; JSON lists every principal. Exit code 0 when every question
 //! has a proved answer, 3 when one has none, 2 for bad input.
@@ -19,6 +24,7 @@ use keyaki_check::counterexample::request_json;
 use keyaki_check::scenario::{ClassReach, Reach, reach_word};
 use keyaki_check::who_can::{ClassAnswer, PrincipalAnswer, WhoCan, WhoGains, who_can, who_gains};
 use keyaki_policy::account::Account;
+use keyaki_policy::eval::wildcard::Glob;
 use serde_json::{Value, json};
 
 pub fn run(args: &WhoCanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
@@ -44,19 +50,102 @@ pub fn run(args: &WhoCanArgs, output: OutputFormat, style: Style, io: &mut Io<'_
         owner,
         config(args.budget),
     );
+    let verdict = (!args.allowed_principal.is_empty()).then(|| gate(args, &answers));
     let text = match output {
-        OutputFormat::Json | OutputFormat::Sarif => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&as_json(args, account.id(), &answers))
-                .unwrap_or_default()
-        ),
-        OutputFormat::Text => as_text(args, account.id(), &answers),
+        OutputFormat::Json | OutputFormat::Sarif => {
+            let mut value = as_json(args, account.id(), &answers);
+            if let (Some(verdict), Some(object)) = (&verdict, value.as_object_mut()) {
+                object.insert("result".into(), json!(verdict.word));
+                object.insert("unexpected".into(), json!(verdict.unexpected));
+            }
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
+        }
+        OutputFormat::Text => {
+            let mut text = as_text(args, account.id(), &answers);
+            if let Some(verdict) = &verdict {
+                text.push_str(&verdict.line());
+            }
+            text
+        }
     };
     let _ = io.stdout.write_all(text.as_bytes());
-    if has_unknown(&answers) {
-        Exit::Unknown
+    match verdict {
+        Some(verdict) => verdict.exit,
+        None if has_unknown(&answers) => Exit::Unknown,
+        None => Exit::Pass,
+    }
+}
+
+/// The answer of `--allowed-principal`.
+struct Verdict {
+    word: &'static str,
+    exit: Exit,
+    /// The principals and outside classes that can, besides the allowed ones.
+    unexpected: Vec<String>,
+}
+
+impl Verdict {
+    fn line(&self) -> String {
+        let detail = if self.unexpected.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.unexpected.join(", "))
+        };
+        format!(
+            "{}  {} besides the allowed principals can{detail}\n",
+            self.word,
+            self.unexpected.len()
+        )
+    }
+}
+
+/// `--allowed-principal`: FAIL when a principal outside the list, or an outside caller, can;
+/// UNKNOWN when one of them has no answer; PASS otherwise.
+fn gate(args: &WhoCanArgs, answers: &WhoCan) -> Verdict {
+    let allowed = |arn: &str| {
+        args.allowed_principal
+            .iter()
+            .any(|p| Glob::plain(p).matches(arn))
+    };
+    let others: Vec<&PrincipalAnswer> = answers
+        .principals
+        .iter()
+        .filter(|p| !allowed(&p.arn))
+        .collect();
+    let can = |p: &&PrincipalAnswer| matches!(&p.outcome, Ok(o) if matches!(o.reach, Reach::Always { .. } | Reach::Sometimes { .. }));
+    let mut unexpected: Vec<String> = others
+        .iter()
+        .filter(|p| can(p))
+        .map(|p| p.arn.clone())
+        .collect();
+    unexpected.extend(
+        answers
+            .classes
+            .iter()
+            .filter(|c| matches!(c.reach, ClassReach::Some(_)))
+            .map(|c| c.class.describe()),
+    );
+    let unknown = others
+        .iter()
+        .any(|p| !matches!(&p.outcome, Ok(o) if !matches!(o.reach, Reach::Unknown(_))))
+        || answers
+            .classes
+            .iter()
+            .any(|c| matches!(c.reach, ClassReach::Unknown(_)));
+    let (word, exit) = if !unexpected.is_empty() {
+        ("FAIL", Exit::Fail)
+    } else if unknown {
+        ("UNKNOWN", Exit::Unknown)
     } else {
-        Exit::Pass
+        ("PASS", Exit::Pass)
+    };
+    Verdict {
+        word,
+        exit,
+        unexpected,
     }
 }
 

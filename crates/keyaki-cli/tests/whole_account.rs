@@ -187,3 +187,47 @@ fn who_can_diff_fails_when_someone_gains() {
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(value["result"], "PASS", "{out}");
 }
+
+#[test]
+fn who_can_gate_fails_when_anyone_else_can() {
+    let args = |action: &'static str, resource: &'static str, allowed: &'static str| {
+        vec![
+            "who-can",
+            "--account-details",
+            DETAILS,
+            "--manifest",
+            MANIFEST,
+            "--action",
+            action,
+            "--resource",
+            resource,
+            "--allowed-principal",
+            allowed,
+            "--output",
+            "text",
+        ]
+    };
+    let (exit, out, err) = keyaki(
+        &args(
+            "iam:CreateUser",
+            "arn:aws:iam::111122223333:user/grace",
+            "arn:aws:iam::111122223333:role/Admin",
+        ),
+        b"",
+    );
+    assert_eq!(exit, Exit::Pass, "{err}");
+    assert!(
+        out.ends_with("PASS  0 besides the allowed principals can\n"),
+        "{out}"
+    );
+    let (exit, out, err) = keyaki(
+        &args(
+            "s3:GetObject",
+            "arn:aws:s3:::example-reports/2026-q1.csv",
+            "arn:aws:iam::111122223333:role/*",
+        ),
+        b"",
+    );
+    assert_eq!(exit, Exit::Fail, "{err}");
+    insta::assert_snapshot!("who_can_gate_fail", out.lines().last().unwrap_or_default());
+}

@@ -53,6 +53,20 @@ impl Glob {
         Some(Glob { tokens })
     }
 
+    /// A wildcard written without policy variables: every `*` and `?` is a wildcard, every
+    /// other character itself (for patterns given on the command line).
+    pub fn plain(text: &str) -> Glob {
+        let tokens = text
+            .chars()
+            .map(|c| match c {
+                '*' => Token::AnyRun,
+                '?' => Token::AnyChar,
+                c => Token::Char(c),
+            })
+            .collect();
+        Glob { tokens }
+    }
+
     /// A pattern without variables (`None` if it has one).
     pub fn from_literal_pattern(pattern: &Pattern) -> Option<Glob> {
         Glob::resolve(&pattern.segments, None)
