@@ -20,7 +20,9 @@ use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_check::counterexample::request_json;
 use keyaki_check::scenario::{CanOutcome, Reach, can};
-use keyaki_policy::{Diagnostic, Request, Scenario, SourceFile, evaluate_scenario, parse_scenario};
+use keyaki_policy::{
+    Diagnostic, Request, RequestPrincipal, Scenario, SourceFile, evaluate_scenario, parse_scenario,
+};
 use serde_json::{Value, json};
 
 pub fn run(args: &CanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
@@ -101,15 +103,11 @@ fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mu
 
 /// The caller as the question names it.
 fn caller_text(request: &Request) -> String {
-    match request_json(request).get("principal") {
-        Some(Value::Object(map)) => map
-            .values()
-            .next()
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string(),
-        Some(Value::String(text)) if text == "*" => "an anonymous caller".to_string(),
-        _ => "?".to_string(),
+    match &request.principal {
+        Some(RequestPrincipal::Aws(arn)) => arn.clone(),
+        Some(RequestPrincipal::Anonymous) => "an anonymous caller".to_string(),
+        Some(other) => other.to_string(),
+        None => "the caller".to_string(),
     }
 }
 
