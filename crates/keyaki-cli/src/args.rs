@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse policies and report errors and likely mistakes, with line and column
     Validate(ValidateArgs),
+    /// IAM Access Analyzer's policy validation: findings with AWS's issue codes
+    ValidatePolicy(ValidatePolicyArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
     /// Decide one request against every policy that applies to it, from a scenario file
@@ -227,6 +229,38 @@ pub struct EvaluateArgs {
     /// The kind of policy [default: inferred; Principal anywhere means a resource policy]
     #[arg(long, value_enum)]
     pub policy_type: Option<PolicyTypeArg>,
+}
+
+/// `keyaki validate-policy`.
+#[derive(Debug, Args)]
+pub struct ValidatePolicyArgs {
+    /// The policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// The kind of policy, as Access Analyzer names it
+    #[arg(long, value_enum)]
+    pub policy_type: ValidatePolicyTypeArg,
+    /// The resource a resource policy is for (accepted for compatibility; keyaki runs the
+    /// checks that apply to every resource policy)
+    #[arg(long, value_name = "TYPE")]
+    pub validate_policy_resource_type: Option<String>,
+}
+
+/// `validate-policy --policy-type`, spelled as Access Analyzer spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidatePolicyTypeArg {
+    /// An identity-based policy (no Principal)
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    /// A resource-based policy (every statement names its principals)
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+    /// An AWS Organizations service control policy
+    #[value(name = "SERVICE_CONTROL_POLICY")]
+    ServiceControl,
+    /// An AWS Organizations resource control policy
+    #[value(name = "RESOURCE_CONTROL_POLICY")]
+    ResourceControl,
 }
 
 /// `keyaki simulate`.

@@ -26,6 +26,7 @@ mod sarif;
 mod sat;
 mod simulate;
 mod validate;
+mod validate_policy;
 
 pub use args::{Cli, Command, OutputFormat};
 
@@ -103,6 +104,7 @@ fn dispatch(
 ) -> Exit {
     match command {
         Command::Validate(args) => validate::run(args, output, style, io),
+        Command::ValidatePolicy(args) => validate_policy::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
         Command::CheckNoNewAccess(args) => checks::no_new_access(args, output, style, io),

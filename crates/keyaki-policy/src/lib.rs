@@ -42,6 +42,7 @@
 pub mod caller;
 pub mod diagnostic;
 pub mod eval;
+pub mod issue_code;
 mod json;
 pub mod model;
 pub mod parse;
@@ -56,6 +57,7 @@ pub use eval::scenario::{
     Layer, LayerTrace, OwnerNeeded, PolicyTrace, ScenarioOutcome, evaluate_scenario,
 };
 pub use eval::{Decision, Evaluation, evaluate};
+pub use issue_code::IssueCode;
 pub use json::{Json, Member};
 pub use model::{
     Condition, ConditionValue, Effect, Operator, OperatorKind, PatternList, Policy, PolicyType,
