@@ -15,6 +15,9 @@ macro_rules! issue_codes {
         }
 
         impl IssueCode {
+            /// Every code the parser gives.
+            pub const ALL: &'static [IssueCode] = &[$(IssueCode::$variant),*];
+
             /// The code as AWS writes it (`MISSING_EFFECT`).
             pub fn as_str(self) -> &'static str {
                 match self { $(IssueCode::$variant => $name,)* }

@@ -146,6 +146,17 @@ mod tests {
     }
 
     #[test]
+    fn every_code_the_parser_gives_is_a_check_of_the_reference() {
+        for code in keyaki_policy::IssueCode::ALL {
+            assert!(
+                issue(code.as_str()).is_some(),
+                "{} is not in the table",
+                code.as_str()
+            );
+        }
+    }
+
+    #[test]
     fn a_link_and_details_are_filled_in() {
         let Some(issue) = issue("INVALID_ACTION") else {
             panic!("INVALID_ACTION is in the table")

@@ -1,37 +1,10 @@
-//! Checks on `Condition`: operators that do not fit their values or keys.
+//! Checks on the values of `Condition`: values their operator reads differently from what
+//! they seem to say, values that never match, and values one value would say as well.
 
 use crate::{Document, Finding};
 use keyaki_policy::value::IpNetwork;
-use keyaki_policy::{Condition, ConditionValue, OperatorKind, SetQualifier, Span};
+use keyaki_policy::{Condition, ConditionValue, OperatorKind, Span};
 use std::net::IpAddr;
-
-/// Global condition keys that are single-valued (IAM User Guide, "AWS global condition context
-/// keys": each of these is documented with "Value type – Single-valued").
-const SINGLE_VALUED_GLOBAL_KEYS: &[&str] = &[
-    "aws:CurrentTime",
-    "aws:EpochTime",
-    "aws:MultiFactorAuthAge",
-    "aws:MultiFactorAuthPresent",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalIsAWSService",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalType",
-    "aws:RequestedRegion",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:SecureTransport",
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceIp",
-    "aws:SourceOrgID",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:userid",
-    "aws:username",
-    "aws:ViaAWSService",
-    "aws:VpcSourceIp",
-];
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -40,7 +13,10 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
             findings.extend(wildcards_without_like(document, condition));
             findings.extend(private_addresses(document, condition));
             findings.extend(redundant_numbers(document, condition));
-            findings.extend(for_all_values_single_valued(document, condition));
+            findings.extend(improvable_ip_ranges(document, condition));
+            findings.extend(epoch_dates(document, condition));
+            findings.extend(several_booleans(document, condition));
+            findings.extend(vpc_formats(document, condition));
         }
     }
     findings
@@ -154,22 +130,92 @@ fn redundant_numbers(document: &Document<'_>, condition: &Condition) -> Option<F
     )
 }
 
-/// `FORALLVALUES_WITH_SINGLE_VALUED_KEY`: `ForAllValues:` is true when the key is absent, so on
-/// a single-valued key it matches more requests than the plain operator would.
-fn for_all_values_single_valued(document: &Document<'_>, condition: &Condition) -> Option<Finding> {
-    if condition.operator.value.qualifier != Some(SetQualifier::ForAllValues) {
-        return None;
-    }
-    let key = &condition.key.value;
-    let single_valued = SINGLE_VALUED_GLOBAL_KEYS
+/// The text of a value as written, without the quotes of a JSON string.
+fn written<'a>(document: &Document<'a>, span: Span) -> &'a str {
+    let text = document
+        .source
+        .text()
+        .get(span.start..span.end)
+        .unwrap_or("");
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+}
+
+/// `IMPROVE_IP_RANGE`: a CIDR block with bits set after its prefix (`203.0.113.5/24`), which
+/// IAM ignores.
+fn improvable_ip_ranges(document: &Document<'_>, condition: &Condition) -> Vec<Finding> {
+    condition
+        .values
         .iter()
-        .any(|known| known.eq_ignore_ascii_case(key));
-    if !single_valued {
+        .filter_map(|value| {
+            let ConditionValue::Ip(network) = &value.value else {
+                return None;
+            };
+            let (address, _) = written(document, value.span).split_once('/')?;
+            let written_address: IpAddr = address.parse().ok()?;
+            if written_address == network.address {
+                return None;
+            }
+            let better = format!("{}/{}", network.address, network.prefix);
+            document.finding("IMPROVE_IP_RANGE", &[("addr", &better)], &[value.span])
+        })
+        .collect()
+}
+
+/// `INVALID_DATE_VALUE`: a date written as epoch seconds, which "might not resolve to the
+/// precise time that you expect".
+fn epoch_dates(document: &Document<'_>, condition: &Condition) -> Vec<Finding> {
+    condition
+        .values
+        .iter()
+        .filter(|value| matches!(value.value, ConditionValue::Date(_)))
+        .filter_map(|value| {
+            let text = written(document, value.span);
+            let epoch = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            epoch
+                .then(|| document.finding("INVALID_DATE_VALUE", &[("date", text)], &[value.span]))
+                .flatten()
+        })
+        .collect()
+}
+
+/// `INVALID_CONDITION_MULTIPLE_BOOLEAN`: `Bool` with several values.
+fn several_booleans(document: &Document<'_>, condition: &Condition) -> Option<Finding> {
+    if condition.operator.value.kind != OperatorKind::Bool || condition.values.len() < 2 {
         return None;
     }
-    document.finding(
-        "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
-        &[("key", key)],
-        &[condition.key.span],
-    )
+    let spans: Vec<Span> = condition.values.iter().map(|v| v.span).collect();
+    document.finding("INVALID_CONDITION_MULTIPLE_BOOLEAN", &[], &spans)
+}
+
+/// `INVALID_VPC_FORMAT` and `INVALID_VPCE_FORMAT`: `aws:SourceVpc` compared for equality with
+/// something other than `vpc-` and 8 or 17 letters and digits (`aws:SourceVpce`: `vpce-`).
+fn vpc_formats(document: &Document<'_>, condition: &Condition) -> Vec<Finding> {
+    let key = condition.key.value.as_str();
+    let (prefix, code) = if key.eq_ignore_ascii_case("aws:SourceVpc") {
+        ("vpc-", "INVALID_VPC_FORMAT")
+    } else if key.eq_ignore_ascii_case("aws:SourceVpce") {
+        ("vpce-", "INVALID_VPCE_FORMAT")
+    } else {
+        return Vec::new();
+    };
+    condition
+        .values
+        .iter()
+        .filter(|value| match &value.value {
+            ConditionValue::Pattern(pattern) => {
+                let text = pattern.text.as_str();
+                !text.contains(['*', '?', '$']) && !is_vpc_id(text, prefix)
+            }
+            _ => false,
+        })
+        .filter_map(|value| document.finding(code, &[], &[value.span]))
+        .collect()
+}
+
+fn is_vpc_id(text: &str, prefix: &str) -> bool {
+    text.strip_prefix(prefix).is_some_and(|id| {
+        (id.len() == 8 || id.len() == 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }

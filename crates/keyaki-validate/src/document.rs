@@ -17,6 +17,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     findings.extend(missing_version(document));
     findings.extend(size(document));
     findings.extend(empty_sids(document));
+    findings.extend(unsupported_sids(document));
     findings.extend(redundant_statements(document));
     findings
 }
@@ -68,6 +69,27 @@ fn empty_sids(document: &Document<'_>) -> Vec<Finding> {
         .filter_map(|statement| statement.sid.as_ref())
         .filter(|sid| sid.value.is_empty())
         .filter_map(|sid| document.finding("EMPTY_SID_VALUE", &[], &[sid.span]))
+        .collect()
+}
+
+/// `UNSUPPORTED_SID`: a `Sid` with characters other than ASCII letters and digits, in a policy
+/// attached to an identity or an organization (the reference: "The `Sid` element supports
+/// uppercase letters, lowercase letters, and numbers"; resource policies such as bucket
+/// policies accept more, so they are not judged).
+fn unsupported_sids(document: &Document<'_>) -> Vec<Finding> {
+    if !matches!(
+        document.policy_type,
+        ValidatePolicyType::Identity | ValidatePolicyType::ServiceControl
+    ) {
+        return Vec::new();
+    }
+    document
+        .policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.sid.as_ref())
+        .filter(|sid| !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .filter_map(|sid| document.finding("UNSUPPORTED_SID", &[], &[sid.span]))
         .collect()
 }
 

@@ -12,7 +12,7 @@
 //!    [`KEYAKI_GRAMMAR_ERROR`].
 //! 2. **The catalog** (`actions`, `resources`): action names checked against the IAM actions
 //!    keyaki knows (`keyaki_check::catalog`), resource ARNs against the ARN format.
-//! 3. **Statements** (`permissive`, `conditions`, `document`): the reference's security
+//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `document`): the reference's security
 //!    warnings, warnings and suggestions, each decided by reading the policy model.
 //!
 //! The checks read only the model and the spanned JSON tree; none of them evaluates or solves.
@@ -22,6 +22,7 @@
 
 mod actions;
 pub mod codes;
+mod condition_keys;
 mod conditions;
 mod document;
 mod grammar;
@@ -127,6 +128,7 @@ pub fn validate_policy(source: &SourceFile, policy_type: ValidatePolicyType) -> 
             findings.extend(resources::findings(&document));
             findings.extend(permissive::findings(&document));
             findings.extend(conditions::findings(&document));
+            findings.extend(condition_keys::findings(&document));
             findings
         }
         Err(diagnostics) => grammar::findings(&diagnostics, Some(&tree), policy_type),
