@@ -70,17 +70,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// `cargo xtask corpus [FILTER]`: the four corpus runners (evaluate, scenarios, SMT, checks), which
+/// `cargo xtask corpus [FILTER]`: the five corpus runners (evaluate, scenarios, SMT, checks,
+/// validate-policy), which
 /// `cargo test` also runs, with their summary tables shown. `FILTER` is `KEYAKI_TEST`'s
 /// syntax (name fragments, `-` to exclude). A mismatch prints expected against actual and
 /// fails the run.
 fn corpus(args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let runners: [&[&str]; 4] = [
+    let runners: [&[&str]; 5] = [
         &["test", "-q", "-p", "keyaki-cli", "--test", "corpus"],
         &["test", "-q", "-p", "keyaki-cli", "--test", "scenarios"],
         &["test", "-q", "-p", "keyaki-solver", "--test", "formulas"],
         &["test", "-q", "-p", "keyaki-check", "--test", "corpus"],
+        &["test", "-q", "-p", "keyaki-validate", "--test", "corpus"],
     ];
     let mut ok = true;
     for runner in runners {

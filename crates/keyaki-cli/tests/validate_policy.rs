@@ -1,0 +1,83 @@
+//! Snapshots of what `keyaki validate-policy` prints: Access Analyzer's findings as text, with
+//! the source line, and as AWS's JSON; and its exit codes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a broken expectation should stop the test loudly"
+)]
+
+mod support;
+
+use keyaki_cli::Exit;
+use support::keyaki;
+
+const DEVELOPER: &str = "tests/validate-policy/developer.json";
+
+fn validate_policy(policy: &str, policy_type: &str, output: &str) -> (Exit, String, String) {
+    keyaki(
+        &[
+            "validate-policy",
+            "--policy-document",
+            policy,
+            "--policy-type",
+            policy_type,
+            "--output",
+            output,
+        ],
+        b"",
+    )
+}
+
+#[test]
+fn findings_as_text_show_the_source() {
+    let (exit, out, err) = validate_policy(DEVELOPER, "IDENTITY_POLICY", "text");
+    assert_eq!(
+        exit,
+        Exit::BadInput,
+        "an ERROR finding is bad input:\n{out}"
+    );
+    assert!(err.is_empty(), "{err}");
+    insta::assert_snapshot!("validate_policy_text", out);
+}
+
+#[test]
+fn findings_as_json_have_the_shape_of_access_analyzer() {
+    let (exit, out, _) = validate_policy(DEVELOPER, "IDENTITY_POLICY", "json");
+    assert_eq!(exit, Exit::BadInput);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(value["findings"].is_array());
+    insta::assert_snapshot!("validate_policy_json", out);
+}
+
+#[test]
+fn a_security_warning_fails_and_a_clean_policy_passes() {
+    let pass_role = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}"#;
+    let (exit, out, _) = validate_policy(pass_role, "IDENTITY_POLICY", "text");
+    assert_eq!(exit, Exit::Fail, "{out}");
+    insta::assert_snapshot!("validate_policy_security_warning", out);
+
+    let clean = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"}]}"#;
+    let (exit, out, _) = validate_policy(clean, "IDENTITY_POLICY", "text");
+    assert_eq!(exit, Exit::Pass, "{out}");
+    assert_eq!(out, "no findings\n");
+    let (_, out, _) = validate_policy(clean, "IDENTITY_POLICY", "json");
+    assert_eq!(out, "{\n  \"findings\": []\n}\n");
+}
+
+#[test]
+fn a_syntax_error_is_a_finding_with_its_position() {
+    let broken = "{\"Version\": \"2012-10-17\",\n \"Statement\": [}";
+    let (exit, out, _) = validate_policy(broken, "RESOURCE_POLICY", "json");
+    assert_eq!(exit, Exit::BadInput);
+    insta::assert_snapshot!("validate_policy_syntax_error", out);
+}
+
+#[test]
+fn an_unknown_policy_type_is_a_usage_error() {
+    let (exit, _, err) = validate_policy(DEVELOPER, "BUCKET_POLICY", "text");
+    assert_eq!(exit, Exit::BadInput);
+    assert!(err.contains("IDENTITY_POLICY"), "{err}");
+}
