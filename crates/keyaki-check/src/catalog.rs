@@ -65,6 +65,11 @@ pub fn actions_matching(pattern: &Pattern, limit: usize) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Every service prefix of the catalog, lowercase, in order.
+pub fn service_prefixes() -> impl Iterator<Item = &'static str> {
+    by_service().keys().map(String::as_str)
+}
+
 /// Every action of one service, as `prefix:Name`, by its prefix in any letter case; empty for
 /// a prefix that names no service.
 pub fn service_actions(service: &str) -> &'static [String] {

@@ -6,7 +6,7 @@
 //! action AWS added after it was taken is reported as unknown.
 
 use crate::{Document, Finding};
-use keyaki_check::catalog::{UnknownAction, look_up_action, service_actions};
+use keyaki_check::catalog::{UnknownAction, look_up_action, service_actions, service_prefixes};
 use keyaki_policy::eval::wildcard::Glob;
 use keyaki_policy::{Pattern, Span, Spanned};
 
@@ -29,18 +29,13 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
 fn unknown_action(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<Finding> {
     let text = pattern.value.text.as_str();
     let (code, values) = match look_up_action(text).err()? {
-        UnknownAction::Service { service, nearest } => (
-            "INVALID_SERVICE_IN_ACTION",
-            vec![
-                ("service", service),
-                (
-                    "service2",
-                    nearest
-                        .map(|n| prefix_of(&n).to_string())
-                        .unwrap_or_default(),
-                ),
-            ],
-        ),
+        UnknownAction::Service { service, .. } => {
+            let nearest = nearest_service(&service).unwrap_or_default();
+            (
+                "INVALID_SERVICE_IN_ACTION",
+                vec![("service", service), ("service2", nearest)],
+            )
+        }
         UnknownAction::Action { nearest } => (
             "INVALID_ACTION",
             vec![
@@ -65,10 +60,15 @@ fn without_suggestion(details: &str) -> String {
     }
 }
 
-fn prefix_of(action: &str) -> &str {
-    action
-        .split_once(':')
-        .map_or(action, |(service, _)| service)
+/// The service prefix nearest to a misspelt one (`s4` → `s3`), if one is within two edits:
+/// a retired service (`mobilehub`) has no near neighbour worth suggesting.
+fn nearest_service(service: &str) -> Option<String> {
+    let written = service.to_ascii_lowercase();
+    service_prefixes()
+        .map(|prefix| (strsim::levenshtein(&written, prefix), prefix))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, prefix)| prefix.to_string())
 }
 
 /// `WILDCARD_IN_SERVICE_NAME`: `*` or `?` in the service prefix (`s*:GetObject`); a lone `*`
