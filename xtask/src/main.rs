@@ -12,11 +12,14 @@
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
+//! - `cargo xtask catalog --from FILE [--source TEXT]`: rebuilds validate-policy's service
+//!   catalog (condition keys, resource ARN formats) from service authorization data.
 
 mod bench;
 mod bench_automata;
 mod bench_sat;
 mod bench_solvers;
+mod catalog;
 mod diff_z3;
 mod fuzz;
 mod variables_pair;
@@ -44,12 +47,13 @@ fn main() -> ExitCode {
         Some("bench-automata") => reported(bench_automata::run()),
         Some("bench") => reported(bench::run(args.get(1..).unwrap_or_default())),
         Some("bench-sat") => reported(bench_sat::run(args.get(1..).unwrap_or_default())),
+        Some("catalog") => reported(catalog::run(args.get(1..).unwrap_or_default())),
         Some("variables-pair") => {
             reported(variables_pair::write(args.get(1..).unwrap_or_default()))
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat|variables-pair>"
+                "usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat|catalog|variables-pair>"
             );
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!(
@@ -64,6 +68,9 @@ fn main() -> ExitCode {
             );
             eprintln!(
                 "  variables-pair DIR  write the benchmark's generated policies with variables"
+            );
+            eprintln!(
+                "  catalog --from FILE [--source TEXT]  rebuild validate-policy's service catalog"
             );
             ExitCode::from(2)
         }

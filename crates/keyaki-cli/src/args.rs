@@ -1,11 +1,24 @@
 //! The command-line grammar (clap derive). Flag names follow `aws accessanalyzer`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// `keyaki --version`: the version, and which IAM service catalog `validate-policy` reads.
+fn long_version() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nIAM service catalog: {}",
+            env!("CARGO_PKG_VERSION"),
+            keyaki_validate::catalog::SOURCE.trim()
+        )
+    })
+}
 
 /// keyaki: prove what AWS IAM policies allow, offline.
 #[derive(Debug, Parser)]
-#[command(name = "keyaki", version, about, max_term_width = 100)]
+#[command(name = "keyaki", version, long_version = long_version(), about, max_term_width = 100)]
 pub struct Cli {
     /// Output format [default: text on a terminal, json otherwise]
     #[arg(long, global = true, value_enum)]

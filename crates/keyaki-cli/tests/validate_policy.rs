@@ -81,3 +81,11 @@ fn an_unknown_policy_type_is_a_usage_error() {
     assert_eq!(exit, Exit::BadInput);
     assert!(err.contains("IDENTITY_POLICY"), "{err}");
 }
+
+#[test]
+fn the_version_names_the_service_catalog() {
+    let (exit, out, _) = keyaki(&["--version"], b"");
+    assert_eq!(exit, Exit::Pass);
+    assert!(out.contains("IAM service catalog: "), "{out}");
+    assert!(out.contains("services, built "), "{out}");
+}

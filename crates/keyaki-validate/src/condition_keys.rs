@@ -2,6 +2,7 @@
 //! multivalued keys without a set qualifier (and single-valued keys with one), a key written
 //! twice in different letter case, and empty blocks.
 
+use crate::catalog::{self, KeyStatus};
 use crate::{Document, Finding};
 use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Spanned};
 
@@ -51,6 +52,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     for statement in &document.policy.statements {
         for (index, condition) in statement.conditions.iter().enumerate() {
             findings.extend(unsupported_key(document, condition));
+            findings.extend(unknown_service_key(document, condition));
             findings.extend(missing_tag_key(document, condition));
             findings.extend(qualifier_mismatch(document, condition));
             let earlier = statement.conditions.get(..index).unwrap_or_default();
@@ -75,6 +77,26 @@ fn unsupported_key(document: &Document<'_>, condition: &Condition) -> Option<Fin
         &[],
         &[condition.key.span],
     )
+}
+
+/// `INVALID_SERVICE_CONDITION_KEY` (a service's key it does not declare) and `INVALID_SERVICE`
+/// (a prefix that is no service). Global keys (`aws:`) and identity-provider keys (a prefix
+/// with a dot, such as `token.actions.githubusercontent.com:sub`) are not judged here.
+fn unknown_service_key(document: &Document<'_>, condition: &Condition) -> Option<Finding> {
+    let key = condition.key.value.as_str();
+    let (prefix, _) = key.split_once(':')?;
+    if prefix.eq_ignore_ascii_case("aws") || prefix.contains('.') {
+        return None;
+    }
+    let (code, values) = match catalog::key_status(key) {
+        KeyStatus::Declared => return None,
+        KeyStatus::UnknownKey => (
+            "INVALID_SERVICE_CONDITION_KEY",
+            [("key", key), ("service", prefix)],
+        ),
+        KeyStatus::UnknownPrefix => ("INVALID_SERVICE", [("service", prefix), ("key", key)]),
+    };
+    document.finding(code, &values, &[condition.key.span])
 }
 
 /// `MISSING_TAG_KEY_IN_CONDITION`: `aws:ResourceTag` written without `/tag-key`.

@@ -10,8 +10,10 @@
 //!    issue code of the same problem ([`keyaki_policy::Diagnostic::code`]). A grammar error
 //!    keyaki detects but the reference names no code for is reported as
 //!    [`KEYAKI_GRAMMAR_ERROR`].
-//! 2. **The catalog** (`actions`, `resources`): action names checked against the IAM actions
-//!    keyaki knows (`keyaki_check::catalog`), resource ARNs against the ARN format.
+//! 2. **The catalogs** (`actions`, `resources`, `condition_keys`): action names checked against
+//!    the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs against the ARN
+//!    format and the resource types of their service, condition keys against the keys services
+//!    declare (`catalog`, the service authorization reference as data).
 //! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `document`): the reference's security
 //!    warnings, warnings and suggestions, each decided by reading the policy model.
 //!
@@ -21,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod actions;
+pub mod catalog;
 pub mod codes;
 mod condition_keys;
 mod conditions;

@@ -5,6 +5,7 @@
 //! identifiers"). Only fields written without wildcards or variables are judged: `arn:aws:*:…`
 //! may stand for anything, and a check that guessed would report correct policies.
 
+use crate::catalog;
 use crate::{Document, Finding};
 use keyaki_policy::eval::arn;
 use keyaki_policy::{Pattern, Request, Span, Spanned};
@@ -44,7 +45,8 @@ fn is_plain(field: &str) -> bool {
 }
 
 /// `INVALID_ARN_PREFIX`, `MISSING_ARN_FIELD`, `INVALID_PARTITION`, `INVALID_ARN_SERVICE_CASE`,
-/// `INVALID_ARN_ACCOUNT` and `WILDCARD_IN_SERVICE_NAME`: the first problem of one ARN.
+/// `INVALID_ARN_ACCOUNT`, `WILDCARD_IN_SERVICE_NAME` and `INVALID_ARN_RESOURCE` (an ARN written
+/// without wildcards that fits no resource type of its service): the first problem of one ARN.
 fn malformed_arn(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<Finding> {
     let text = pattern.value.text.as_str();
     let at = [pattern.span];
@@ -88,6 +90,9 @@ fn malformed_arn(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<
     }
     if is_plain(account) && !is_account_field(account) {
         return document.finding("INVALID_ARN_ACCOUNT", &[("account", account)], &at);
+    }
+    if is_plain(text) && catalog::arn_fits_a_resource_type(text) == Some(false) {
+        return document.finding("INVALID_ARN_RESOURCE", &[], &at);
     }
     None
 }
