@@ -27,6 +27,10 @@ macro_rules! issue_codes {
 }
 
 issue_codes! {
+    EmptyVariable => "EMPTY_VARIABLE",
+    MissingBraceInVariable => "MISSING_BRACE_IN_VARIABLE",
+    MissingQuoteInVariable => "MISSING_QUOTE_IN_VARIABLE",
+    UnsupportedSpaceInVariable => "UNSUPPORTED_SPACE_IN_VARIABLE",
     AllowWithNotPrincipal => "ALLOW_WITH_NOT_PRINCIPAL",
     DataTypeMismatch => "DATA_TYPE_MISMATCH",
     EmptyArrayAction => "EMPTY_ARRAY_ACTION",

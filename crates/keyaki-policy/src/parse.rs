@@ -375,10 +375,12 @@ impl GrammarReader {
                     let start = text.span.start + 1 + e.offset;
                     Span::new(start, start + e.len)
                 };
-                self.error(Diagnostic::error(e.message, span).with_help(
+                let mut diagnostic = Diagnostic::error(e.message, span).with_help(
                     "policy variables look like `${aws:username}` or `${aws:username, 'default'}`; \
                      write `${$}` for a literal `$`",
-                ));
+                );
+                diagnostic.code = e.code;
+                self.error(diagnostic);
                 None
             }
         }

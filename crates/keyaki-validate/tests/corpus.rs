@@ -128,3 +128,37 @@ fn validate_corpus() {
         &failures,
     );
 }
+
+/// README's list of covered codes is exactly the codes the corpus expects somewhere.
+#[test]
+fn the_readme_lists_the_codes_the_corpus_covers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut covered = std::collections::BTreeSet::new();
+    for path in json_files(&root.join("corpus/validate")) {
+        let file: ValidateFile =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for case in file.cases {
+            covered.extend(case.issue_codes);
+        }
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("codes covered:")
+        .expect("README lists the codes covered");
+    let end = start + readme[start..].find("Not yet covered").unwrap();
+    let listed: std::collections::BTreeSet<String> = readme[start..end]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|word| {
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        })
+        .map(str::to_string)
+        .collect();
+    assert_eq!(listed, covered, "README's list and corpus/validate/ differ");
+    assert!(
+        readme[start.saturating_sub(40)..start].contains(&covered.len().to_string()),
+        "README gives the number of codes covered ({})",
+        covered.len()
+    );
+}
