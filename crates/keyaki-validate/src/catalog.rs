@@ -22,7 +22,8 @@ pub const SOURCE: &str = include_str!("../data/service-catalog.source");
 #[derive(Default)]
 struct Catalog {
     services: Vec<String>,
-    keys_by_prefix: BTreeMap<String, Vec<String>>,
+    /// Declared keys (lowercase) with their type, by prefix.
+    keys_by_prefix: BTreeMap<String, Vec<(String, String)>>,
     formats_by_arn_service: BTreeMap<String, Vec<Pattern>>,
 }
 
@@ -34,13 +35,13 @@ fn catalog() -> &'static Catalog {
             let mut words = line.split(' ');
             match (words.next(), words.next(), words.next()) {
                 (Some("service"), Some(prefix), None) => catalog.services.push(prefix.to_string()),
-                (Some("key"), Some(key), Some(_type)) => {
+                (Some("key"), Some(key), Some(kind)) => {
                     let prefix = key.split(':').next().unwrap_or(key).to_ascii_lowercase();
                     catalog
                         .keys_by_prefix
                         .entry(prefix)
                         .or_default()
-                        .push(key.to_ascii_lowercase());
+                        .push((key.to_ascii_lowercase(), kind.to_string()));
                 }
                 (Some("resource"), Some(_name), Some(format)) => {
                     let service = format.split(':').nth(2).unwrap_or("").to_string();
@@ -88,8 +89,9 @@ pub fn is_service(prefix: &str) -> bool {
 /// What the catalog says about a condition key `prefix:name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyStatus {
-    /// A key some service declares.
-    Declared,
+    /// A key some service declares, with its type as the reference writes it (`String`,
+    /// `ArrayOfARN`, `Numeric`, …), when it is declared by name.
+    Declared(Option<&'static str>),
     /// The prefix has declared keys, or is a service, but not this one.
     UnknownKey,
     /// Neither a service nor the prefix of any declared key.
@@ -101,8 +103,14 @@ pub fn key_status(key: &str) -> KeyStatus {
     let lower = key.to_ascii_lowercase();
     let prefix = lower.split(':').next().unwrap_or(&lower);
     match catalog().keys_by_prefix.get(prefix) {
-        Some(declared) if declared.iter().any(|d| declares(d, &lower)) => KeyStatus::Declared,
-        _ if is_service(prefix) && is_service_tag_key(&lower) => KeyStatus::Declared,
+        Some(declared) if declared.iter().any(|(d, _)| declares(d, &lower)) => {
+            let kind = declared
+                .iter()
+                .find(|(d, _)| declares(d, &lower))
+                .map(|(_, kind)| kind.as_str());
+            KeyStatus::Declared(kind)
+        }
+        _ if is_service(prefix) && is_service_tag_key(&lower) => KeyStatus::Declared(None),
         Some(_) => KeyStatus::UnknownKey,
         None if is_service(prefix) => KeyStatus::UnknownKey,
         None => KeyStatus::UnknownPrefix,
@@ -151,15 +159,22 @@ mod tests {
 
     #[test]
     fn keys_are_looked_up_with_their_templates() {
-        assert_eq!(key_status("s3:prefix"), KeyStatus::Declared);
-        assert_eq!(key_status("S3:Prefix"), KeyStatus::Declared);
-        assert_eq!(key_status("s3:RequestObjectTag/team"), KeyStatus::Declared);
+        assert_eq!(key_status("s3:prefix"), KeyStatus::Declared(Some("String")));
+        assert_eq!(key_status("S3:Prefix"), KeyStatus::Declared(Some("String")));
+        assert_eq!(
+            key_status("s3:max-keys"),
+            KeyStatus::Declared(Some("Numeric"))
+        );
+        assert_eq!(
+            key_status("s3:RequestObjectTag/team"),
+            KeyStatus::Declared(Some("String"))
+        );
         assert_eq!(key_status("s3:prefixes"), KeyStatus::UnknownKey);
         assert_eq!(key_status("s4:prefix"), KeyStatus::UnknownPrefix);
-        assert_eq!(key_status("saml:aud"), KeyStatus::Declared);
+        assert_eq!(key_status("saml:aud"), KeyStatus::Declared(Some("String")));
         assert_eq!(
             key_status("secretsmanager:ResourceTag/owner"),
-            KeyStatus::Declared
+            KeyStatus::Declared(None)
         );
     }
 

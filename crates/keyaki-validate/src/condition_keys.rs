@@ -4,7 +4,7 @@
 
 use crate::catalog::{self, KeyStatus};
 use crate::{Document, Finding};
-use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Spanned};
+use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Spanned, ValueType};
 
 /// Global condition keys that are single-valued (IAM User Guide, "AWS global condition context
 /// keys": each of these is documented with "Value type – Single-valued").
@@ -89,7 +89,7 @@ fn unknown_service_key(document: &Document<'_>, condition: &Condition) -> Option
         return None;
     }
     let (code, values) = match catalog::key_status(key) {
-        KeyStatus::Declared => return None,
+        KeyStatus::Declared(kind) => return type_mismatch(document, condition, kind?),
         KeyStatus::UnknownKey => (
             "INVALID_SERVICE_CONDITION_KEY",
             [("key", key), ("service", prefix)],
@@ -97,6 +97,42 @@ fn unknown_service_key(document: &Document<'_>, condition: &Condition) -> Option
         KeyStatus::UnknownPrefix => ("INVALID_SERVICE", [("service", prefix), ("key", key)]),
     };
     document.finding(code, &values, &[condition.key.span])
+}
+
+/// `TYPE_MISMATCH`: a number, date, Boolean or address operator on a service key the reference
+/// gives another type (`NumericEquals` on `s3:prefix`, a `String`). String and ARN operators
+/// are not judged: keys of either type are compared with both in AWS's own policies.
+fn type_mismatch(document: &Document<'_>, condition: &Condition, kind: &str) -> Option<Finding> {
+    let operator = condition.operator.value.kind;
+    let operator_type = match operator.value_type() {
+        ValueType::Number => "Numeric",
+        ValueType::Date => "Date",
+        ValueType::Bool => "Bool",
+        ValueType::Ip => "IPAddress",
+        _ => return None,
+    };
+    let key_type = kind.strip_prefix("ArrayOf").unwrap_or(kind);
+    let allowed = match key_type {
+        "String" => "String",
+        "ARN" => "Arn",
+        "Numeric" => "Numeric",
+        "Date" => "Date",
+        "Bool" => "Bool",
+        "IPAddress" => "IpAddress",
+        _ => return None,
+    };
+    if key_type == operator_type {
+        return None;
+    }
+    document.finding(
+        "TYPE_MISMATCH",
+        &[
+            ("allowed", allowed),
+            ("operator", operator.name()),
+            ("key", &condition.key.value),
+        ],
+        &[condition.key.span],
+    )
 }
 
 /// `MISSING_TAG_KEY_IN_CONDITION`: `aws:ResourceTag` written without `/tag-key`.
