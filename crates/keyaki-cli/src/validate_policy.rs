@@ -59,10 +59,11 @@ fn exit_of(findings: &[Finding]) -> Exit {
 }
 
 fn finding_json(source: &SourceFile, finding: &Finding) -> Value {
+    // Members in the order `aws accessanalyzer validate-policy` prints them (alphabetical).
     json!({
+        "findingDetails": finding.details,
         "findingType": finding.issue.finding_type.aws_name(),
         "issueCode": finding.issue.code,
-        "findingDetails": finding.details,
         "learnMoreLink": finding.issue.learn_more_link(),
         "locations": finding.locations.iter().map(|l| location_json(source, l)).collect::<Vec<_>>(),
     })
@@ -72,7 +73,7 @@ fn location_json(source: &SourceFile, location: &Location) -> Value {
     let (start, end) = location.positions(source);
     json!({
         "path": location.path.iter().map(path_element_json).collect::<Vec<_>>(),
-        "span": { "start": position_json(start), "end": position_json(end) },
+        "span": { "end": position_json(end), "start": position_json(start) },
     })
 }
 
@@ -85,7 +86,7 @@ fn path_element_json(element: &PathElement) -> Value {
 }
 
 fn position_json(position: Position) -> Value {
-    json!({ "line": position.line, "column": position.column, "offset": position.offset })
+    json!({ "column": position.column, "line": position.line, "offset": position.offset })
 }
 
 /// Every finding as a diagnostic with its source line, then a one-line count.

@@ -4,7 +4,7 @@
 
 use crate::catalog::{self, KeyStatus};
 use crate::{Document, Finding};
-use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Spanned, ValueType};
+use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Span, Spanned, ValueType};
 
 /// Global condition keys that are single-valued (IAM User Guide, "AWS global condition context
 /// keys": each of these is documented with "Value type – Single-valued").
@@ -62,6 +62,15 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     findings
 }
 
+/// Where a finding about a condition key points: its values, as Access Analyzer's locations do
+/// (the path ends with `{"value": KEY}`); the key itself when it has none.
+fn values_span(condition: &Condition) -> Span {
+    match (condition.values.first(), condition.values.last()) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => condition.key.span,
+    }
+}
+
 fn is_one_of(key: &str, keys: &[&str]) -> bool {
     keys.iter().any(|known| known.eq_ignore_ascii_case(key))
 }
@@ -75,7 +84,7 @@ fn unsupported_key(document: &Document<'_>, condition: &Condition) -> Option<Fin
     document.finding(
         "UNSUPPORTED_GLOBAL_CONDITION_KEY",
         &[],
-        &[condition.key.span],
+        &[values_span(condition)],
     )
 }
 
@@ -96,7 +105,7 @@ fn unknown_service_key(document: &Document<'_>, condition: &Condition) -> Option
         ),
         KeyStatus::UnknownPrefix => ("INVALID_SERVICE", [("service", prefix), ("key", key)]),
     };
-    document.finding(code, &values, &[condition.key.span])
+    document.finding(code, &values, &[values_span(condition)])
 }
 
 /// `TYPE_MISMATCH`: a number, date, Boolean or address operator on a service key the reference
@@ -131,7 +140,7 @@ fn type_mismatch(document: &Document<'_>, condition: &Condition, kind: &str) -> 
             ("operator", operator.name()),
             ("key", &condition.key.value),
         ],
-        &[condition.key.span],
+        &[values_span(condition)],
     )
 }
 
@@ -144,7 +153,7 @@ fn missing_tag_key(document: &Document<'_>, condition: &Condition) -> Option<Fin
     document.finding(
         "MISSING_TAG_KEY_IN_CONDITION",
         &[("conditionKeyName", tag_key)],
-        &[condition.key.span],
+        &[values_span(condition)],
     )
 }
 
@@ -156,13 +165,17 @@ fn qualifier_mismatch(document: &Document<'_>, condition: &Condition) -> Option<
     let key = condition.key.value.as_str();
     match operator.qualifier {
         None if operator.kind != OperatorKind::Null && is_one_of(key, MULTIVALUED_GLOBAL_KEYS) => {
-            document.finding("MISSING_QUALIFIER", &[("key", key)], &[condition.key.span])
+            document.finding(
+                "MISSING_QUALIFIER",
+                &[("key", key)],
+                &[values_span(condition)],
+            )
         }
         Some(SetQualifier::ForAllValues) if is_one_of(key, SINGLE_VALUED_GLOBAL_KEYS) => document
             .finding(
                 "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
                 &[("key", key)],
-                &[condition.key.span],
+                &[values_span(condition)],
             ),
         _ => None,
     }

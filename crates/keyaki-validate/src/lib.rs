@@ -14,12 +14,15 @@
 //!    the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs against the ARN
 //!    format and the resource types of their service, condition keys against the keys services
 //!    declare (`catalog`, the service authorization reference as data).
-//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `document`): the reference's security
-//!    warnings, warnings and suggestions, each decided by reading the policy model.
+//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `document`): the
+//!    reference's security warnings, warnings and suggestions, each decided by reading the
+//!    policy model.
 //!
-//! The checks read only the model and the spanned JSON tree; none of them evaluates or solves.
-//! Every code reported is one of the table in `codes` (a test holds them to it), and every
-//! check has a corpus case with the reference's sentence (`corpus/validate/`).
+//! The checks read only the model and the spanned JSON tree, and solve nothing: an ARN is
+//! compared with another by the concrete evaluator's own matching (`keyaki_policy::eval::arn`),
+//! an action with the catalog by the evaluator's wildcard matcher. Every code reported is one
+//! of the table in `codes` (a test holds the parser's codes to it), and every code has a corpus
+//! case with the reference's sentence (`corpus/validate/`).
 #![forbid(unsafe_code)]
 
 mod actions;
@@ -32,6 +35,7 @@ mod grammar;
 pub mod path;
 mod permissive;
 mod resources;
+mod trust;
 
 pub use codes::{FindingType, Issue};
 pub use grammar::KEYAKI_GRAMMAR_ERROR;
@@ -132,6 +136,7 @@ pub fn validate_policy(source: &SourceFile, policy_type: ValidatePolicyType) -> 
             findings.extend(permissive::findings(&document));
             findings.extend(conditions::findings(&document));
             findings.extend(condition_keys::findings(&document));
+            findings.extend(trust::findings(&document));
             findings
         }
         Err(diagnostics) => grammar::findings(&diagnostics, Some(&tree), policy_type),
