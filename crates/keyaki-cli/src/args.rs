@@ -253,10 +253,19 @@ pub struct ValidatePolicyArgs {
     /// The kind of policy, as Access Analyzer names it
     #[arg(long, value_enum)]
     pub policy_type: ValidatePolicyTypeArg,
-    /// The resource a resource policy is for (accepted for compatibility; keyaki runs the
-    /// checks that apply to every resource policy)
-    #[arg(long, value_name = "TYPE")]
+    /// The resource a resource policy is attached to; some checks depend on it (role trust
+    /// policies: AWS::IAM::AssumeRolePolicyDocument)
+    #[arg(long, value_name = "TYPE", value_parser = resource_type_names())]
     pub validate_policy_resource_type: Option<String>,
+}
+
+/// The names `--validate-policy-resource-type` accepts, as the API spells them.
+fn resource_type_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        keyaki_validate::ValidateResourceType::ALL
+            .iter()
+            .map(|t| t.aws_name()),
+    )
 }
 
 /// `validate-policy --policy-type`, spelled as Access Analyzer spells it.

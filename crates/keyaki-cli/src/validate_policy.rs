@@ -13,7 +13,8 @@ use crate::render::{Style, render};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_policy::{Diagnostic, SourceFile};
 use keyaki_validate::{
-    Finding, FindingType, Location, PathElement, Position, ValidatePolicyType, validate_policy,
+    Finding, FindingType, Location, PathElement, Position, ValidatePolicyType,
+    ValidateResourceType, validate_policy_for,
 };
 use serde_json::{Value, json};
 
@@ -25,7 +26,11 @@ pub fn run(args: &ValidatePolicyArgs, output: OutputFormat, style: Style, io: &m
             return Exit::BadInput;
         }
     };
-    let findings = validate_policy(&source, policy_type(args.policy_type));
+    let resource_type = args
+        .validate_policy_resource_type
+        .as_deref()
+        .and_then(ValidateResourceType::from_aws_name);
+    let findings = validate_policy_for(&source, policy_type(args.policy_type), resource_type);
     let text = match output {
         OutputFormat::Json | OutputFormat::Sarif => {
             let value = json!({ "findings": findings.iter().map(|f| finding_json(&source, f)).collect::<Vec<_>>() });

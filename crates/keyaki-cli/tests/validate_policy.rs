@@ -80,6 +80,44 @@ fn an_unknown_policy_type_is_a_usage_error() {
     let (exit, _, err) = validate_policy(DEVELOPER, "BUCKET_POLICY", "text");
     assert_eq!(exit, Exit::BadInput);
     assert!(err.contains("IDENTITY_POLICY"), "{err}");
+    let (exit, _, err) = keyaki(
+        &[
+            "validate-policy",
+            "--policy-document",
+            DEVELOPER,
+            "--policy-type",
+            "RESOURCE_POLICY",
+            "--validate-policy-resource-type",
+            "AWS::S3::Buckets",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::BadInput);
+    assert!(err.contains("AWS::IAM::AssumeRolePolicyDocument"), "{err}");
+}
+
+#[test]
+fn a_role_trust_policy_is_judged_as_one() {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#;
+    let (exit, out, _) = keyaki(
+        &[
+            "validate-policy",
+            "--policy-document",
+            trust,
+            "--policy-type",
+            "RESOURCE_POLICY",
+            "--validate-policy-resource-type",
+            "AWS::IAM::AssumeRolePolicyDocument",
+            "--output",
+            "text",
+        ],
+        b"",
+    );
+    assert_eq!(exit, Exit::BadInput, "{out}");
+    assert!(
+        out.contains("ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL"),
+        "{out}"
+    );
 }
 
 #[test]

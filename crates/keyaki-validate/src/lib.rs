@@ -91,6 +91,53 @@ impl ValidatePolicyType {
     }
 }
 
+/// The `--validate-policy-resource-type` of `validate-policy`: the resource a resource policy
+/// is attached to, which some checks depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateResourceType {
+    /// `AWS::S3::Bucket`.
+    S3Bucket,
+    /// `AWS::S3::AccessPoint`.
+    S3AccessPoint,
+    /// `AWS::S3::MultiRegionAccessPoint`.
+    S3MultiRegionAccessPoint,
+    /// `AWS::S3ObjectLambda::AccessPoint`.
+    S3ObjectLambdaAccessPoint,
+    /// `AWS::IAM::AssumeRolePolicyDocument`: a role trust policy.
+    RoleTrustPolicy,
+    /// `AWS::DynamoDB::Table`.
+    DynamoDbTable,
+}
+
+impl ValidateResourceType {
+    /// Every resource type, in the API's order.
+    pub const ALL: &'static [ValidateResourceType] = &[
+        ValidateResourceType::S3Bucket,
+        ValidateResourceType::S3AccessPoint,
+        ValidateResourceType::S3MultiRegionAccessPoint,
+        ValidateResourceType::S3ObjectLambdaAccessPoint,
+        ValidateResourceType::RoleTrustPolicy,
+        ValidateResourceType::DynamoDbTable,
+    ];
+
+    /// The name on the command line and in the API (`AWS::S3::Bucket`).
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            ValidateResourceType::S3Bucket => "AWS::S3::Bucket",
+            ValidateResourceType::S3AccessPoint => "AWS::S3::AccessPoint",
+            ValidateResourceType::S3MultiRegionAccessPoint => "AWS::S3::MultiRegionAccessPoint",
+            ValidateResourceType::S3ObjectLambdaAccessPoint => "AWS::S3ObjectLambda::AccessPoint",
+            ValidateResourceType::RoleTrustPolicy => "AWS::IAM::AssumeRolePolicyDocument",
+            ValidateResourceType::DynamoDbTable => "AWS::DynamoDB::Table",
+        }
+    }
+
+    /// The resource type with this API name.
+    pub fn from_aws_name(name: &str) -> Option<ValidateResourceType> {
+        Self::ALL.iter().copied().find(|t| t.aws_name() == name)
+    }
+}
+
 /// One finding, as `validate-policy` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -113,6 +160,16 @@ impl Finding {
 
 /// Validates a policy document as `policy_type`, returning every finding in document order.
 pub fn validate_policy(source: &SourceFile, policy_type: ValidatePolicyType) -> Vec<Finding> {
+    validate_policy_for(source, policy_type, None)
+}
+
+/// Validates a resource policy for the resource it is attached to (a role trust policy, a
+/// bucket policy, …); with `None`, only the checks that apply to every policy of its type.
+pub fn validate_policy_for(
+    source: &SourceFile,
+    policy_type: ValidatePolicyType,
+    resource_type: Option<ValidateResourceType>,
+) -> Vec<Finding> {
     let tree = match read_json(source, ParseOptions::default()) {
         Ok(tree) => tree,
         Err(diagnostic) => return grammar::findings(&[diagnostic], None, policy_type),
@@ -128,6 +185,7 @@ pub fn validate_policy(source: &SourceFile, policy_type: ValidatePolicyType) -> 
                 tree: &tree,
                 policy: &parsed.policy,
                 policy_type,
+                resource_type,
             };
             let mut findings = grammar::findings(&parsed.warnings, Some(&tree), policy_type);
             findings.extend(document::findings(&document));
@@ -151,6 +209,7 @@ pub(crate) struct Document<'a> {
     tree: &'a Spanned<Json>,
     policy: &'a Policy,
     policy_type: ValidatePolicyType,
+    resource_type: Option<ValidateResourceType>,
 }
 
 impl Document<'_> {

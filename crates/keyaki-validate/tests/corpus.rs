@@ -13,6 +13,7 @@
 //!             "issueCodes": ["PASS_ROLE_WITH_STAR_IN_RESOURCE"]}]}
 //! ```
 //!
+//! `resourceType` (`AWS::IAM::AssumeRolePolicyDocument`, …) is `--validate-policy-resource-type`.
 //! `policyText` replaces `policy` when the case is about text that is not a JSON value (a
 //! syntax error). `issueCodes` is every finding's code, in any order: a case with `[]` says the
 //! policy gets no finding at all. Unknown fields are rejected; `KEYAKI_TEST` filters files as
@@ -27,7 +28,7 @@
 )]
 
 use keyaki_policy::SourceFile;
-use keyaki_validate::{ValidatePolicyType, validate_policy};
+use keyaki_validate::{ValidatePolicyType, ValidateResourceType, validate_policy_for};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -51,6 +52,7 @@ struct ValidateCase {
     policy_type: String,
     policy: Option<serde_json::Value>,
     policy_text: Option<String>,
+    resource_type: Option<String>,
     issue_codes: Vec<String>,
 }
 
@@ -105,7 +107,12 @@ fn validate_corpus() {
                 _ => panic!("{name} / {}: give `policy` or `policyText`", case.name),
             };
             let source = SourceFile::new(format!("{name}#{}", case.name), text.into_bytes());
-            let findings = validate_policy(&source, policy_type(&case.policy_type));
+            let resource_type = case.resource_type.as_deref().map(|name| {
+                ValidateResourceType::from_aws_name(name)
+                    .unwrap_or_else(|| panic!("{name}: unknown resourceType `{name}`"))
+            });
+            let findings =
+                validate_policy_for(&source, policy_type(&case.policy_type), resource_type);
             let mut actual: Vec<&str> = findings.iter().map(|f| f.issue.code).collect();
             let mut expected: Vec<&str> = case.issue_codes.iter().map(String::as_str).collect();
             actual.sort_unstable();
