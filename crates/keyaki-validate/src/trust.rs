@@ -9,9 +9,14 @@
 //! With the resource type known (`--validate-policy-resource-type`), a role trust policy
 //! (`AWS::IAM::AssumeRolePolicyDocument`) must not use `NotPrincipal`, `"*"` as its principal,
 //! or `Resource`; any other resource policy must not name a federated principal.
+//!
+//! An `Allow` for an OIDC provider (`arn:aws:iam::…:oidc-provider/HOST`) needs a condition on
+//! that provider's keys (`HOST:aud`, `HOST:sub`), or any identity of the provider may assume
+//! the role; for GitHub (`token.actions.githubusercontent.com`) the reference asks for
+//! `…:sub` specifically, naming the repository and branch, and that is the one finding given.
 
 use crate::{Document, Finding, ValidatePolicyType, ValidateResourceType};
-use keyaki_policy::{Principal, Span, Statement};
+use keyaki_policy::{Effect, Principal, Span, Statement};
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     if document.policy_type != ValidatePolicyType::Resource {
@@ -19,6 +24,12 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     }
     let mut findings = mismatched_actions(document);
     for statement in &document.policy.statements {
+        if document
+            .resource_type
+            .is_none_or(|t| t == ValidateResourceType::RoleTrustPolicy)
+        {
+            findings.extend(unconditioned_oidc(document, statement));
+        }
         match document.resource_type {
             Some(ValidateResourceType::RoleTrustPolicy) => {
                 findings.extend(role_trust_syntax(document, statement));
@@ -79,6 +90,64 @@ fn federated_principals(document: &Document<'_>, statement: &Statement) -> Vec<F
         .filter(|p| matches!(p.value, Principal::Federated(_)))
         .filter_map(|p| document.finding("FEDERATED_PRINCIPAL_NOT_SUPPORTED", &[], &[p.span]))
         .collect()
+}
+
+/// The GitHub Actions OIDC provider's host.
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+/// `MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL` and `MISSING_GITHUB_REPO_CONDITION_KEY`.
+fn unconditioned_oidc(document: &Document<'_>, statement: &Statement) -> Vec<Finding> {
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return Vec::new();
+    };
+    if statement.effect.value != Effect::Allow {
+        return Vec::new();
+    }
+    let has_key = |key: &str| {
+        statement
+            .conditions
+            .iter()
+            .any(|c| c.key.value.eq_ignore_ascii_case(key))
+    };
+    // The provider's keys are named after its URL, path included
+    // (`oidc.eks.REGION.amazonaws.com/id/ID:sub`): a key naming the host is enough.
+    let has_prefix = |host: &str| {
+        let host = host.to_ascii_lowercase();
+        statement.conditions.iter().any(|c| {
+            c.key
+                .value
+                .rsplit_once(':')
+                .is_some_and(|(prefix, _)| prefix.to_ascii_lowercase().starts_with(&host))
+        })
+    };
+    principal
+        .principals
+        .iter()
+        .filter_map(|p| match &p.value {
+            Principal::Federated(name) => Some((oidc_host(name)?, p.span)),
+            _ => None,
+        })
+        .filter_map(|(host, span)| {
+            if host.eq_ignore_ascii_case(GITHUB) {
+                let key = format!("{GITHUB}:sub");
+                (!has_key(&key))
+                    .then(|| document.finding("MISSING_GITHUB_REPO_CONDITION_KEY", &[], &[span]))
+                    .flatten()
+            } else {
+                (!has_prefix(host))
+                    .then(|| {
+                        document.finding("MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", &[], &[span])
+                    })
+                    .flatten()
+            }
+        })
+        .collect()
+}
+
+/// The host of an OIDC provider ARN (`arn:aws:iam::111122223333:oidc-provider/HOST/PATH`).
+fn oidc_host(federated: &str) -> Option<&str> {
+    let (_, provider) = federated.split_once(":oidc-provider/")?;
+    Some(provider.split('/').next().unwrap_or(provider))
 }
 
 /// `MISMATCHED_ACTION_FOR_PRINCIPAL`: `sts:AssumeRole` for a federated principal.
