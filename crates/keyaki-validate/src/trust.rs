@@ -8,7 +8,8 @@
 //!
 //! With the resource type known (`--validate-policy-resource-type`), a role trust policy
 //! (`AWS::IAM::AssumeRolePolicyDocument`) must not use `NotPrincipal`, `"*"` as its principal,
-//! or `Resource`; any other resource policy must not name a federated principal.
+//! or `Resource`; any other resource policy must not name a federated principal, and a service
+//! it grants to must be held to the source it acts for (`aws:SourceArn`, `aws:SourceAccount`).
 //!
 //! An `Allow` for an OIDC provider (`arn:aws:iam::…:oidc-provider/HOST`) needs a condition on
 //! that provider's keys (`HOST:aud`, `HOST:sub`), or any identity of the provider may assume
@@ -34,7 +35,10 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
             Some(ValidateResourceType::RoleTrustPolicy) => {
                 findings.extend(role_trust_syntax(document, statement));
             }
-            Some(_) => findings.extend(federated_principals(document, statement)),
+            Some(_) => {
+                findings.extend(federated_principals(document, statement));
+                findings.extend(unrestricted_service_principals(document, statement));
+            }
             None => {}
         }
     }
@@ -89,6 +93,38 @@ fn federated_principals(document: &Document<'_>, statement: &Statement) -> Vec<F
         .iter()
         .filter(|p| matches!(p.value, Principal::Federated(_)))
         .filter_map(|p| document.finding("FEDERATED_PRINCIPAL_NOT_SUPPORTED", &[], &[p.span]))
+        .collect()
+}
+
+/// The condition keys that name the source a service acts for (the reference names
+/// `aws:SourceArn` and `aws:SourceAccount`; the organization keys restrict the source too).
+const SOURCE_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+/// `RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL`: an `Allow` for a service principal in the policy of
+/// a resource (a bucket, a table; not a role trust policy, where a service assumes the role)
+/// with no condition naming the source it acts for, the confused deputy's opening.
+fn unrestricted_service_principals(document: &Document<'_>, statement: &Statement) -> Vec<Finding> {
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return Vec::new();
+    };
+    let restricted = statement.conditions.iter().any(|c| {
+        SOURCE_KEYS
+            .iter()
+            .any(|key| c.key.value.eq_ignore_ascii_case(key))
+    });
+    if statement.effect.value != Effect::Allow || restricted {
+        return Vec::new();
+    }
+    principal
+        .principals
+        .iter()
+        .filter(|p| matches!(p.value, Principal::Service(_)))
+        .filter_map(|p| document.finding("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", &[], &[p.span]))
         .collect()
 }
 
