@@ -15,6 +15,7 @@
 //! that provider's keys (`HOST:aud`, `HOST:sub`), or any identity of the provider may assume
 //! the role; for GitHub (`token.actions.githubusercontent.com`) the reference asks for
 //! `…:sub` specifically, naming the repository and branch, and that is the one finding given.
+//! A role session named beside its own role adds nothing and is a suggestion.
 
 use crate::{Document, Finding, ValidatePolicyType, ValidateResourceType};
 use keyaki_policy::{Effect, Principal, Span, Statement};
@@ -30,6 +31,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
             .is_none_or(|t| t == ValidateResourceType::RoleTrustPolicy)
         {
             findings.extend(unconditioned_oidc(document, statement));
+            findings.extend(redundant_sessions(document, statement));
         }
         match document.resource_type {
             Some(ValidateResourceType::RoleTrustPolicy) => {
@@ -126,6 +128,62 @@ fn unrestricted_service_principals(document: &Document<'_>, statement: &Statemen
         .filter(|p| matches!(p.value, Principal::Service(_)))
         .filter_map(|p| document.finding("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", &[], &[p.span]))
         .collect()
+}
+
+/// `REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY`: a role session named beside its role (the
+/// reference: "If you specify both an assumed-role principal and its parent role in the
+/// `Principal` element of a policy, it does not allow or deny any different permissions").
+fn redundant_sessions(document: &Document<'_>, statement: &Statement) -> Vec<Finding> {
+    let Some(principal) = statement.principal.as_ref().filter(|p| !p.negated) else {
+        return Vec::new();
+    };
+    let arns: Vec<(&str, Span)> = principal
+        .principals
+        .iter()
+        .filter_map(|p| match &p.value {
+            Principal::Aws(arn) => Some((arn.as_str(), p.span)),
+            _ => None,
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (session, span) in &arns {
+        let Some((account, role_name)) = session_role(session) else {
+            continue;
+        };
+        let parent = arns.iter().find(|(arn, _)| {
+            role_of(arn).is_some_and(|(a, name)| a == account && name == role_name)
+        });
+        if let Some((parent, parent_span)) = parent {
+            findings.extend(document.finding(
+                "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+                &[("redundant_principal", session), ("parent_role", parent)],
+                &[*span, *parent_span],
+            ));
+        }
+    }
+    findings
+}
+
+/// The account and role name of a role session ARN
+/// (`arn:aws:sts::111122223333:assumed-role/NAME/SESSION`; the reference writes `iam`).
+fn session_role(arn: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, _, service, _, account, resource] = parts.as_slice() else {
+        return None;
+    };
+    let rest = resource.strip_prefix("assumed-role/")?;
+    let (name, _session) = rest.split_once('/')?;
+    matches!(*service, "sts" | "iam").then_some((*account, name))
+}
+
+/// The account and role name of a role ARN (`arn:aws:iam::111122223333:role/PATH/NAME`).
+fn role_of(arn: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, _, "iam", _, account, resource] = parts.as_slice() else {
+        return None;
+    };
+    let path_and_name = resource.strip_prefix("role/")?;
+    Some((*account, path_and_name.rsplit('/').next()?))
 }
 
 /// The GitHub Actions OIDC provider's host.
