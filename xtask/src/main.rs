@@ -12,12 +12,15 @@
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
+//! - `cargo xtask catalog --from FILE [--source TEXT]`: rebuilds validate-policy's service
+//!   catalog (condition keys, resource ARN formats) from service authorization data.
 
 mod bench;
 mod bench_account;
 mod bench_automata;
 mod bench_sat;
 mod bench_solvers;
+mod catalog;
 mod diff_z3;
 mod fuzz;
 mod variables_pair;
@@ -45,12 +48,13 @@ fn main() -> ExitCode {
         Some("bench-automata") => reported(bench_automata::run()),
         Some("bench") => reported(bench::run(args.get(1..).unwrap_or_default())),
         Some("bench-sat") => reported(bench_sat::run(args.get(1..).unwrap_or_default())),
+        Some("catalog") => reported(catalog::run(args.get(1..).unwrap_or_default())),
         Some("variables-pair") => {
             reported(variables_pair::write(args.get(1..).unwrap_or_default()))
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat|variables-pair>"
+                "usage: cargo xtask <ci|corpus|fuzz|diff-z3|bench|bench-automata|bench-sat|catalog|variables-pair>"
             );
             eprintln!("  ci              run what CI runs: fmt --check, clippy -D warnings, test");
             eprintln!(
@@ -66,24 +70,28 @@ fn main() -> ExitCode {
             eprintln!(
                 "  variables-pair DIR  write the benchmark's generated policies with variables"
             );
+            eprintln!(
+                "  catalog --from FILE [--source TEXT]  rebuild validate-policy's service catalog"
+            );
             ExitCode::from(2)
         }
     }
 }
 
-/// `cargo xtask corpus [FILTER]`: the five corpus runners (evaluate, scenarios, accounts, SMT,
-/// checks), which
+/// `cargo xtask corpus [FILTER]`: the six corpus runners (evaluate, scenarios, accounts, SMT,
+/// checks, validate-policy), which
 /// `cargo test` also runs, with their summary tables shown. `FILTER` is `KEYAKI_TEST`'s
 /// syntax (name fragments, `-` to exclude). A mismatch prints expected against actual and
 /// fails the run.
 fn corpus(args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let runners: [&[&str]; 5] = [
+    let runners: [&[&str]; 6] = [
         &["test", "-q", "-p", "keyaki-cli", "--test", "corpus"],
         &["test", "-q", "-p", "keyaki-cli", "--test", "scenarios"],
         &["test", "-q", "-p", "keyaki-cli", "--test", "accounts"],
         &["test", "-q", "-p", "keyaki-solver", "--test", "formulas"],
         &["test", "-q", "-p", "keyaki-check", "--test", "corpus"],
+        &["test", "-q", "-p", "keyaki-validate", "--test", "corpus"],
     ];
     let mut ok = true;
     for runner in runners {

@@ -65,6 +65,20 @@ pub fn actions_matching(pattern: &Pattern, limit: usize) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Every service prefix of the catalog, lowercase, in order.
+pub fn service_prefixes() -> impl Iterator<Item = &'static str> {
+    by_service().keys().map(String::as_str)
+}
+
+/// Every action of one service, as `prefix:Name`, by its prefix in any letter case; empty for
+/// a prefix that names no service.
+pub fn service_actions(service: &str) -> &'static [String] {
+    by_service()
+        .get(&service.to_ascii_lowercase())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 /// Whether `name` is a real action (ignoring case).
 pub fn is_known_action(name: &str) -> bool {
     let Some((service, _)) = name.split_once(':') else {

@@ -1,11 +1,24 @@
 //! The command-line grammar (clap derive). Flag names follow `aws accessanalyzer`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// `keyaki --version`: the version, and which IAM service catalog `validate-policy` reads.
+fn long_version() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nIAM service catalog: {}",
+            env!("CARGO_PKG_VERSION"),
+            keyaki_validate::catalog::SOURCE.trim()
+        )
+    })
+}
 
 /// keyaki: prove what AWS IAM policies allow, offline.
 #[derive(Debug, Parser)]
-#[command(name = "keyaki", version, about, max_term_width = 100)]
+#[command(name = "keyaki", version, long_version = long_version(), about, max_term_width = 100)]
 pub struct Cli {
     /// Output format [default: text on a terminal, json otherwise]
     #[arg(long, global = true, value_enum)]
@@ -20,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse policies and report errors and likely mistakes, with line and column
     Validate(ValidateArgs),
+    /// IAM Access Analyzer's policy validation: findings with AWS's issue codes
+    ValidatePolicy(ValidatePolicyArgs),
     /// Decide one request against one policy with the concrete evaluator
     Evaluate(EvaluateArgs),
     /// Decide one request against every policy that applies to it, from a scenario file
@@ -249,6 +264,47 @@ pub struct EvaluateArgs {
     /// The kind of policy [default: inferred; Principal anywhere means a resource policy]
     #[arg(long, value_enum)]
     pub policy_type: Option<PolicyTypeArg>,
+}
+
+/// `keyaki validate-policy`.
+#[derive(Debug, Args)]
+pub struct ValidatePolicyArgs {
+    /// The policy: a path, file://path, inline JSON, or - for stdin
+    #[arg(long, value_name = "POLICY")]
+    pub policy_document: String,
+    /// The kind of policy, as Access Analyzer names it
+    #[arg(long, value_enum)]
+    pub policy_type: ValidatePolicyTypeArg,
+    /// The resource a resource policy is attached to; some checks depend on it (role trust
+    /// policies: AWS::IAM::AssumeRolePolicyDocument)
+    #[arg(long, value_name = "TYPE", value_parser = resource_type_names())]
+    pub validate_policy_resource_type: Option<String>,
+}
+
+/// The names `--validate-policy-resource-type` accepts, as the API spells them.
+fn resource_type_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        keyaki_validate::ValidateResourceType::ALL
+            .iter()
+            .map(|t| t.aws_name()),
+    )
+}
+
+/// `validate-policy --policy-type`, spelled as Access Analyzer spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidatePolicyTypeArg {
+    /// An identity-based policy (no Principal)
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    /// A resource-based policy (every statement names its principals)
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+    /// An AWS Organizations service control policy
+    #[value(name = "SERVICE_CONTROL_POLICY")]
+    ServiceControl,
+    /// An AWS Organizations resource control policy
+    #[value(name = "RESOURCE_CONTROL_POLICY")]
+    ResourceControl,
 }
 
 /// `keyaki simulate`.

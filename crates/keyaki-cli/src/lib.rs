@@ -29,6 +29,7 @@ mod sat;
 mod simulate;
 mod simulate_policy;
 mod validate;
+mod validate_policy;
 mod who_can;
 
 pub use args::{Cli, Command, OutputFormat};
@@ -107,6 +108,7 @@ fn dispatch(
 ) -> Exit {
     match command {
         Command::Validate(args) => validate::run(args, output, style, io),
+        Command::ValidatePolicy(args) => validate_policy::run(args, output, style, io),
         Command::Evaluate(args) => evaluate::run(args, output, style, io),
         Command::Simulate(args) => simulate::run(args, output, style, io),
         Command::SimulatePrincipalPolicy(args) => {

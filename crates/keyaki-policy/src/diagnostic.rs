@@ -5,7 +5,12 @@
 //! an optional help line. The CLI renders it with the source line and carets; tests compare it.
 //! A [`SourceFile`] is the document as it was read, with its name (a path, `<stdin>`,
 //! `<inline>`), so that any diagnostic can be turned into `file:line:column`.
+//!
+//! A diagnostic may also carry a machine-readable [`Diagnostic::code`]: the issue code IAM
+//! Access Analyzer gives the same problem (`MISSING_EFFECT`, `INVALID_POLICY_ELEMENT`, …), so
+//! that `keyaki validate-policy` reports it without reading the message text.
 
+use crate::issue_code::IssueCode;
 use crate::span::{LineColumn, LineIndex, Span};
 use std::fmt;
 
@@ -42,6 +47,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places worth seeing, each with a short note (`first defined`).
     pub related: Vec<(Span, String)>,
+    /// Access Analyzer's issue code for this problem, when it has one.
+    pub code: Option<IssueCode>,
 }
 
 impl Diagnostic {
@@ -54,6 +61,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            code: None,
         }
     }
 
@@ -80,6 +88,12 @@ impl Diagnostic {
     /// The same diagnostic with a pointer to another place in the document.
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
+        self
+    }
+
+    /// The same diagnostic with Access Analyzer's issue code (`MISSING_EFFECT`).
+    pub fn with_code(mut self, code: IssueCode) -> Self {
+        self.code = Some(code);
         self
     }
 

@@ -45,6 +45,7 @@ pub mod account;
 pub mod caller;
 pub mod diagnostic;
 pub mod eval;
+pub mod issue_code;
 mod json;
 pub mod model;
 pub mod parse;
@@ -64,6 +65,7 @@ pub use eval::scenario::{
     exemption, owner_candidates,
 };
 pub use eval::{Decision, Evaluation, evaluate};
+pub use issue_code::IssueCode;
 pub use json::{Json, Member};
 pub use model::{
     Condition, ConditionValue, Effect, Operator, OperatorKind, PatternList, Policy, PolicyType,

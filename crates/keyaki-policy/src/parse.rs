@@ -19,6 +19,7 @@ mod principal;
 pub(crate) use principal::account_of as principal_account;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::issue_code::IssueCode;
 use crate::json::{self, Json, JsonLimits, Member};
 use crate::model::{
     Effect, PatternList, Policy, PolicyType, Statement, VERSION_2008, VERSION_2012,
@@ -118,7 +119,8 @@ pub fn read_json(source: &SourceFile, options: ParseOptions) -> Result<Spanned<J
         },
     )
     .map_err(|e| {
-        let mut diagnostic = Diagnostic::error(format!("invalid JSON: {}", e.message), e.span);
+        let mut diagnostic = Diagnostic::error(format!("invalid JSON: {}", e.message), e.span)
+            .with_code(IssueCode::JsonSyntaxError);
         diagnostic.help = e.help;
         diagnostic.related.extend(e.related);
         diagnostic
@@ -166,7 +168,8 @@ impl GrammarReader {
         let Some(statement_member) = find(members, "Statement") else {
             self.error(
                 Diagnostic::error("the policy has no `Statement`", opening(tree.span))
-                    .with_help("add `\"Statement\": [ … ]` with at least one statement"),
+                    .with_help("add `\"Statement\": [ … ]` with at least one statement")
+                    .with_code(IssueCode::MissingStatement),
             );
             return None;
         };
@@ -174,13 +177,16 @@ impl GrammarReader {
             Json::Array(items) => items.iter().collect(),
             Json::Object(_) => vec![&statement_member.value],
             other => {
-                self.error(Diagnostic::error(
-                    format!(
-                        "`Statement` must be an object or an array of objects, found {}",
-                        other.type_name()
-                    ),
-                    statement_member.value.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!(
+                            "`Statement` must be an object or an array of objects, found {}",
+                            other.type_name()
+                        ),
+                        statement_member.value.span,
+                    )
+                    .with_code(IssueCode::DataTypeMismatch),
+                );
                 return None;
             }
         };
@@ -213,6 +219,7 @@ impl GrammarReader {
             // Version") and refuses a policy with any other: an error, as AWS treats it.
             Some(v) => self.error(
                 Diagnostic::error(format!("unknown policy `Version` `{}`", v.value), v.span)
+                    .with_code(IssueCode::InvalidVersion)
                     .with_help(format!(
                         "the valid versions are `{VERSION_2012}` (current, with policy variables) \
                          and `{VERSION_2008}` (older: `${{…}}` is literal text)"
@@ -232,7 +239,8 @@ impl GrammarReader {
             None => {
                 self.error(
                     Diagnostic::error(format!("statement {index} has no `Effect`"), head)
-                        .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+                        .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`")
+                        .with_code(IssueCode::MissingEffect),
                 );
                 None
             }
@@ -268,7 +276,8 @@ impl GrammarReader {
                 let mut diagnostic = Diagnostic::error(
                     format!("`Effect` must be `Allow` or `Deny`, found `{other}`"),
                     text.span,
-                );
+                )
+                .with_code(IssueCode::InvalidEffect);
                 if let Some(fix) = ["Allow", "Deny"]
                     .into_iter()
                     .find(|e| e.eq_ignore_ascii_case(other))
@@ -300,7 +309,8 @@ impl GrammarReader {
                     )
                     .with_help("keep one of them")
                     .with_related(p.key.span, format!("`{positive}` is"))
-                    .with_label(format!("`{negative}` here")),
+                    .with_label(format!("`{negative}` here"))
+                    .with_code(IssueCode::UnsupportedElementCombination),
                 );
                 return None;
             }
@@ -315,7 +325,8 @@ impl GrammarReader {
                         )
                         .with_help(format!(
                             "add `\"{positive}\": …`, for example `\"s3:GetObject\"`"
-                        )),
+                        ))
+                        .with_code(IssueCode::MissingAction),
                     );
                 }
                 return None;
@@ -364,10 +375,12 @@ impl GrammarReader {
                     let start = text.span.start + 1 + e.offset;
                     Span::new(start, start + e.len)
                 };
-                self.error(Diagnostic::error(e.message, span).with_help(
+                let mut diagnostic = Diagnostic::error(e.message, span).with_help(
                     "policy variables look like `${aws:username}` or `${aws:username, 'default'}`; \
                      write `${$}` for a literal `$`",
-                ));
+                );
+                diagnostic.code = e.code;
+                self.error(diagnostic);
                 None
             }
         }
@@ -390,7 +403,8 @@ impl GrammarReader {
                 for span in std::mem::take(&mut self.principal_spans) {
                     self.error(
                         Diagnostic::error("an identity policy cannot have `Principal` or `NotPrincipal`", span)
-                            .with_help("the principal of an identity policy is the identity it is attached to; use `--policy-type RESOURCE_POLICY` for a resource policy"),
+                            .with_help("the principal of an identity policy is the identity it is attached to; use `--policy-type RESOURCE_POLICY` for a resource policy")
+                            .with_code(IssueCode::UnsupportedPrincipal),
                     );
                 }
                 for span in std::mem::take(&mut self.statements_without_resource) {
@@ -402,7 +416,7 @@ impl GrammarReader {
                             span,
                         )
                     };
-                    self.error(diagnostic.with_help(
+                    self.error(diagnostic.with_code(IssueCode::MissingResource).with_help(
                         "IAM rejects identity policies without `Resource`; add `\"Resource\": \"*\"` or the ARNs meant",
                     ));
                 }
@@ -411,7 +425,8 @@ impl GrammarReader {
                 for span in std::mem::take(&mut self.statements_without_principal) {
                     self.error(
                         Diagnostic::error("a resource policy statement needs `Principal` or `NotPrincipal`", span)
-                            .with_help("name who the statement applies to, for example `\"Principal\": {\"AWS\": \"123456789012\"}`"),
+                            .with_help("name who the statement applies to, for example `\"Principal\": {\"AWS\": \"123456789012\"}`")
+                            .with_code(IssueCode::MissingPrincipal),
                     );
                 }
             }
@@ -420,6 +435,7 @@ impl GrammarReader {
             for span in std::mem::take(&mut self.literal_variable_spans) {
                 self.error(
                     Diagnostic::warning("`${…}` is literal text here, not a policy variable", span)
+                        .with_code(IssueCode::VariableUnsupportedInVersion)
                         .with_help(format!(
                             "policy variables need `\"Version\": \"{VERSION_2012}\"`"
                         )),
@@ -446,7 +462,8 @@ impl GrammarReader {
                         ),
                         sid.span,
                     )
-                    .with_help("statement ids should be unique within a policy"),
+                    .with_help("statement ids should be unique within a policy")
+                    .with_code(IssueCode::UniqueSidsRecommended),
                 );
             }
         }
@@ -458,10 +475,13 @@ impl GrammarReader {
         match &value.value {
             Json::Object(members) => Some(members),
             other => {
-                self.error(Diagnostic::error(
-                    format!("{what} must be an object, found {}", other.type_name()),
-                    value.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!("{what} must be an object, found {}", other.type_name()),
+                        value.span,
+                    )
+                    .with_code(IssueCode::DataTypeMismatch),
+                );
                 None
             }
         }
@@ -471,10 +491,13 @@ impl GrammarReader {
         match &value.value {
             Json::String(text) => Some(Spanned::new(text.clone(), value.span)),
             other => {
-                self.error(Diagnostic::error(
-                    format!("{what} must be a string, found {}", other.type_name()),
-                    value.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!("{what} must be a string, found {}", other.type_name()),
+                        value.span,
+                    )
+                    .with_code(IssueCode::DataTypeMismatch),
+                );
                 None
             }
         }
@@ -490,7 +513,8 @@ impl GrammarReader {
             Json::String(text) => Some(vec![Spanned::new(text.clone(), value.span)]),
             Json::Array(items) if items.is_empty() => {
                 self.error(Diagnostic::error(format!("`{element}` is an empty list"), value.span)
-                    .with_help("an empty list matches nothing; remove the statement or name what it is about"));
+                    .with_help("an empty list matches nothing; remove the statement or name what it is about")
+                    .with_code(empty_array_code(element)));
                 None
             }
             Json::Array(items) => {
@@ -501,13 +525,16 @@ impl GrammarReader {
                 (strings.len() == items.len()).then_some(strings)
             }
             other => {
-                self.error(Diagnostic::error(
-                    format!(
-                        "`{element}` must be a string or an array of strings, found {}",
-                        other.type_name()
-                    ),
-                    value.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!(
+                            "`{element}` must be a string or an array of strings, found {}",
+                            other.type_name()
+                        ),
+                        value.span,
+                    )
+                    .with_code(IssueCode::DataTypeMismatch),
+                );
                 None
             }
         }
@@ -522,7 +549,8 @@ impl GrammarReader {
             let mut diagnostic = Diagnostic::error(
                 format!("unknown element `{name}` in {place}"),
                 member.key.span,
-            );
+            )
+            .with_code(IssueCode::InvalidPolicyElement);
             let suggestion = known
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(name))
@@ -545,6 +573,15 @@ impl GrammarReader {
 
 fn find<'m>(members: &'m [Member], name: &str) -> Option<&'m Member> {
     members.iter().find(|m| m.key.value == name)
+}
+
+/// Access Analyzer's issue code for an empty list in `element`.
+fn empty_array_code(element: &str) -> IssueCode {
+    match element {
+        "Action" | "NotAction" => IssueCode::EmptyArrayAction,
+        "Resource" | "NotResource" => IssueCode::EmptyArrayResource,
+        _ => IssueCode::EmptyArrayPrincipal,
+    }
 }
 
 fn either_present(members: &[Member], (a, b): (&str, &str)) -> bool {

@@ -14,6 +14,7 @@
 //! `${aws:username, 'guest'}`. The substituted value is always literal text: a `*` inside a
 //! user name is a star, not a wildcard.
 
+use crate::issue_code::IssueCode;
 use std::fmt;
 
 /// A pattern: the source text and its segments.
@@ -65,6 +66,8 @@ pub struct PatternError {
     pub offset: usize,
     /// How long the offending part is, in bytes.
     pub len: usize,
+    /// Access Analyzer's issue code for the problem, when it has one.
+    pub code: Option<IssueCode>,
 }
 
 impl Pattern {
@@ -158,18 +161,25 @@ fn read_variable(text: &str, offset: usize) -> Result<(Segment, usize), PatternE
             message: "unterminated policy variable: `${` without a closing `}`".to_string(),
             offset,
             len: 2,
+            code: Some(IssueCode::MissingBraceInVariable),
         });
     };
     let inside = text.get(2..close).unwrap_or("");
     let len = close + 1;
-    let error = |message: String| PatternError {
+    let error = |message: String, code: Option<IssueCode>| PatternError {
         message,
         offset,
         len,
+        code,
     };
     match inside {
         "*" | "?" | "$" => return Ok((Segment::Literal(inside.to_string()), len)),
-        "" => return Err(error("empty policy variable `${}`".to_string())),
+        "" => {
+            return Err(error(
+                "empty policy variable `${}`".to_string(),
+                Some(IssueCode::EmptyVariable),
+            ));
+        }
         _ => {}
     }
     let (key, default) = match inside.split_once(',') {
@@ -182,9 +192,12 @@ fn read_variable(text: &str, offset: usize) -> Result<(Segment, usize), PatternE
             match quoted {
                 Some(value) => (key.trim(), Some(value.to_string())),
                 None => {
-                    return Err(error(format!(
-                        "the default of policy variable `${{{inside}}}` must be in single quotes"
-                    )));
+                    return Err(error(
+                        format!(
+                            "the default of policy variable `${{{inside}}}` must be in single quotes"
+                        ),
+                        Some(IssueCode::MissingQuoteInVariable),
+                    ));
                 }
             }
         }
@@ -192,9 +205,13 @@ fn read_variable(text: &str, offset: usize) -> Result<(Segment, usize), PatternE
     };
     let valid_key_char = |c: char| c.is_ascii_alphanumeric() || ":/_.-@+=".contains(c);
     if key.is_empty() || !key.chars().all(valid_key_char) {
-        return Err(error(format!(
-            "`{key}` is not a valid condition key name in policy variable `${{{inside}}}`"
-        )));
+        let code = key
+            .contains(' ')
+            .then_some(IssueCode::UnsupportedSpaceInVariable);
+        return Err(error(
+            format!("`{key}` is not a valid condition key name in policy variable `${{{inside}}}`"),
+            code,
+        ));
     }
     Ok((
         Segment::Variable(PolicyVariable {

@@ -7,6 +7,7 @@
 
 use super::GrammarReader;
 use crate::diagnostic::Diagnostic;
+use crate::issue_code::IssueCode;
 use crate::json::{Json, Member};
 use crate::model::{Condition, ConditionValue, Operator, OperatorKind, SetQualifier, ValueType};
 use crate::pattern::PatternSyntax;
@@ -29,13 +30,16 @@ impl GrammarReader {
             };
             for key in keys {
                 if key.key.value.is_empty() {
-                    self.error(Diagnostic::error(
-                        "a condition key cannot be the empty string",
-                        key.key.span,
-                    ));
+                    self.error(
+                        Diagnostic::error(
+                            "a condition key cannot be the empty string",
+                            key.key.span,
+                        )
+                        .with_code(IssueCode::InvalidConditionKeyFormat),
+                    );
                     continue;
                 }
-                if let Some(values) = self.condition_values(operator.value.kind, key) {
+                if let Some(values) = self.condition_values(&operator.value, key) {
                     conditions.push(Condition {
                         operator: operator.clone(),
                         key: key.key.clone(),
@@ -56,7 +60,8 @@ impl GrammarReader {
                     .into_iter()
                     .find(|q| q.eq_ignore_ascii_case(other));
                 let diagnostic =
-                    Diagnostic::error(format!("unknown set qualifier `{other}`"), name.span);
+                    Diagnostic::error(format!("unknown set qualifier `{other}`"), name.span)
+                        .with_code(IssueCode::InvalidConditionOperator);
                 self.error(match fix {
                     Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
                     None => diagnostic
@@ -83,7 +88,8 @@ impl GrammarReader {
             let diagnostic = Diagnostic::error(
                 format!("unknown condition operator `{}`", name.value),
                 name.span,
-            );
+            )
+            .with_code(IssueCode::InvalidConditionOperator);
             self.error(match fix {
                 Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
                 None => diagnostic.with_help("operators are String…, Numeric…, Date…, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn… and Null, optionally with an `IfExists` suffix"),
@@ -96,7 +102,12 @@ impl GrammarReader {
                     format!("`Null` cannot be written as `{}`", name.value),
                     name.span,
                 )
-                .with_help("`Null` already tests whether the key exists; write plain `Null`"),
+                .with_help("`Null` already tests whether the key exists; write plain `Null`")
+                .with_code(if if_exists {
+                    IssueCode::NullWithIfExists
+                } else {
+                    IssueCode::NullWithQualifier
+                }),
             );
             return None;
         }
@@ -112,9 +123,10 @@ impl GrammarReader {
 
     fn condition_values(
         &mut self,
-        kind: OperatorKind,
+        operator: &Operator,
         key: &Member,
     ) -> Option<Vec<Spanned<ConditionValue>>> {
+        let kind = operator.kind;
         let items: Vec<&Spanned<Json>> = match &key.value.value {
             Json::Array(items) if items.is_empty() => {
                 self.error(
@@ -125,7 +137,8 @@ impl GrammarReader {
                         ),
                         key.value.span,
                     )
-                    .with_help("give at least one value"),
+                    .with_help("give at least one value")
+                    .with_code(empty_condition_code(operator)),
                 );
                 return None;
             }
@@ -154,13 +167,16 @@ impl GrammarReader {
             Json::Number(text) => text.clone(),
             Json::Bool(b) => b.to_string(),
             other => {
-                self.error(Diagnostic::error(
-                    format!(
-                        "a condition value must be a string, number or boolean, found {}",
-                        other.type_name()
-                    ),
-                    item.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!(
+                            "a condition value must be a string, number or boolean, found {}",
+                            other.type_name()
+                        ),
+                        item.span,
+                    )
+                    .with_code(IssueCode::DataTypeMismatch),
+                );
                 return None;
             }
         };
@@ -184,15 +200,37 @@ impl GrammarReader {
         };
         if typed.is_none() && !matches!(kind.value_type(), ValueType::String | ValueType::Arn) {
             let (what, help) = malformed(kind.value_type());
-            self.error(
-                Diagnostic::error(
-                    format!("malformed {what} `{text}` for `{}`", kind.name()),
-                    item.span,
-                )
-                .with_help(help),
-            );
+            let mut diagnostic = Diagnostic::error(
+                format!("malformed {what} `{text}` for `{}`", kind.name()),
+                item.span,
+            )
+            .with_help(help);
+            diagnostic.code = type_mismatch_code(kind.value_type());
+            self.error(diagnostic);
         }
         typed.map(|value| Spanned::new(value, item.span))
+    }
+}
+
+/// Access Analyzer's issue code for a condition key with no values: which one depends on what
+/// an empty list means under the operator's qualifier and suffix.
+fn empty_condition_code(operator: &Operator) -> IssueCode {
+    match (operator.qualifier, operator.if_exists) {
+        (Some(SetQualifier::ForAllValues), _) => IssueCode::EmptyArrayConditionForallvalues,
+        (Some(SetQualifier::ForAnyValue), _) => IssueCode::EmptyArrayConditionForanyvalue,
+        (None, true) => IssueCode::EmptyArrayConditionIfexists,
+        (None, false) => IssueCode::EmptyArrayCondition,
+    }
+}
+
+/// Access Analyzer's issue code for a value its operator cannot read, if it has one.
+fn type_mismatch_code(value_type: ValueType) -> Option<IssueCode> {
+    match value_type {
+        ValueType::Number => Some(IssueCode::TypeMismatchNumber),
+        ValueType::Date => Some(IssueCode::TypeMismatchDate),
+        ValueType::Bool | ValueType::Presence => Some(IssueCode::TypeMismatchBoolean),
+        ValueType::Ip => Some(IssueCode::TypeMismatchIpRange),
+        ValueType::String | ValueType::Arn | ValueType::Binary => None,
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::GrammarReader;
 use crate::diagnostic::Diagnostic;
+use crate::issue_code::IssueCode;
 use crate::json::{Json, Member};
 use crate::model::{Effect, Principal, PrincipalElement, PrincipalKind};
 use crate::span::{Span, Spanned};
@@ -33,7 +34,8 @@ impl GrammarReader {
                         "a statement cannot have both `Principal` and `NotPrincipal`",
                         n.key.span,
                     )
-                    .with_help("keep one of them"),
+                    .with_help("keep one of them")
+                    .with_code(IssueCode::UnsupportedElementCombination),
                 );
                 return None;
             }
@@ -49,7 +51,8 @@ impl GrammarReader {
         if negated && effect.is_some_and(|e| e.value == Effect::Allow) {
             self.error(
                 Diagnostic::warning("`NotPrincipal` with `Allow` grants access to everyone not listed", member.key.span)
-                    .with_help("this almost always grants far more than meant; AWS advises against it: name the principals in `Principal` instead"),
+                    .with_help("this almost always grants far more than meant; AWS advises against it: name the principals in `Principal` instead")
+                    .with_code(IssueCode::AllowWithNotPrincipal),
             );
         }
         let principals = match &member.value.value {
@@ -64,20 +67,24 @@ impl GrammarReader {
                     )
                     .with_help(
                         "name principals under `AWS`, `Service`, `Federated` or `CanonicalUser`",
-                    ),
+                    )
+                    .with_code(IssueCode::EmptyObjectPrincipal),
                 );
                 return None;
             }
             Json::Object(kinds) => self.principal_kinds(kinds)?,
             other => {
-                self.error(Diagnostic::error(
-                    format!(
-                        "`{}` must be `\"*\"` or an object, found {}",
-                        member.key.value,
-                        other.type_name()
-                    ),
-                    member.value.span,
-                ));
+                self.error(
+                    Diagnostic::error(
+                        format!(
+                            "`{}` must be `\"*\"` or an object, found {}",
+                            member.key.value,
+                            other.type_name()
+                        ),
+                        member.value.span,
+                    )
+                    .with_code(IssueCode::InvalidPrincipalFormat),
+                );
                 return None;
             }
         };
@@ -98,7 +105,8 @@ impl GrammarReader {
                     .iter()
                     .find(|k| k.eq_ignore_ascii_case(name));
                 let diagnostic =
-                    Diagnostic::error(format!("unknown principal type `{name}`"), kind.key.span);
+                    Diagnostic::error(format!("unknown principal type `{name}`"), kind.key.span)
+                        .with_code(IssueCode::InvalidPrincipalKey);
                 self.error(match fix {
                     Some(fix) => diagnostic.with_help(format!("did you mean `{fix}`?")),
                     None => diagnostic.with_help(
@@ -166,15 +174,16 @@ impl GrammarReader {
         if value.value.contains(['*', '?']) {
             self.error(
                 Diagnostic::error(format!("wildcards are not allowed in principal `{}`", value.value), value.span)
-                    .with_help("only `\"*\"` or `{\"AWS\": \"*\"}` may stand for many principals; to match principals by pattern use a condition on `aws:PrincipalArn` with `ArnLike`"),
+                    .with_help("only `\"*\"` or `{\"AWS\": \"*\"}` may stand for many principals; to match principals by pattern use a condition on `aws:PrincipalArn` with `ArnLike`")
+                    .with_code(IssueCode::UnsupportedWildcardInPrincipal),
             );
             return None;
         }
         if value.value.is_empty() {
-            self.error(Diagnostic::error(
-                "a principal cannot be the empty string",
-                value.span,
-            ));
+            self.error(
+                Diagnostic::error("a principal cannot be the empty string", value.span)
+                    .with_code(IssueCode::InvalidPrincipalFormat),
+            );
             return None;
         }
         Some(())

@@ -1,0 +1,163 @@
+//! Checks about the document as a whole: its version, its size, its statement ids, and
+//! statements written twice.
+
+use crate::{Document, Finding, ValidatePolicyType};
+use keyaki_policy::{Json, Member, Span, Spanned};
+
+/// IAM's quota for a managed policy, in characters without white space (IAM User Guide, "Policy
+/// size exceeds identity policy quota": "the size of each managed policy cannot exceed the
+/// default quota of 6,144 characters. IAM does not count white space").
+const IDENTITY_POLICY_QUOTA: usize = 6_144;
+
+/// AWS Organizations' quota for an SCP, in characters (white space counts for SCPs).
+const SCP_QUOTA: usize = 5_120;
+
+pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(missing_version(document));
+    findings.extend(size(document));
+    findings.extend(empty_sids(document));
+    findings.extend(unsupported_sids(document));
+    findings.extend(redundant_statements(document));
+    findings
+}
+
+/// `MISSING_VERSION`: no `Version` element.
+fn missing_version(document: &Document<'_>) -> Option<Finding> {
+    if document.policy.version.is_some() {
+        return None;
+    }
+    let start = document.policy.span.start;
+    document.finding("MISSING_VERSION", &[], &[Span::new(start, start + 1)])
+}
+
+/// `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA` and `POLICY_SIZE_EXCEEDS_SCP_QUOTA`.
+fn size(document: &Document<'_>) -> Option<Finding> {
+    let text = document.source.text();
+    let (code, size, quota) = match document.policy_type {
+        ValidatePolicyType::Identity => (
+            "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+            text.chars().filter(|c| !c.is_whitespace()).count(),
+            IDENTITY_POLICY_QUOTA,
+        ),
+        ValidatePolicyType::ServiceControl => (
+            "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
+            text.chars().count(),
+            SCP_QUOTA,
+        ),
+        _ => return None,
+    };
+    if size <= quota {
+        return None;
+    }
+    document.finding(
+        code,
+        &[
+            ("policySize", &size.to_string()),
+            ("policySizeQuota", &quota.to_string()),
+        ],
+        &[document.policy.span],
+    )
+}
+
+/// `EMPTY_SID_VALUE`: `"Sid": ""`.
+fn empty_sids(document: &Document<'_>) -> Vec<Finding> {
+    document
+        .policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.sid.as_ref())
+        .filter(|sid| sid.value.is_empty())
+        .filter_map(|sid| document.finding("EMPTY_SID_VALUE", &[], &[sid.span]))
+        .collect()
+}
+
+/// `UNSUPPORTED_SID`: a `Sid` with characters other than ASCII letters and digits, in a policy
+/// attached to an identity or an organization (the reference: "The `Sid` element supports
+/// uppercase letters, lowercase letters, and numbers"; resource policies such as bucket
+/// policies accept more, so they are not judged).
+fn unsupported_sids(document: &Document<'_>) -> Vec<Finding> {
+    if !matches!(
+        document.policy_type,
+        ValidatePolicyType::Identity | ValidatePolicyType::ServiceControl
+    ) {
+        return Vec::new();
+    }
+    document
+        .policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.sid.as_ref())
+        .filter(|sid| !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .filter_map(|sid| document.finding("UNSUPPORTED_SID", &[], &[sid.span]))
+        .collect()
+}
+
+/// `REDUNDANT_STATEMENT`: a statement written again, identical but for its `Sid` (the
+/// reference: "When you include the same statement more than once … You can remove one of the
+/// statements without affecting the permissions granted by the policy").
+fn redundant_statements(document: &Document<'_>) -> Vec<Finding> {
+    let Some(statements) = statement_values(document.tree) else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for (index, statement) in statements.iter().enumerate() {
+        let earlier = statements.get(..index).unwrap_or_default();
+        if let Some(first) = earlier.iter().find(|e| same_without_sid(e, statement)) {
+            findings.extend(document.finding(
+                "REDUNDANT_STATEMENT",
+                &[],
+                &[statement.span, first.span],
+            ));
+        }
+    }
+    findings
+}
+
+/// The statement objects of the document, when `Statement` is a list.
+fn statement_values(tree: &Spanned<Json>) -> Option<&[Spanned<Json>]> {
+    let Json::Object(members) = &tree.value else {
+        return None;
+    };
+    let statement = members.iter().find(|m| m.key.value == "Statement")?;
+    match &statement.value.value {
+        Json::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+fn same_without_sid(a: &Spanned<Json>, b: &Spanned<Json>) -> bool {
+    match (&a.value, &b.value) {
+        (Json::Object(a), Json::Object(b)) => same_members(
+            &a.iter()
+                .filter(|m| m.key.value != "Sid")
+                .collect::<Vec<_>>(),
+            &b.iter()
+                .filter(|m| m.key.value != "Sid")
+                .collect::<Vec<_>>(),
+        ),
+        _ => false,
+    }
+}
+
+/// The same keys with equal values, in any order (keys are unique in a document).
+fn same_members(a: &[&Member], b: &[&Member]) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|ma| {
+            b.iter()
+                .any(|mb| ma.key.value == mb.key.value && same_json(&ma.value, &mb.value))
+        })
+}
+
+/// Equal JSON values, whatever their spans and the order of object members.
+fn same_json(a: &Spanned<Json>, b: &Spanned<Json>) -> bool {
+    match (&a.value, &b.value) {
+        (Json::Object(a), Json::Object(b)) => {
+            same_members(&a.iter().collect::<Vec<_>>(), &b.iter().collect::<Vec<_>>())
+        }
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y))
+        }
+        (x, y) => x == y,
+    }
+}
