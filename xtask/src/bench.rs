@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--full | --random-pairs N] [--solvers N] [--limit N] [--only SECTIONS]`:
 //! keyaki on the real AWS policies under `../shared/data/`. Build with `--release`
-//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,account,solvers`
+//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,account,validate,solvers`
 //! runs only those sections (parsing always runs).
 //!
 //! 1. **Parse** every managed policy.
@@ -21,7 +21,9 @@
 //!    critical actions over a generated account of 1,000 roles with boundaries, a three-level
 //!    SCP tree and RCPs ([`crate::bench_account`]), and `simulate` throughput on every
 //!    role × critical action.
-//! 7. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
+//! 7. **validate-policy** (`--only validate`): every managed policy validated as an identity
+//!    policy, in parallel: policies per second, per-policy times, findings by issue code.
+//! 8. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
 //!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
 //!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
 //!    same questions is its whole check (encoding and solving). Skipped for a solver that is
@@ -180,12 +182,13 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The sections of a run, for `--only`.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "critical",
     "updates",
     "pairs",
     "variables",
     "account",
+    "validate",
     "solvers",
 ];
 
@@ -346,6 +349,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         policies.len() as f64 / parse_time.as_secs_f64().max(1e-9)
     );
 
+    if options.runs("validate") {
+        validate_policies(&files);
+    }
     if options.runs("critical") {
         critical_actions(&policies, config);
     }
@@ -375,6 +381,68 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("peak memory (resident): {peak}");
     }
     Ok(())
+}
+
+/// `validate-policy` on every managed policy, as identity policies, in parallel: findings
+/// counted by issue code.
+fn validate_policies(files: &[PathBuf]) {
+    let started = Instant::now();
+    let results: Vec<(Duration, Vec<&'static str>, &PathBuf)> = files
+        .par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(path).ok()?;
+            let source = SourceFile::new(path.display().to_string(), bytes);
+            let began = Instant::now();
+            let findings = keyaki_validate::validate_policy(
+                &source,
+                keyaki_validate::ValidatePolicyType::Identity,
+            );
+            let codes = findings.iter().map(|f| f.issue.code).collect();
+            Some((began.elapsed(), codes, path))
+        })
+        .collect();
+    let wall = started.elapsed();
+    let mut times: Vec<Duration> = results.iter().map(|(t, _, _)| *t).collect();
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 - 1.0) * q).round() as usize;
+        times.get(i).copied().unwrap_or_default()
+    };
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for code in results.iter().flat_map(|(_, codes, _)| codes) {
+        *codes.entry(code).or_default() += 1;
+    }
+    let mut by_count: Vec<(&str, usize)> = codes.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1));
+    println!(
+        "validate-policy: {} managed policies as identity policies",
+        results.len()
+    );
+    println!(
+        "  {:.0} policies/s ({:.3} s wall), median {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        results.len() as f64 / wall.as_secs_f64().max(1e-9),
+        wall.as_secs_f64(),
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3
+    );
+    let shown: Vec<String> = by_count
+        .iter()
+        .take(8)
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    println!("  findings: {}", shown.join(", "));
+    let mut slowest: Vec<&(Duration, Vec<&str>, &PathBuf)> = results.iter().collect();
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    let slow: Vec<String> = slowest
+        .iter()
+        .take(SLOWEST_LISTED)
+        .map(|(t, _, path)| {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy();
+            format!("{name} {:.1} ms", t.as_secs_f64() * 1e3)
+        })
+        .collect();
+    println!("  slow: {}\n", slow.join(", "));
 }
 
 /// Every managed policy against each critical action.
