@@ -413,7 +413,7 @@ fn validate_policies(files: &[PathBuf]) {
         *codes.entry(code).or_default() += 1;
     }
     let mut by_count: Vec<(&str, usize)> = codes.into_iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(&a.1));
+    by_count.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     println!(
         "validate-policy: {} managed policies as identity policies",
         results.len()
@@ -433,7 +433,7 @@ fn validate_policies(files: &[PathBuf]) {
         .collect();
     println!("  findings: {}", shown.join(", "));
     let mut slowest: Vec<&(Duration, Vec<&str>, &PathBuf)> = results.iter().collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     let slow: Vec<String> = slowest
         .iter()
         .take(SLOWEST_LISTED)
