@@ -26,6 +26,7 @@ mod findings;
 mod render;
 mod sarif;
 mod sat;
+mod scan;
 mod simulate;
 mod simulate_policy;
 mod validate;
@@ -120,6 +121,7 @@ fn dispatch(
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),
         Command::Findings(args) => findings::run(args, output, style, io),
         Command::Explain(args) => explain::run(args, output, style, io),
+        Command::Scan(args) => scan::run(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }

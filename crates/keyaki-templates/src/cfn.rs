@@ -228,7 +228,8 @@ fn finish(
 /// The resource policy statement an `AWS::Lambda::Permission` stands for, as Lambda writes it
 /// into the function's policy: `Principal` (a service when it ends in `.amazonaws.com`),
 /// `Action`, the function's ARN as `Resource`, and `SourceArn`, `SourceAccount`,
-/// `PrincipalOrgID` as conditions.
+/// `PrincipalOrgID`, `FunctionUrlAuthType` as conditions (Lambda Developer Guide, "Using
+/// resource-based policies for Lambda" and "Control access to function URLs").
 fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
     let span = properties.span;
     let mut value = |name: &str| properties.get(name).map(|n| resolver.resolve_value(n));
@@ -238,6 +239,7 @@ fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
     let source_arn = value("SourceArn");
     let source_account = value("SourceAccount");
     let org = value("PrincipalOrgID");
+    let url_auth = value("FunctionUrlAuthType");
     let d = resolver.deployment();
     let deployment_arn = |function: Node| match function.as_str() {
         Some(name) if !name.starts_with("arn:") => Node::string(
@@ -251,6 +253,7 @@ fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
         ),
         _ => function,
     };
+    let statement_span = principal.as_ref().map_or(span, |p| p.span);
     let mut statement = vec![entry("Effect", Node::string("Allow", span))];
     if let Some(principal) = principal {
         let key = match principal.as_str() {
@@ -292,6 +295,9 @@ fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
     if let Some(org) = org {
         equals.push(entry("aws:PrincipalOrgID", org));
     }
+    if let Some(auth) = url_auth {
+        equals.push(entry("lambda:FunctionUrlAuthType", auth));
+    }
     if !equals.is_empty() {
         conditions.push(entry("StringEquals", Node::new(Value::Map(equals), span)));
     }
@@ -304,7 +310,7 @@ fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
             entry(
                 "Statement",
                 Node::new(
-                    Value::List(vec![Node::new(Value::Map(statement), span)]),
+                    Value::List(vec![Node::new(Value::Map(statement), statement_span)]),
                     span,
                 ),
             ),

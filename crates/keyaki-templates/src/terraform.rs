@@ -80,16 +80,14 @@ impl PlanScan<'_> {
         let Some(values) = resource.get("values") else {
             return;
         };
-        let name = values
-            .get("name")
-            .and_then(Node::as_str)
-            .unwrap_or(address)
-            .to_string();
+        let name = values.get("name").and_then(Node::as_str);
         for (attribute, policy_type, resource_type) in attributes(kind) {
-            let policy_name = if *attribute == "assume_role_policy" {
-                "AssumeRolePolicyDocument".to_string()
-            } else {
-                name.clone()
+            // A role's trust policy is named as CloudFormation names it; a policy resource by
+            // its `name`; anything else by its attribute.
+            let policy_name = match (*attribute, name) {
+                ("assume_role_policy", _) => "AssumeRolePolicyDocument".to_string(),
+                (_, Some(name)) => name.to_string(),
+                (attribute, None) => attribute.to_string(),
             };
             match values.get(attribute) {
                 Some(text) if text.as_str().is_some() => {
