@@ -249,3 +249,67 @@ fn refusals_are_located_and_exit_2() {
     assert_eq!(exit, Exit::BadInput);
     assert!(err.contains("cannot read `does-not-exist.yaml`"), "{err}");
 }
+
+#[test]
+fn a_condition_that_cannot_be_decided_makes_checks_undecided() {
+    // conditional.yaml allows s3:* and, only when `Stage` is prod, denies s3:DeleteObject.
+    // `Stage` has no default, so the guard's presence is unknown: no verdict is a proof.
+    let conditional = "../../tests/examples/templates/conditional.yaml";
+    let ask = |extra: &[&str]| {
+        let mut args = vec![
+            "--output",
+            "json",
+            conditional,
+            "--check-access-not-granted",
+            "--actions",
+            "s3:DeleteObject",
+        ];
+        args.extend_from_slice(extra);
+        let (exit, out, _) = scan(&args);
+        let codes: Vec<String> = findings(&out)
+            .into_iter()
+            .map(|(code, _, _)| code)
+            .collect();
+        (exit, codes)
+    };
+    let (exit, codes) = ask(&[]);
+    assert_eq!(exit, Exit::Fail);
+    assert!(codes.contains(&"CHECK_UNDECIDED".to_string()), "{codes:?}");
+    assert!(codes.contains(&"UNRESOLVED_VALUE".to_string()), "{codes:?}");
+    // In prod the Deny applies: s3:DeleteObject is not granted. In dev it is.
+    assert_eq!(ask(&["--parameters", "Stage=prod"]), (Exit::Pass, vec![]));
+    assert_eq!(
+        ask(&["--parameters", "Stage=dev"]),
+        (Exit::Fail, vec!["CHECK_ACCESS_NOT_GRANTED".to_string()])
+    );
+}
+
+#[test]
+fn a_directory_is_every_template_in_it() {
+    let (exit, out, err) = scan(&[
+        "--output",
+        "json",
+        "../../tests/examples/templates",
+        "--treat-finding-type-as-blocking",
+        "NONE",
+    ]);
+    assert_eq!(exit, Exit::Pass, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut files: Vec<&str> = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    assert_eq!(
+        files,
+        [
+            "../../tests/examples/templates/app.yaml",
+            "../../tests/examples/templates/conditional.yaml",
+            "../../tests/examples/templates/notifications.json",
+            "../../tests/examples/templates/orders.tfplan.json",
+            "../../tests/examples/templates/reference.json",
+        ]
+    );
+}

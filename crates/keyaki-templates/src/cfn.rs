@@ -180,6 +180,9 @@ pub fn policies(template: &Node, deployment: &Deployment) -> Vec<FoundPolicy> {
                 }
             }
         }
+        // What was said while deciding this resource's condition concerns no policy of it.
+        resolver.warnings.clear();
+        resolver.undecided.clear();
     }
     found
 }
@@ -222,6 +225,7 @@ fn finish(
         locations,
         span: document.span,
         warnings: std::mem::take(&mut resolver.warnings),
+        undecided_conditions: std::mem::take(&mut resolver.undecided),
     }
 }
 
@@ -324,5 +328,89 @@ fn entry(key: &str, value: Node) -> Entry {
         key: key.to_string(),
         key_span: value.span,
         value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::read_yaml;
+    use keyaki_policy::Span;
+
+    const APP: &str = include_str!("../../../tests/examples/templates/app.yaml");
+
+    fn app() -> (SourceFile, Vec<FoundPolicy>) {
+        let source = SourceFile::new("app.yaml", APP.as_bytes().to_vec());
+        let tree = read_yaml(&source).unwrap();
+        let found = policies(&tree, &Deployment::default());
+        (source, found)
+    }
+
+    #[test]
+    fn a_lambda_permission_is_the_statement_lambda_writes() {
+        let (_, found) = app();
+        let permission = found
+            .iter()
+            .find(|p| p.resource == "WorkerInvokeFromBucket")
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_str(permission.source.text()).unwrap();
+        // The shape of the Lambda Developer Guide's example for an S3 trigger.
+        let expected = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:worker-prod",
+                "Condition": {
+                    "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads-prod-123456789012"},
+                    "StringEquals": {"AWS:SourceAccount": "123456789012"}
+                }
+            }]
+        });
+        assert_eq!(document, expected);
+        assert_eq!(permission.resource_type, Some("AWS::Lambda::Function"));
+    }
+
+    #[test]
+    fn a_resolved_value_maps_back_to_the_intrinsic_that_made_it() {
+        let (template, found) = app();
+        let bucket = found
+            .iter()
+            .find(|p| p.resource == "UploadBucketPolicy")
+            .unwrap();
+        let text = bucket.source.text();
+        let resolved = "\"arn:aws:s3:::uploads-prod-123456789012/*\"";
+        let start = text.find(resolved).unwrap();
+        let span = bucket
+            .locations
+            .to_template(Span::new(start, start + resolved.len()));
+        assert_eq!(
+            template.text().get(span.start..span.end),
+            Some("!Sub \"${UploadBucket.Arn}/*\"")
+        );
+        let at = template.line_column(span.start);
+        assert_eq!((at.line, at.column), (33, 23));
+    }
+
+    #[test]
+    fn every_policy_of_the_template_is_found_with_its_kind() {
+        let (_, found) = app();
+        let listed: Vec<(&str, &str, PolicyType)> = found
+            .iter()
+            .map(|p| (p.resource.as_str(), p.policy_name.as_str(), p.policy_type))
+            .collect();
+        use PolicyType::{Identity, Resource};
+        assert_eq!(
+            listed,
+            [
+                ("UploadBucketPolicy", "PolicyDocument", Resource),
+                ("WorkerRole", "AssumeRolePolicyDocument", Resource),
+                ("WorkerRole", "read-uploads", Identity),
+                ("DataKey", "KeyPolicy", Resource),
+                ("WorkerInvokeFromBucket", "LambdaPermission", Resource),
+                ("DeployerPolicy", "deployer", Identity),
+            ]
+        );
     }
 }

@@ -84,6 +84,9 @@ pub struct FoundPolicy {
     pub span: Span,
     /// What could not be resolved in it, located in the template.
     pub warnings: Vec<Diagnostic>,
+    /// Conditions that could not be decided, whose `Fn::If` kept both branches: the resolved
+    /// document then stands for no single deployment, and a check's verdict on it is no proof.
+    pub undecided_conditions: Vec<String>,
 }
 
 /// A policy that exists but whose document cannot be known (reported as an error).
@@ -201,6 +204,7 @@ fn loose_policy(template: &SourceFile, tree: &Node) -> FoundPolicy {
         locations: LocationMap::identity(),
         span: tree.span,
         warnings: Vec::new(),
+        undecided_conditions: Vec::new(),
     }
 }
 

@@ -11,7 +11,9 @@
 //! symbolic string `${Unresolved:WHAT}`, which IAM's grammar reads as a policy variable, so
 //! the policy is still analysed with that part unknown, and a warning names it at its place
 //! in the template. An `Fn::If` whose condition is undecidable keeps both branches (spliced
-//! into the list around it, or symbolic when it is a single value), also with a warning.
+//! into the list around it), also with a warning, and the condition is recorded in
+//! [`Resolver::undecided`]: such a policy is neither of the template's two, so a check's
+//! verdict on it is no proof, and callers report it as undecided.
 
 use crate::tree::{Entry, Node, Value};
 use keyaki_policy::{Diagnostic, Span};
@@ -87,6 +89,8 @@ pub struct Resolver<'t> {
     mappings: Option<&'t Node>,
     /// Warnings, at their place in the template.
     pub warnings: Vec<Diagnostic>,
+    /// The conditions whose `Fn::If` kept both branches: the value is not the template's.
+    pub undecided: Vec<String>,
     depth: usize,
 }
 
@@ -111,6 +115,7 @@ impl<'t> Resolver<'t> {
             conditions: section("Conditions"),
             mappings: template.get("Mappings"),
             warnings: Vec::new(),
+            undecided: Vec::new(),
             depth: 0,
         }
     }
@@ -510,6 +515,9 @@ impl<'t> Resolver<'t> {
                     )
                     .with_help("give the parameters it depends on with `--parameters KEY=VALUE`"),
                 );
+                if !self.undecided.iter().any(|c| c == condition) {
+                    self.undecided.push(condition.to_string());
+                }
                 let mut both = Vec::new();
                 for branch in [then, otherwise] {
                     match self.resolve(branch) {

@@ -134,6 +134,7 @@ impl PlanScan<'_> {
             locations: LocationMap::whole(text.span),
             span: text.span,
             warnings: Vec::new(),
+            undecided_conditions: Vec::new(),
         });
     }
 

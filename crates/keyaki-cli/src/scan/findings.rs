@@ -7,7 +7,8 @@
 //! - a value the template does not determine (`WARNING`, `UNRESOLVED_VALUE`),
 //! - a FAIL of a custom check asked for (`SECURITY_WARNING`, `CHECK_ACCESS_NOT_GRANTED`,
 //!   `CHECK_NO_PUBLIC_ACCESS`, `CHECK_NO_NEW_ACCESS`), at the statement responsible; a check
-//!   without an answer is an `ERROR` (`CHECK_UNDECIDED`), never a pass.
+//!   without an answer, or asked of a policy whose template conditions could not be decided,
+//!   is an `ERROR` (`CHECK_UNDECIDED`), never a pass.
 //!
 //! This is the one place that turns a policy into findings, so that `validate-policy`'s
 //! Access Analyzer checks can be plugged in beside the parser's.
@@ -173,8 +174,13 @@ fn diagnostic(policy: &FoundPolicy, diagnostic: &Diagnostic) -> Draft {
     }
 }
 
-/// The custom checks that apply to this policy.
+/// The custom checks that apply to this policy. A policy resolved with both branches of an
+/// undecided `Fn::If` is not what any deployment holds, so no check's verdict on it is a proof:
+/// each check asked is reported undecided instead, naming the conditions.
 fn check_findings(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) -> Vec<Draft> {
+    if !policy.undecided_conditions.is_empty() {
+        return undecided_checks(policy, parsed, checks);
+    }
     let mut drafts = Vec::new();
     if let Some(access) = &checks.access_not_granted {
         let outcome = check_access_not_granted(parsed, std::slice::from_ref(access), checks.config);
@@ -197,6 +203,45 @@ fn check_findings(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) 
         drafts.extend(verdict(policy, parsed, &outcome, "CHECK_NO_NEW_ACCESS"));
     }
     drafts
+}
+
+/// One `CHECK_UNDECIDED` error per check asked of a policy with undecided conditions.
+fn undecided_checks(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) -> Vec<Draft> {
+    let asked = [
+        (
+            "check_access_not_granted",
+            checks.access_not_granted.is_some(),
+        ),
+        (
+            "check_no_public_access",
+            checks.no_public_access
+                && policy.policy_type == PolicyType::Resource
+                && policy.resource_type.and_then(ResourceType::named).is_some(),
+        ),
+        (
+            "check_no_new_access",
+            checks.no_new_access.is_some() && policy.policy_type == PolicyType::Identity,
+        ),
+    ];
+    let conditions = policy
+        .undecided_conditions
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    asked
+        .iter()
+        .filter(|(_, asked)| *asked)
+        .map(|(check, _)| Draft {
+            finding_type: FindingType::Error,
+            issue_code: "CHECK_UNDECIDED",
+            details: format!(
+                "{check} was not run: the template's condition {conditions} could not be decided"
+            ),
+            span: policy.locations.to_template(parsed.policy.span),
+            help: Some("give the parameters the condition depends on with --parameters".into()),
+        })
+        .collect()
 }
 
 /// A check's verdict as findings: one per statement responsible for a FAIL, one for UNKNOWN.
