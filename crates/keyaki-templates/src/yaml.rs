@@ -27,6 +27,9 @@ pub fn read_yaml(source: &SourceFile) -> Result<Node, Diagnostic> {
         parser: Parser::new_from_str(source.text()),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        line_starts: std::iter::once(0)
+            .chain(source.text().match_indices('\n').map(|(at, _)| at + 1))
+            .collect(),
     };
     reader.document()
 }
@@ -36,6 +39,8 @@ struct YamlReader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
+    /// The byte offset where each line starts.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> YamlReader<'a> {
@@ -49,7 +54,30 @@ impl<'a> YamlReader<'a> {
                     return Err(Diagnostic::error("the YAML document is empty", span)
                         .with_help("a CloudFormation template is a mapping with `Resources`"));
                 }
-                other => return self.node(other, span, 0),
+                other => {
+                    let node = self.node(other, span, 0)?;
+                    self.end_of_stream()?;
+                    return Ok(node);
+                }
+            }
+        }
+    }
+
+    /// After the template: nothing but the end. A second document would hold resources that
+    /// CloudFormation never reads and keyaki would not scan, so it is refused.
+    fn end_of_stream(&mut self) -> Result<(), Diagnostic> {
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::DocumentEnd | Event::Nothing => continue,
+                Event::StreamEnd => return Ok(()),
+                _ => {
+                    return Err(Diagnostic::error(
+                        "a second YAML document after the template",
+                        span,
+                    )
+                    .with_help("a CloudFormation template is one YAML document; split the file"));
+                }
             }
         }
     }
@@ -83,12 +111,13 @@ impl<'a> YamlReader<'a> {
     /// The byte offset of a marker (saphyr counts characters; the line and column locate it).
     fn offset(&self, marker: Marker) -> usize {
         let text = self.source.text();
-        let line_start = text
-            .split_inclusive('\n')
-            .take(marker.line().saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>();
+        let line_start = self
+            .line_starts
+            .get(marker.line().saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
         let line = text.get(line_start..).unwrap_or("");
+        let line = line.split_inclusive('\n').next().unwrap_or("");
         line.char_indices()
             .nth(marker.col())
             .map_or(line_start + line.len(), |(at, _)| line_start + at)
@@ -318,6 +347,30 @@ mod tests {
         );
         let at = source.line_column(error.span.start);
         assert!(at.line >= 2, "located at {at:?}");
+    }
+
+    #[test]
+    fn a_second_document_is_refused() {
+        let error = read("A: 1\n---\nB: 2\n").unwrap_err();
+        assert!(
+            error.message.contains("second YAML document"),
+            "{}",
+            error.message
+        );
+        assert!(read("A: 1\n...\n").is_ok());
+    }
+
+    #[test]
+    fn every_prefix_of_a_template_is_read_or_refused_without_panicking() {
+        let text = include_str!("../../../tests/examples/templates/app.yaml");
+        for (end, _) in text.char_indices().step_by(17) {
+            let prefix = text.get(..end).unwrap();
+            let source = SourceFile::new("t.yaml", prefix.as_bytes().to_vec());
+            if let Err(error) = read_yaml(&source) {
+                assert!(error.span.start <= prefix.len(), "{end}: {error:?}");
+            }
+            let _ = crate::scan(source, &crate::Deployment::default());
+        }
     }
 
     #[test]
