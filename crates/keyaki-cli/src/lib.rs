@@ -135,11 +135,12 @@ fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
             | Command::CheckAccessNotGranted(_)
             | Command::CheckNoPublicAccess(_)
             | Command::Findings(_)
+            | Command::Scan(_)
     );
     if !reports_sarif {
         let _ = writeln!(
             io.stderr,
-            "error: `--output sarif` is for validate, the checks and findings; use text or json here"
+            "error: `--output sarif` is for validate, the checks, findings and scan; use text or json here"
         );
         return Exit::BadInput;
     }

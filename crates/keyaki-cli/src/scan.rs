@@ -6,14 +6,16 @@
 //! policy goes through [`findings::findings_of`]; `--ignore-finding` removes findings by code,
 //! resource, or `RESOURCE.CODE`; a finding whose type is listed in
 //! `--treat-finding-type-as-blocking` (`ERROR,SECURITY_WARNING` by default, `NONE` for none)
-//! makes the exit code 1. A file that cannot be read is bad input (exit 2), reported at its
+//! makes the exit code 1. Text shows each finding with its template snippet; JSON lists the
+//! findings and the policies found; SARIF gives one result per finding at its template place.
+//! A file that cannot be read is bad input (exit 2), reported at its
 //! position: no policy is ever skipped in silence.
 
 pub mod findings;
 
 use crate::args::TimeBudget;
 use crate::render::{Style, render, render_titled};
-use crate::{Exit, Io, OutputFormat};
+use crate::{Exit, Io, OutputFormat, sarif};
 use clap::Args;
 use findings::{Checks, FindingType, ScanFinding, findings_of};
 use keyaki_check::Access;
@@ -291,7 +293,8 @@ impl Report {
 
     fn print(&self, _args: &ScanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
         let printed = match output {
-            OutputFormat::Json | OutputFormat::Sarif => self.json(),
+            OutputFormat::Json => self.json(),
+            OutputFormat::Sarif => self.sarif(),
             OutputFormat::Text => self.text(style),
         };
         let _ = write!(io.stdout, "{printed}");
@@ -356,6 +359,33 @@ impl Report {
         .with_label(format!("in {} ({})", finding.resource, finding.policy_name));
         diagnostic.help = finding.help.clone();
         render_titled(template, &diagnostic, &title, style)
+    }
+
+    /// The SARIF results (wrapped into a log by the caller): one per finding, at its place in
+    /// the template, `error` when blocking and `warning` otherwise.
+    fn sarif(&self) -> String {
+        let results: Vec<_> = self
+            .findings
+            .iter()
+            .filter_map(|finding| {
+                let file = self.files.iter().find(|f| f.template.name() == finding.file)?;
+                let blocking = self.blocking.contains(&finding.finding_type);
+                Some(json!({
+                    "ruleId": finding.issue_code,
+                    "level": if blocking { "error" } else { "warning" },
+                    "message": {"text": format!(
+                        "{} ({}): {}", finding.resource, finding.policy_name, finding.finding_details
+                    )},
+                    "locations": [sarif::location(&file.template, Some(finding.span))],
+                    "properties": {
+                        "findingType": finding.finding_type,
+                        "resource": finding.resource,
+                        "policyName": finding.policy_name,
+                    },
+                }))
+            })
+            .collect();
+        serde_json::to_string(&results).unwrap_or_default()
     }
 
     fn json(&self) -> String {

@@ -313,3 +313,38 @@ fn a_directory_is_every_template_in_it() {
         ]
     );
 }
+
+#[test]
+fn sarif_results_are_located_in_the_template() {
+    let (exit, out, _) = scan(&[
+        "--output",
+        "sarif",
+        NOTIFICATIONS,
+        "--check-no-public-access",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let summary: Vec<(String, String, u64, u64)> = results
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap().to_string(),
+                region["startLine"].as_u64().unwrap(),
+                region["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The same three findings as the JSON output, at the same places; the warning is not
+    // blocking.
+    assert_eq!(
+        summary,
+        [
+            ("POLICY_SYNTAX_ERROR".into(), "error".into(), 64, 29),
+            ("CHECK_NO_PUBLIC_ACCESS".into(), "error".into(), 89, 22),
+            ("UNRESOLVED_VALUE".into(), "warning".into(), 104, 27),
+        ]
+    );
+}
