@@ -307,6 +307,7 @@ fn a_directory_is_every_template_in_it() {
         [
             "../../tests/examples/templates/app.yaml",
             "../../tests/examples/templates/conditional.yaml",
+            "../../tests/examples/templates/legacy-roles.json",
             "../../tests/examples/templates/notifications.json",
             "../../tests/examples/templates/orders.tfplan.json",
             "../../tests/examples/templates/reference.json",
@@ -347,4 +348,36 @@ fn sarif_results_are_located_in_the_template() {
             ("UNRESOLVED_VALUE".into(), "warning".into(), 104, 27),
         ]
     );
+}
+
+#[test]
+fn inline_policies_behind_conditions_and_policy_resources_are_found() {
+    let legacy = "../../tests/examples/templates/legacy-roles.json";
+    let (exit, out, _) = scan(&["--output", "json", legacy]);
+    // `Policies` written as an object is no list of policies: an error, not a policy skipped,
+    // at the object (line 48, column 21 of the template).
+    assert_eq!(exit, Exit::Fail);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["policyName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["AssumeRolePolicyDocument", "read-trails", "write-logs"]
+    );
+    assert_eq!(
+        findings(&out),
+        [(
+            "UNANALYSED_POLICY".into(),
+            "BrokenUser".into(),
+            "48:21".into()
+        )]
+    );
+    // With the condition false, the `Fn::If` leaves no inline policy.
+    let (_, out, _) = scan(&["--output", "json", legacy, "--parameters", "WithAudit=no"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["policies"].as_array().unwrap().len(), 2);
 }

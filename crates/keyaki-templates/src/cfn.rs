@@ -7,10 +7,10 @@
 //! and is left out; every other one is read.
 
 use crate::emit::{LocationMap, write_json};
-use crate::resolve::{Deployment, Resolver};
+use crate::resolve::{Deployment, Resolved, Resolver};
 use crate::tree::{Entry, Node, Value};
-use crate::{FoundPolicy, mentions_principal};
-use keyaki_policy::{PolicyType, SourceFile};
+use crate::{FoundPolicy, Unanalysed, mentions_principal};
+use keyaki_policy::{Diagnostic, PolicyType, SourceFile};
 
 /// Where a policy document sits in a resource's properties.
 enum Placement {
@@ -90,16 +90,86 @@ fn placements(resource_type: &str) -> Vec<Placement> {
             Some("AWS::SecretsManager::Secret"),
             None,
         )],
+        "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+            vec![document(
+                "PolicyDocument",
+                Identity,
+                None,
+                Some("PolicyName"),
+            )]
+        }
+        "AWS::SNS::TopicInlinePolicy" => vec![document(
+            "PolicyDocument",
+            Resource,
+            Some("AWS::SNS::Topic"),
+            None,
+        )],
+        "AWS::SQS::QueueInlinePolicy" => vec![document(
+            "PolicyDocument",
+            Resource,
+            Some("AWS::SQS::Queue"),
+            None,
+        )],
+        "AWS::EFS::FileSystem" => vec![document(
+            "FileSystemPolicy",
+            Resource,
+            Some("AWS::EFS::FileSystem"),
+            None,
+        )],
+        "AWS::OpenSearchService::Domain" => vec![document(
+            "AccessPolicies",
+            Resource,
+            Some("AWS::OpenSearchService::Domain"),
+            None,
+        )],
+        "AWS::ApiGateway::RestApi" => vec![document(
+            "Policy",
+            Resource,
+            Some("AWS::ApiGateway::RestApi"),
+            None,
+        )],
+        "AWS::Backup::BackupVault" => vec![document(
+            "AccessPolicy",
+            Resource,
+            Some("AWS::Backup::BackupVault"),
+            None,
+        )],
+        "AWS::Kinesis::ResourcePolicy" => vec![document(
+            "ResourcePolicy",
+            Resource,
+            Some("AWS::Kinesis::Stream"),
+            None,
+        )],
+        "AWS::S3Express::BucketPolicy" => vec![document(
+            "PolicyDocument",
+            Resource,
+            Some("AWS::S3Express::DirectoryBucket"),
+            None,
+        )],
+        "AWS::S3Tables::TableBucketPolicy" => vec![document(
+            "ResourcePolicy",
+            Resource,
+            Some("AWS::S3Tables::TableBucket"),
+            None,
+        )],
+        "AWS::CodeArtifact::Domain" => vec![document(
+            "PermissionsPolicyDocument",
+            Resource,
+            Some("AWS::CodeArtifact::Domain"),
+            None,
+        )],
         _ => Vec::new(),
     }
 }
 
-/// Every policy of the template, in resource order.
-pub fn policies(template: &Node, deployment: &Deployment) -> Vec<FoundPolicy> {
+/// Every policy of the template, in resource order, and those whose place holds something
+/// that is not a policy (an error: a policy is never left out in silence).
+pub fn policies(template: &Node, deployment: &Deployment) -> (Vec<FoundPolicy>, Vec<Unanalysed>) {
     let mut resolver = Resolver::new(template, deployment);
     let mut found = Vec::new();
+    let mut unanalysed = Vec::new();
     let Some(resources) = template.get("Resources") else {
-        return found;
+        return (found, unanalysed);
     };
     for entry in resources.entries() {
         let logical_id = entry.key.as_str();
@@ -151,29 +221,33 @@ pub fn policies(template: &Node, deployment: &Deployment) -> Vec<FoundPolicy> {
                     ));
                 }
                 Placement::Inline => {
-                    let Some(Node {
-                        value: Value::List(items),
-                        ..
-                    }) = properties.get("Policies")
-                    else {
+                    let Some(policies) = properties.get("Policies") else {
                         continue;
                     };
-                    for (index, item) in items.iter().enumerate() {
-                        let Some(document) = item.get("PolicyDocument") else {
-                            continue;
-                        };
+                    for (index, item) in
+                        inline_policies(policies, &mut resolver, &mut unanalysed, logical_id)
+                            .iter()
+                            .enumerate()
+                    {
                         let name = item
                             .get("PolicyName")
-                            .map(|n| resolver.resolve_value(n))
-                            .and_then(|n| n.scalar_text())
+                            .and_then(Node::scalar_text)
                             .unwrap_or_else(|| format!("Policies[{index}]"));
-                        let document = resolver.resolve_value(document);
+                        let Some(document) = item.get("PolicyDocument") else {
+                            unanalysed.push(shape_error(
+                                logical_id,
+                                &name,
+                                item,
+                                "an inline policy without `PolicyDocument`",
+                            ));
+                            continue;
+                        };
                         found.push(finish(
                             logical_id,
                             name,
                             PolicyType::Identity,
                             None,
-                            &document,
+                            document,
                             &mut resolver,
                         ));
                     }
@@ -184,7 +258,54 @@ pub fn policies(template: &Node, deployment: &Deployment) -> Vec<FoundPolicy> {
         resolver.warnings.clear();
         resolver.undecided.clear();
     }
-    found
+    (found, unanalysed)
+}
+
+/// The resolved items of `Policies`: a list item by item (so that each policy keeps its own
+/// warnings), anything else (an `Fn::If`) resolved whole. Not a list: an error.
+fn inline_policies(
+    policies: &Node,
+    resolver: &mut Resolver<'_>,
+    unanalysed: &mut Vec<Unanalysed>,
+    logical_id: &str,
+) -> Vec<Node> {
+    let items = match &policies.value {
+        Value::List(items) => items.clone(),
+        _ => match resolver.resolve_value(policies).value {
+            Value::List(items) => items,
+            Value::Null => Vec::new(),
+            _ => {
+                unanalysed.push(shape_error(
+                    logical_id,
+                    "Policies",
+                    policies,
+                    "`Policies` is not a list",
+                ));
+                return Vec::new();
+            }
+        },
+    };
+    let mut resolved = Vec::new();
+    for item in &items {
+        match resolver.resolve(item) {
+            Resolved::One(node) => resolved.push(node),
+            Resolved::Spliced(nodes) => resolved.extend(nodes),
+            Resolved::Removed => {}
+        }
+    }
+    resolved
+}
+
+/// A policy's place that holds something else.
+fn shape_error(logical_id: &str, policy_name: &str, node: &Node, what: &str) -> Unanalysed {
+    Unanalysed {
+        resource: logical_id.to_string(),
+        policy_name: policy_name.to_string(),
+        diagnostic: Diagnostic::error(
+            format!("{what} in `{logical_id}`; its policies cannot be read"),
+            node.span,
+        ),
+    }
 }
 
 /// A found policy from its resolved document, taking the resolver's warnings.
@@ -342,7 +463,7 @@ mod tests {
     fn app() -> (SourceFile, Vec<FoundPolicy>) {
         let source = SourceFile::new("app.yaml", APP.as_bytes().to_vec());
         let tree = read_yaml(&source).unwrap();
-        let found = policies(&tree, &Deployment::default());
+        let (found, _) = policies(&tree, &Deployment::default());
         (source, found)
     }
 

@@ -140,7 +140,7 @@ pub fn scan(template: SourceFile, deployment: &Deployment) -> Result<Scanned, Di
     };
     let (policies, unanalysed) = match kind {
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
-            (cfn::policies(&tree, deployment), Vec::new())
+            cfn::policies(&tree, deployment)
         }
         FileKind::TerraformPlan => terraform::policies(&tree, template.name()),
         FileKind::Policy => (vec![loose_policy(&template, &tree)], Vec::new()),

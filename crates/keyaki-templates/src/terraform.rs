@@ -33,6 +33,24 @@ fn attributes(resource_type: &str) -> &'static [(&'static str, PolicyType, Optio
         "aws_secretsmanager_secret_policy" => {
             &[("policy", Resource, Some("AWS::SecretsManager::Secret"))]
         }
+        "aws_efs_file_system_policy" => &[("policy", Resource, Some("AWS::EFS::FileSystem"))],
+        "aws_opensearch_domain_policy" | "aws_elasticsearch_domain_policy" => &[(
+            "access_policies",
+            Resource,
+            Some("AWS::OpenSearchService::Domain"),
+        )],
+        "aws_api_gateway_rest_api_policy" => {
+            &[("policy", Resource, Some("AWS::ApiGateway::RestApi"))]
+        }
+        "aws_backup_vault_policy" => &[("policy", Resource, Some("AWS::Backup::BackupVault"))],
+        "aws_kinesis_resource_policy" => &[("policy", Resource, Some("AWS::Kinesis::Stream"))],
+        "aws_dynamodb_resource_policy" => &[("policy", Resource, Some("AWS::DynamoDB::Table"))],
+        "aws_glacier_vault" => &[("access_policy", Resource, Some("AWS::S3::Glacier"))],
+        "aws_codeartifact_domain_permissions_policy" => &[(
+            "policy_document",
+            Resource,
+            Some("AWS::CodeArtifact::Domain"),
+        )],
         _ => &[],
     }
 }
@@ -90,6 +108,8 @@ impl PlanScan<'_> {
                 (attribute, None) => attribute.to_string(),
             };
             match values.get(attribute) {
+                // An optional policy left unset is an empty string.
+                Some(text) if text.as_str() == Some("") => {}
                 Some(text) if text.as_str().is_some() => {
                     self.policy(address, policy_name, *policy_type, *resource_type, text);
                 }
