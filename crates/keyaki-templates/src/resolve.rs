@@ -211,12 +211,15 @@ impl<'t> Resolver<'t> {
 
     /// A symbolic value for what cannot be known, with a warning naming it.
     fn unresolved(&mut self, what: &str, span: Span) -> Node {
+        self.unresolved_because(what, "cannot be resolved", span)
+    }
+
+    /// The symbolic value `${Unresolved:WHAT}`, with a warning saying why.
+    fn unresolved_because(&mut self, what: &str, why: &str, span: Span) -> Node {
         self.warnings.push(
-            Diagnostic::warning(
-                format!("`{what}` cannot be resolved; it is left symbolic"),
-                span,
-            )
-            .with_help("the policy is still analysed, with this value unknown (`${Unresolved:…}`)"),
+            Diagnostic::warning(format!("`{what}` {why}; it is left symbolic"), span).with_help(
+                "the policy is still analysed, with this value unknown (`${Unresolved:…}`)",
+            ),
         );
         symbolic(&format!("Unresolved:{what}"), span)
     }
@@ -389,25 +392,33 @@ impl<'t> Resolver<'t> {
 
     /// One `${Name}` of a `Fn::Sub`: its variables, then `Ref`, then `Fn::GetAtt`.
     fn sub_variable(&mut self, name: &str, variables: Option<&Node>, span: Span) -> String {
-        if let Some(value) = variables.and_then(|v| v.get(name)) {
+        let resolved = if let Some(value) = variables.and_then(|v| v.get(name)) {
             let value = value.clone();
-            return self
-                .text(&value)
-                .unwrap_or_else(|| format!("${{Unresolved:{name}}}"));
-        }
-        let is_reference = self.pseudo(name).is_some()
-            || self.parameters.contains_key(name)
-            || self.resources.contains_key(name);
-        let node = if is_reference || !name.contains('.') {
-            self.reference(&Node::string(name, span), span)
+            self.resolve(&value)
         } else {
-            Resolved::One(self.get_att(&Node::string(name, span), span))
+            let is_reference = self.pseudo(name).is_some()
+                || self.parameters.contains_key(name)
+                || self.resources.contains_key(name);
+            if is_reference || !name.contains('.') {
+                self.reference(&Node::string(name, span), span)
+            } else {
+                Resolved::One(self.get_att(&Node::string(name, span), span))
+            }
         };
-        match node {
-            Resolved::One(node) => node
+        match resolved {
+            Resolved::One(node) => match node.scalar_text() {
+                Some(text) => text,
+                None => self
+                    .unresolved_because(name, "is not a string, in `Fn::Sub`", span)
+                    .scalar_text()
+                    .unwrap_or_default(),
+            },
+            // `${AWS::NoValue}` is no text; an undecided `Fn::If` is not one string.
+            Resolved::Removed => String::new(),
+            Resolved::Spliced(_) => self
+                .unresolved_because(name, "has several values, in `Fn::Sub`", span)
                 .scalar_text()
-                .unwrap_or_else(|| format!("${{Unresolved:{name}}}")),
-            _ => String::new(),
+                .unwrap_or_default(),
         }
     }
 
@@ -683,6 +694,19 @@ Resources:
             "x/${aws:username}"
         );
         assert_eq!(text("{'Fn::Sub': 'q-${Env}'}"), "q-prod");
+    }
+
+    #[test]
+    fn a_sub_of_a_list_is_symbolic_with_a_warning() {
+        let (resolved, warnings) = resolve("!Sub 'x-${Buckets}'");
+        let Resolved::One(node) = resolved else {
+            panic!()
+        };
+        assert_eq!(node.as_str(), Some("x-${Unresolved:Buckets}"));
+        assert_eq!(
+            warnings,
+            ["`Buckets` is not a string, in `Fn::Sub`; it is left symbolic"]
+        );
     }
 
     #[test]
