@@ -381,3 +381,24 @@ fn inline_policies_behind_conditions_and_policy_resources_are_found() {
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["policies"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_symbolic_value_without_policy_variables_is_no_proof() {
+    // The bucket's name is generated at deployment, so the resource is
+    // `arn:aws:s3:::${Unresolved:Data.Name}/*`; without `Version: 2012-10-17` IAM reads `${…}`
+    // as literal text, so a PASS would be about a bucket that does not exist.
+    let (exit, out, _) = scan(&[
+        "--output",
+        "json",
+        "tests/unversioned-template.yaml",
+        "--check-access-not-granted",
+        "--actions",
+        "s3:DeleteObject",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    let codes: Vec<String> = findings(&out)
+        .into_iter()
+        .map(|(code, _, _)| code)
+        .collect();
+    assert!(codes.contains(&"CHECK_UNDECIDED".to_string()), "{codes:?}");
+}

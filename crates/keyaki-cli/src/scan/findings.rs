@@ -174,12 +174,30 @@ fn diagnostic(policy: &FoundPolicy, diagnostic: &Diagnostic) -> Draft {
     }
 }
 
-/// The custom checks that apply to this policy. A policy resolved with both branches of an
-/// undecided `Fn::If` is not what any deployment holds, so no check's verdict on it is a proof:
-/// each check asked is reported undecided instead, naming the conditions.
+/// The custom checks that apply to this policy, unless its verdicts could be no proof:
+/// - a policy resolved with both branches of an undecided `Fn::If` is not what any deployment
+///   holds;
+/// - a symbolic `${Unresolved:…}` stands for an unknown value only where `${…}` is a policy
+///   variable, under `Version` `2012-10-17`; elsewhere it would be read as literal text.
+///
+/// Then each check asked is reported undecided instead, saying why.
 fn check_findings(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) -> Vec<Draft> {
     if !policy.undecided_conditions.is_empty() {
-        return undecided_checks(policy, parsed, checks);
+        let conditions = policy
+            .undecided_conditions
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let why = format!("the template's condition {conditions} could not be decided");
+        let help = "give the parameters the condition depends on with --parameters";
+        return undecided_checks(policy, parsed, checks, &why, help);
+    }
+    if policy.source.text().contains("${Unresolved:") && !parsed.policy.has_variables_enabled() {
+        let why = "its unresolved values would be read as literal text without `Version` \
+                   `2012-10-17`";
+        let help = "write `Version: \"2012-10-17\"` in the policy";
+        return undecided_checks(policy, parsed, checks, why, help);
     }
     let mut drafts = Vec::new();
     if let Some(access) = &checks.access_not_granted {
@@ -205,8 +223,14 @@ fn check_findings(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) 
     drafts
 }
 
-/// One `CHECK_UNDECIDED` error per check asked of a policy with undecided conditions.
-fn undecided_checks(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) -> Vec<Draft> {
+/// One `CHECK_UNDECIDED` error per check asked of a policy whose verdicts would be no proof.
+fn undecided_checks(
+    policy: &FoundPolicy,
+    parsed: &ParsedPolicy,
+    checks: &Checks,
+    why: &str,
+    help: &str,
+) -> Vec<Draft> {
     let asked = [
         (
             "check_access_not_granted",
@@ -223,23 +247,15 @@ fn undecided_checks(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks
             checks.no_new_access.is_some() && policy.policy_type == PolicyType::Identity,
         ),
     ];
-    let conditions = policy
-        .undecided_conditions
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
     asked
         .iter()
         .filter(|(_, asked)| *asked)
         .map(|(check, _)| Draft {
             finding_type: FindingType::Error,
             issue_code: "CHECK_UNDECIDED",
-            details: format!(
-                "{check} was not run: the template's condition {conditions} could not be decided"
-            ),
+            details: format!("{check} was not run: {why}"),
             span: policy.locations.to_template(parsed.policy.span),
-            help: Some("give the parameters the condition depends on with --parameters".into()),
+            help: Some(help.to_string()),
         })
         .collect()
 }
