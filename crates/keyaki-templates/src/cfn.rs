@@ -355,7 +355,7 @@ fn finish(
 /// `Action`, the function's ARN as `Resource`, and `SourceArn`, `SourceAccount`,
 /// `PrincipalOrgID`, `FunctionUrlAuthType` as conditions (Lambda Developer Guide, "Using
 /// resource-based policies for Lambda" and "Control access to function URLs").
-fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
+pub(crate) fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) -> Node {
     let span = properties.span;
     let mut value = |name: &str| properties.get(name).map(|n| resolver.resolve_value(n));
     let principal = value("Principal");

@@ -142,7 +142,7 @@ pub fn scan(template: SourceFile, deployment: &Deployment) -> Result<Scanned, Di
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
             cfn::policies(&tree, deployment)
         }
-        FileKind::TerraformPlan => terraform::policies(&tree, template.name()),
+        FileKind::TerraformPlan => terraform::policies(&tree, template.name(), deployment),
         FileKind::Policy => (vec![loose_policy(&template, &tree)], Vec::new()),
     };
     Ok(Scanned {

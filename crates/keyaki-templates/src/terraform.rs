@@ -5,10 +5,13 @@
 //! `assume_role_policy`, `inline_policy[].policy`); it is read as written, and every position
 //! in it maps back to that string in the plan. A value Terraform only knows after apply is
 //! absent from `values` and marked in `resource_changes[].change.after_unknown`: such a policy
-//! cannot be analysed, and is reported as [`Unanalysed`], never left out.
+//! cannot be analysed, and is reported as [`Unanalysed`], never left out. An
+//! `aws_lambda_permission` holds no document: it becomes the statement Lambda writes, as in
+//! CloudFormation.
 
-use crate::emit::LocationMap;
-use crate::tree::{Node, Value};
+use crate::emit::{LocationMap, write_json};
+use crate::resolve::{Deployment, Resolver};
+use crate::tree::{Entry, Node, Value};
 use crate::{FoundPolicy, Unanalysed};
 use keyaki_policy::{Diagnostic, PolicyType, SourceFile};
 
@@ -56,10 +59,15 @@ fn attributes(resource_type: &str) -> &'static [(&'static str, PolicyType, Optio
 }
 
 /// Every policy of the plan, in module order, and those unknown until apply.
-pub fn policies(plan: &Node, file: &str) -> (Vec<FoundPolicy>, Vec<Unanalysed>) {
+pub fn policies(
+    plan: &Node,
+    file: &str,
+    deployment: &Deployment,
+) -> (Vec<FoundPolicy>, Vec<Unanalysed>) {
     let mut scan = PlanScan {
         plan,
         file,
+        deployment,
         found: Vec::new(),
         unanalysed: Vec::new(),
     };
@@ -75,6 +83,7 @@ pub fn policies(plan: &Node, file: &str) -> (Vec<FoundPolicy>, Vec<Unanalysed>) 
 struct PlanScan<'a> {
     plan: &'a Node,
     file: &'a str,
+    deployment: &'a Deployment,
     found: Vec<FoundPolicy>,
     unanalysed: Vec<Unanalysed>,
 }
@@ -116,6 +125,9 @@ impl PlanScan<'_> {
                 _ => self.unknown(address, policy_name, attribute, resource),
             }
         }
+        if kind == "aws_lambda_permission" {
+            self.lambda_permission(address, values, resource);
+        }
         if kind == "aws_iam_role" {
             for inline in list(values.get("inline_policy")) {
                 let policy_name = inline
@@ -154,6 +166,66 @@ impl PlanScan<'_> {
             locations: LocationMap::whole(text.span),
             span: text.span,
             warnings: Vec::new(),
+            undecided_conditions: Vec::new(),
+        });
+    }
+
+    /// The statement an `aws_lambda_permission` stands for, built as for CloudFormation's
+    /// `AWS::Lambda::Permission` from the same properties under Terraform's names; every
+    /// position maps to the attribute it came from.
+    fn lambda_permission(&mut self, address: &str, values: &Node, resource: &Node) {
+        const NAMES: [(&str, &str); 7] = [
+            ("function_name", "FunctionName"),
+            ("action", "Action"),
+            ("principal", "Principal"),
+            ("source_arn", "SourceArn"),
+            ("source_account", "SourceAccount"),
+            ("principal_org_id", "PrincipalOrgID"),
+            ("function_url_auth_type", "FunctionUrlAuthType"),
+        ];
+        let before = self.unanalysed.len();
+        for required in ["function_name", "action", "principal"] {
+            if values.get(required).and_then(Node::as_str).is_none() {
+                self.unknown(address, "LambdaPermission".into(), required, resource);
+            }
+        }
+        if self.unanalysed.len() > before {
+            return;
+        }
+        let properties = Node::new(
+            Value::Map(
+                NAMES
+                    .iter()
+                    .filter_map(|(terraform, cloudformation)| {
+                        let value = values
+                            .get(terraform)
+                            .filter(|v| v.as_str().is_some_and(|text| !text.is_empty()))?;
+                        Some(Entry {
+                            key: cloudformation.to_string(),
+                            key_span: value.span,
+                            value: value.clone(),
+                        })
+                    })
+                    .collect(),
+            ),
+            values.span,
+        );
+        let empty = Node::new(Value::Map(Vec::new()), values.span);
+        let mut resolver = Resolver::new(&empty, self.deployment);
+        let document = crate::cfn::lambda_permission(&properties, &mut resolver);
+        let (text, locations) = write_json(&document);
+        self.found.push(FoundPolicy {
+            resource: address.to_string(),
+            policy_name: "LambdaPermission".to_string(),
+            policy_type: PolicyType::Resource,
+            resource_type: Some("AWS::Lambda::Function"),
+            source: SourceFile::new(
+                format!("{}#{address}/LambdaPermission", self.file),
+                text.into_bytes(),
+            ),
+            locations,
+            span: document.span,
+            warnings: resolver.warnings,
             undecided_conditions: Vec::new(),
         });
     }
