@@ -6,7 +6,8 @@
 //! policy goes through [`findings::findings_of`]; `--ignore-finding` removes findings by code,
 //! resource, or `RESOURCE.CODE`; a finding whose type is listed in
 //! `--treat-finding-type-as-blocking` (`ERROR,SECURITY_WARNING` by default, `NONE` for none)
-//! makes the exit code 1. Text shows each finding with its template snippet; JSON lists the
+//! makes the exit code 1; otherwise a check asked that has no verdict (`CHECK_UNDECIDED`)
+//! makes it 3, whatever is blocking, since a PASS must be a proof. Text shows each finding with its template snippet; JSON lists the
 //! findings and the policies found; SARIF gives one result per finding at its template place.
 //! A file that cannot be read is bad input (exit 2), reported at its
 //! position: no policy is ever skipped in silence.
@@ -283,9 +284,26 @@ impl Report {
             .count()
     }
 
+    /// The run's answer in one word, as the exit code says it.
+    fn verdict(&self) -> &'static str {
+        match self.exit() {
+            Exit::Fail => "FAIL",
+            Exit::Unknown => "UNKNOWN",
+            _ => "PASS",
+        }
+    }
+
+    /// 1 when something blocks; else 3 when a check asked has no verdict (a PASS must be a
+    /// proof, whatever is blocking); else 0.
     fn exit(&self) -> Exit {
         if self.blocking_count() > 0 {
             Exit::Fail
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.issue_code == "CHECK_UNDECIDED")
+        {
+            Exit::Unknown
         } else {
             Exit::Pass
         }
@@ -340,7 +358,7 @@ impl Report {
             self.findings.len(),
             plural(self.findings.len(), "finding", "findings"),
             blocking,
-            if blocking > 0 { "FAIL" } else { "PASS" }
+            self.verdict()
         ));
         out
     }
@@ -407,7 +425,7 @@ impl Report {
             })
             .collect();
         let report = json!({
-            "result": if self.blocking_count() > 0 { "FAIL" } else { "PASS" },
+            "result": self.verdict(),
             "findings": self.findings,
             "policies": policies,
         });

@@ -276,6 +276,11 @@ fn a_condition_that_cannot_be_decided_makes_checks_undecided() {
     assert_eq!(exit, Exit::Fail);
     assert!(codes.contains(&"CHECK_UNDECIDED".to_string()), "{codes:?}");
     assert!(codes.contains(&"UNRESOLVED_VALUE".to_string()), "{codes:?}");
+    // Nothing blocking: still no PASS, since a check had no verdict (exit 3, UNKNOWN).
+    assert_eq!(
+        ask(&["--treat-finding-type-as-blocking", "NONE"]).0,
+        Exit::Unknown
+    );
     // In prod the Deny applies: s3:DeleteObject is not granted. In dev it is.
     assert_eq!(ask(&["--parameters", "Stage=prod"]), (Exit::Pass, vec![]));
     assert_eq!(
