@@ -58,6 +58,8 @@ pub enum Command {
     Findings(FindingsArgs),
     /// Run a check and show its reasoning: formulas, clauses, the solver's steps, the answer
     Explain(ExplainArgs),
+    /// Find and check every policy in CloudFormation templates, Terraform plans, policy files
+    Scan(crate::scan::ScanArgs),
     /// Solve a DIMACS CNF file with keyaki's SAT core (exit 10 SAT, 20 UNSAT, 3 unknown)
     Sat(SatArgs),
 }

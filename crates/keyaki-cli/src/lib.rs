@@ -26,6 +26,7 @@ mod findings;
 mod render;
 mod sarif;
 mod sat;
+mod scan;
 mod simulate;
 mod simulate_policy;
 mod validate;
@@ -122,6 +123,7 @@ fn dispatch(
         Command::CheckNoPublicAccess(args) => checks::no_public_access(args, output, style, io),
         Command::Findings(args) => findings::run(args, output, style, io),
         Command::Explain(args) => explain::run(args, output, style, io),
+        Command::Scan(args) => scan::run(args, output, style, io),
         Command::Sat(args) => sat::run(args, io),
     }
 }
@@ -135,11 +137,12 @@ fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
             | Command::CheckAccessNotGranted(_)
             | Command::CheckNoPublicAccess(_)
             | Command::Findings(_)
+            | Command::Scan(_)
     );
     if !reports_sarif {
         let _ = writeln!(
             io.stderr,
-            "error: `--output sarif` is for validate, the checks and findings; use text or json here"
+            "error: `--output sarif` is for validate, the checks, findings and scan; use text or json here"
         );
         return Exit::BadInput;
     }

@@ -35,7 +35,8 @@ impl Style {
         Style { color }
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    /// `text` in the ANSI style `code` (`1;31` bold red), or plain.
+    pub fn paint(self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -57,17 +58,24 @@ impl Style {
 
 /// Renders one diagnostic about `source`, ending with a blank line.
 pub fn render(source: &SourceFile, diagnostic: &Diagnostic, style: Style) -> String {
+    let title = style.severity(diagnostic.severity);
+    render_titled(source, diagnostic, &title, style)
+}
+
+/// Renders one diagnostic under `title` (painted by the caller) instead of its severity, as
+/// `keyaki scan` does for a finding (`SECURITY_WARNING CHECK_NO_PUBLIC_ACCESS`).
+pub fn render_titled(
+    source: &SourceFile,
+    diagnostic: &Diagnostic,
+    title: &str,
+    style: Style,
+) -> String {
     let start = source.line_column(diagnostic.span.start);
     let line_text = line_of(source.text(), diagnostic.span.start);
     let number = start.line.to_string();
     let pad = " ".repeat(number.len());
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        style.severity(diagnostic.severity),
-        diagnostic.message
-    );
+    let _ = writeln!(out, "{title}: {}", diagnostic.message);
     let _ = writeln!(
         out,
         "{pad}{} {}",

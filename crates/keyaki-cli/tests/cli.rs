@@ -749,7 +749,7 @@ fn sarif_locates_each_responsible_statement() {
     );
     assert_eq!(code, Exit::BadInput);
     assert!(
-        err.contains("`--output sarif` is for validate, the checks and findings"),
+        err.contains("`--output sarif` is for validate, the checks, findings and scan"),
         "{err}"
     );
 }

@@ -1,0 +1,270 @@
+//! Where policies live in a Terraform plan (`terraform show -json PLAN`).
+//!
+//! The plan's `planned_values.root_module` lists resources (and `child_modules`, recursively),
+//! each with its `values`. A policy is a JSON string in one attribute (`policy`,
+//! `assume_role_policy`, `inline_policy[].policy`); it is read as written, and every position
+//! in it maps back to that string in the plan. A value Terraform only knows after apply is
+//! absent from `values` and marked in `resource_changes[].change.after_unknown`: such a policy
+//! cannot be analysed, and is reported as [`Unanalysed`], never left out. An
+//! `aws_lambda_permission` holds no document: it becomes the statement Lambda writes, as in
+//! CloudFormation.
+
+use crate::emit::{LocationMap, write_json};
+use crate::resolve::{Deployment, Resolver};
+use crate::tree::{Entry, Node, Value};
+use crate::{FoundPolicy, Unanalysed};
+use keyaki_policy::{Diagnostic, PolicyType, SourceFile};
+
+/// The policy attributes of a resource type: `(attribute, policy type, Access Analyzer type)`.
+fn attributes(resource_type: &str) -> &'static [(&'static str, PolicyType, Option<&'static str>)] {
+    use PolicyType::{Identity, Resource};
+    match resource_type {
+        "aws_iam_policy"
+        | "aws_iam_role_policy"
+        | "aws_iam_user_policy"
+        | "aws_iam_group_policy" => &[("policy", Identity, None)],
+        "aws_iam_role" => &[(
+            "assume_role_policy",
+            Resource,
+            Some("AWS::IAM::AssumeRolePolicyDocument"),
+        )],
+        "aws_s3_bucket_policy" => &[("policy", Resource, Some("AWS::S3::Bucket"))],
+        "aws_sqs_queue_policy" => &[("policy", Resource, Some("AWS::SQS::Queue"))],
+        "aws_sns_topic_policy" => &[("policy", Resource, Some("AWS::SNS::Topic"))],
+        "aws_kms_key" => &[("policy", Resource, Some("AWS::KMS::Key"))],
+        "aws_ecr_repository_policy" => &[("policy", Resource, None)],
+        "aws_secretsmanager_secret_policy" => {
+            &[("policy", Resource, Some("AWS::SecretsManager::Secret"))]
+        }
+        "aws_efs_file_system_policy" => &[("policy", Resource, Some("AWS::EFS::FileSystem"))],
+        "aws_opensearch_domain_policy" | "aws_elasticsearch_domain_policy" => &[(
+            "access_policies",
+            Resource,
+            Some("AWS::OpenSearchService::Domain"),
+        )],
+        "aws_api_gateway_rest_api_policy" => {
+            &[("policy", Resource, Some("AWS::ApiGateway::RestApi"))]
+        }
+        "aws_backup_vault_policy" => &[("policy", Resource, Some("AWS::Backup::BackupVault"))],
+        "aws_kinesis_resource_policy" => &[("policy", Resource, Some("AWS::Kinesis::Stream"))],
+        "aws_dynamodb_resource_policy" => &[("policy", Resource, Some("AWS::DynamoDB::Table"))],
+        "aws_glacier_vault" => &[("access_policy", Resource, Some("AWS::S3::Glacier"))],
+        "aws_codeartifact_domain_permissions_policy" => &[(
+            "policy_document",
+            Resource,
+            Some("AWS::CodeArtifact::Domain"),
+        )],
+        _ => &[],
+    }
+}
+
+/// Every policy of the plan, in module order, and those unknown until apply.
+pub fn policies(
+    plan: &Node,
+    file: &str,
+    deployment: &Deployment,
+) -> (Vec<FoundPolicy>, Vec<Unanalysed>) {
+    let mut scan = PlanScan {
+        plan,
+        file,
+        deployment,
+        found: Vec::new(),
+        unanalysed: Vec::new(),
+    };
+    if let Some(root) = plan
+        .get("planned_values")
+        .and_then(|p| p.get("root_module"))
+    {
+        scan.module(root);
+    }
+    (scan.found, scan.unanalysed)
+}
+
+struct PlanScan<'a> {
+    plan: &'a Node,
+    file: &'a str,
+    deployment: &'a Deployment,
+    found: Vec<FoundPolicy>,
+    unanalysed: Vec<Unanalysed>,
+}
+
+impl PlanScan<'_> {
+    fn module(&mut self, module: &Node) {
+        for resource in list(module.get("resources")) {
+            self.resource(resource);
+        }
+        for child in list(module.get("child_modules")) {
+            self.module(child);
+        }
+    }
+
+    fn resource(&mut self, resource: &Node) {
+        let address = resource
+            .get("address")
+            .and_then(Node::as_str)
+            .unwrap_or("?");
+        let kind = resource.get("type").and_then(Node::as_str).unwrap_or("");
+        let Some(values) = resource.get("values") else {
+            return;
+        };
+        let name = values.get("name").and_then(Node::as_str);
+        for (attribute, policy_type, resource_type) in attributes(kind) {
+            // A role's trust policy is named as CloudFormation names it; a policy resource by
+            // its `name`; anything else by its attribute.
+            let policy_name = match (*attribute, name) {
+                ("assume_role_policy", _) => "AssumeRolePolicyDocument".to_string(),
+                (_, Some(name)) => name.to_string(),
+                (attribute, None) => attribute.to_string(),
+            };
+            match values.get(attribute) {
+                // An optional policy left unset is an empty string.
+                Some(text) if text.as_str() == Some("") => {}
+                Some(text) if text.as_str().is_some() => {
+                    self.policy(address, policy_name, *policy_type, *resource_type, text);
+                }
+                _ => self.unknown(address, policy_name, attribute, resource),
+            }
+        }
+        if kind == "aws_lambda_permission" {
+            self.lambda_permission(address, values, resource);
+        }
+        if kind == "aws_iam_role" {
+            for inline in list(values.get("inline_policy")) {
+                let policy_name = inline
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or("inline_policy")
+                    .to_string();
+                match inline.get("policy") {
+                    Some(text) if text.as_str().is_some_and(|t| !t.is_empty()) => {
+                        self.policy(address, policy_name, PolicyType::Identity, None, text);
+                    }
+                    _ => self.unknown(address, policy_name, "inline_policy", resource),
+                }
+            }
+        }
+    }
+
+    fn policy(
+        &mut self,
+        address: &str,
+        policy_name: String,
+        policy_type: PolicyType,
+        resource_type: Option<&'static str>,
+        text: &Node,
+    ) {
+        let document = text.as_str().unwrap_or("");
+        self.found.push(FoundPolicy {
+            resource: address.to_string(),
+            policy_name: policy_name.clone(),
+            policy_type,
+            resource_type,
+            source: SourceFile::new(
+                format!("{}#{address}/{policy_name}", self.file),
+                document.as_bytes().to_vec(),
+            ),
+            locations: LocationMap::whole(text.span),
+            span: text.span,
+            warnings: Vec::new(),
+            undecided_conditions: Vec::new(),
+        });
+    }
+
+    /// The statement an `aws_lambda_permission` stands for, built as for CloudFormation's
+    /// `AWS::Lambda::Permission` from the same properties under Terraform's names; every
+    /// position maps to the attribute it came from.
+    fn lambda_permission(&mut self, address: &str, values: &Node, resource: &Node) {
+        const NAMES: [(&str, &str); 7] = [
+            ("function_name", "FunctionName"),
+            ("action", "Action"),
+            ("principal", "Principal"),
+            ("source_arn", "SourceArn"),
+            ("source_account", "SourceAccount"),
+            ("principal_org_id", "PrincipalOrgID"),
+            ("function_url_auth_type", "FunctionUrlAuthType"),
+        ];
+        let before = self.unanalysed.len();
+        for required in ["function_name", "action", "principal"] {
+            if values.get(required).and_then(Node::as_str).is_none() {
+                self.unknown(address, "LambdaPermission".into(), required, resource);
+            }
+        }
+        if self.unanalysed.len() > before {
+            return;
+        }
+        let properties = Node::new(
+            Value::Map(
+                NAMES
+                    .iter()
+                    .filter_map(|(terraform, cloudformation)| {
+                        let value = values
+                            .get(terraform)
+                            .filter(|v| v.as_str().is_some_and(|text| !text.is_empty()))?;
+                        Some(Entry {
+                            key: cloudformation.to_string(),
+                            key_span: value.span,
+                            value: value.clone(),
+                        })
+                    })
+                    .collect(),
+            ),
+            values.span,
+        );
+        let empty = Node::new(Value::Map(Vec::new()), values.span);
+        let mut resolver = Resolver::new(&empty, self.deployment);
+        let document = crate::cfn::lambda_permission(&properties, &mut resolver);
+        let (text, locations) = write_json(&document);
+        self.found.push(FoundPolicy {
+            resource: address.to_string(),
+            policy_name: "LambdaPermission".to_string(),
+            policy_type: PolicyType::Resource,
+            resource_type: Some("AWS::Lambda::Function"),
+            source: SourceFile::new(
+                format!("{}#{address}/LambdaPermission", self.file),
+                text.into_bytes(),
+            ),
+            locations,
+            span: document.span,
+            warnings: resolver.warnings,
+            undecided_conditions: Vec::new(),
+        });
+    }
+
+    /// A policy attribute without a value: unknown until apply (an error), or not set.
+    fn unknown(&mut self, address: &str, policy_name: String, attribute: &str, resource: &Node) {
+        let unknown = self
+            .plan
+            .get("resource_changes")
+            .map(|changes| list(Some(changes)))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|change| change.get("address").and_then(Node::as_str) == Some(address))
+            .and_then(|change| change.get("change"))
+            .and_then(|change| change.get("after_unknown"))
+            .and_then(|unknown| unknown.get(attribute))
+            .is_some_and(|flag| !matches!(flag.value, Value::Bool(false) | Value::Null));
+        if !unknown {
+            return;
+        }
+        self.unanalysed.push(Unanalysed {
+            resource: address.to_string(),
+            policy_name,
+            diagnostic: Diagnostic::error(
+                format!("`{attribute}` of `{address}` is only known after apply; its policy cannot be analysed"),
+                resource.span,
+            )
+            .with_help("run the scan on a plan whose policies are known, or on the applied state"),
+        });
+    }
+}
+
+/// The items of a list node (none for anything else).
+fn list(node: Option<&Node>) -> Vec<&Node> {
+    match node {
+        Some(Node {
+            value: Value::List(items),
+            ..
+        }) => items.iter().collect(),
+        _ => Vec::new(),
+    }
+}
