@@ -21,7 +21,7 @@ use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
 use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// The combined theory of one question.
@@ -49,6 +49,9 @@ pub struct IamTheory {
     pub inconclusive: Option<BudgetExceeded>,
     /// The values found by the last final check.
     pub values: BTreeMap<LogicVar, Value>,
+    /// The literals whose implications (`implied_by_literal`) the core has been sent: it keeps
+    /// them as clauses, so they are not sent again.
+    implications_sent: HashSet<Lit>,
 }
 
 impl IamTheory {
@@ -97,6 +100,7 @@ impl IamTheory {
             level_starts: Vec::new(),
             inconclusive: None,
             values: BTreeMap::new(),
+            implications_sent: HashSet::new(),
         }
     }
 
@@ -367,7 +371,13 @@ impl Theory for IamTheory {
     }
 
     fn partial_check(&mut self, new: &[Lit]) -> TheoryResponse {
-        let implied: Vec<(Lit, Vec<Lit>)> = new
+        // The core keeps every propagation's explanation: what a literal implies is sent once.
+        let first_time: Vec<Lit> = new
+            .iter()
+            .copied()
+            .filter(|lit| !self.implications_sent.contains(lit))
+            .collect();
+        let implied: Vec<(Lit, Vec<Lit>)> = first_time
             .iter()
             .flat_map(|&lit| self.implied_by_literal(lit))
             .collect();
@@ -388,6 +398,7 @@ impl Theory for IamTheory {
         if response.conflict.is_some() {
             return response;
         }
+        self.implications_sent.extend(first_time);
         TheoryResponse {
             conflict: None,
             propagations: implied,
