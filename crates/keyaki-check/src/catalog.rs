@@ -20,21 +20,45 @@ use std::sync::OnceLock;
 
 const ACTIONS: &str = include_str!("../data/actions.txt");
 
-/// Action names by service prefix (lowercase), as `prefix:Name`.
-fn by_service() -> &'static BTreeMap<String, Vec<String>> {
-    static CATALOG: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+/// One service of the catalog: its line (the prefix, then the action names), read into
+/// `prefix:Name` strings when first asked for.
+struct Service {
+    line: &'static str,
+    names: OnceLock<Vec<String>>,
+}
+
+impl Service {
+    /// The service's actions, as `prefix:Name`.
+    fn names(&self) -> &[String] {
+        self.names.get_or_init(|| {
+            let mut words = self.line.split_whitespace();
+            let service = words.next().unwrap_or_default();
+            words.map(|name| format!("{service}:{name}")).collect()
+        })
+    }
+}
+
+/// The services by prefix (lowercase). Only the lines are indexed here: a check reads the
+/// names of the few services its actions name, not all 20,455 (which cost more than the rest
+/// of a small check's start-up).
+fn services() -> &'static BTreeMap<String, Service> {
+    static CATALOG: OnceLock<BTreeMap<String, Service>> = OnceLock::new();
     CATALOG.get_or_init(|| {
         ACTIONS
             .lines()
             .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
             .filter_map(|line| {
-                let mut words = line.split_whitespace();
-                let service = words.next()?;
-                let names = words.map(|name| format!("{service}:{name}")).collect();
-                Some((service.to_ascii_lowercase(), names))
+                let service = line.split_whitespace().next()?;
+                let names = OnceLock::new();
+                Some((service.to_ascii_lowercase(), Service { line, names }))
             })
             .collect()
     })
+}
+
+/// The action names of a service (by its lowercase prefix), as `prefix:Name`.
+fn names_of(service: &str) -> Option<&'static [String]> {
+    services().get(service).map(Service::names)
 }
 
 /// Up to `limit` real action names matching an action pattern (ignoring case, as IAM does).
@@ -52,8 +76,7 @@ pub fn actions_matching(pattern: &Pattern, limit: usize) -> Vec<String> {
     if !has_colon {
         return Vec::new();
     }
-    by_service()
-        .get(&service)
+    names_of(&service)
         .map(|names| {
             names
                 .iter()
@@ -70,8 +93,7 @@ pub fn is_known_action(name: &str) -> bool {
     let Some((service, _)) = name.split_once(':') else {
         return false;
     };
-    by_service()
-        .get(&service.to_ascii_lowercase())
+    names_of(&service.to_ascii_lowercase())
         .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
 }
 
@@ -113,7 +135,7 @@ pub fn look_up_action(text: &str) -> Result<(), UnknownAction> {
             })
         };
     };
-    match by_service().get(&service.to_ascii_lowercase()) {
+    match names_of(&service.to_ascii_lowercase()) {
         None => Err(UnknownAction::Service {
             service: service.to_string(),
             nearest: nearest(text, all_actions()),
@@ -127,7 +149,7 @@ pub fn look_up_action(text: &str) -> Result<(), UnknownAction> {
 
 /// Every action of the catalog.
 fn all_actions() -> impl Iterator<Item = &'static String> {
-    by_service().values().flatten()
+    services().values().flat_map(Service::names)
 }
 
 /// Whether the action pattern `text` matches one of `names`. The pattern runs as an automaton
