@@ -40,6 +40,8 @@ pub struct IamTheory {
     level_starts: Vec<usize>,
     /// The last value found for each string variable (see `witness_still_fits`).
     string_witness: BTreeMap<LogicVar, String>,
+    /// The last elements found for each set variable (see `set_witness_still_fits`).
+    set_witness: BTreeMap<LogicVar, Vec<String>>,
     /// Whether the current check is the final one (values are recorded for the model).
     final_round: bool,
     /// Set when some group of the last final check could not be decided within its budget
@@ -96,6 +98,7 @@ impl IamTheory {
             known: BTreeMap::new(),
             final_round: false,
             string_witness: BTreeMap::new(),
+            set_witness: BTreeMap::new(),
             asserted: Vec::new(),
             level_starts: Vec::new(),
             inconclusive: None,
@@ -269,44 +272,7 @@ impl IamTheory {
     fn decide_set(&mut self, lits: &[(Lit, Atom)]) -> Result<Option<Value>, Vec<Lit>> {
         let facts: Vec<sets::SetFact> = lits
             .iter()
-            .filter_map(|(lit, atom)| {
-                let holds = lit.is_positive();
-                match atom {
-                    Atom::SetAny {
-                        patterns,
-                        negated,
-                        ignore_case,
-                        ..
-                    } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: holds,
-                        patterns: patterns.clone(),
-                        negated: *negated == holds,
-                        ignore_case: *ignore_case,
-                    }),
-                    Atom::SetAll {
-                        patterns,
-                        negated,
-                        ignore_case,
-                        ..
-                    } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: !holds,
-                        patterns: patterns.clone(),
-                        negated: *negated == holds,
-                        ignore_case: *ignore_case,
-                    }),
-                    // present: some element (any); absent: no element at all.
-                    Atom::Present { .. } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: holds,
-                        patterns: Vec::new(),
-                        negated: holds,
-                        ignore_case: false,
-                    }),
-                    _ => None,
-                }
-            })
+            .filter_map(|(lit, atom)| set_fact(*lit, atom))
             .collect();
         match sets::solve(&self.engine, &facts) {
             Ok(Ok(elements)) => Ok(Some(Value::Set(elements))),
@@ -335,13 +301,42 @@ impl IamTheory {
         })
     }
 
+    /// Whether the last elements found for set variable `var` also satisfy `new`, its new
+    /// literals: as for strings, they satisfy every older literal still asserted, so the group
+    /// is still consistent without a search when they fit the new ones.
+    fn set_witness_still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
+        let Some(elements) = self.set_witness.get(&var) else {
+            return false;
+        };
+        new.iter().all(|&lit| match self.atom(lit) {
+            Some(atom) if atom.var() == var => {
+                set_fact(lit, atom).is_some_and(|fact| sets::holds(&self.engine, &fact, elements))
+            }
+            _ => true,
+        })
+    }
+
+    /// Whether the last value found for `var` also satisfies `new`, its new literals.
+    fn still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
+        match self.sorts.get(&var) {
+            Some(Sort::StrSet) => self.set_witness_still_fits(var, new),
+            _ => self.witness_still_fits(var, new),
+        }
+    }
+
     fn check(&mut self, vars: BTreeSet<LogicVar>, record: bool) -> TheoryResponse {
         self.final_round = record;
         for var in vars {
             match self.decide(var) {
                 Ok(Some(value)) => {
-                    if let Value::Str(witness) = &value {
-                        self.string_witness.insert(var, witness.clone());
+                    match &value {
+                        Value::Str(witness) => {
+                            self.string_witness.insert(var, witness.clone());
+                        }
+                        Value::Set(elements) => {
+                            self.set_witness.insert(var, elements.clone());
+                        }
+                        _ => {}
                     }
                     if record {
                         self.values.insert(var, value);
@@ -391,7 +386,7 @@ impl Theory for IamTheory {
         }
         let touched: BTreeSet<LogicVar> = by_var
             .into_iter()
-            .filter(|(var, lits)| !self.witness_still_fits(*var, lits))
+            .filter(|(var, lits)| !self.still_fits(*var, lits))
             .map(|(var, _)| var)
             .collect();
         let response = self.check(touched, false);
@@ -429,4 +424,45 @@ fn literal_text(automaton: &GlobNfa) -> Option<String> {
             _ => None,
         })
         .collect()
+}
+
+/// A literal about a set variable as a fact of the set theory: `ForAnyValue` asserted (or
+/// `ForAllValues` negated) requires an element, `ForAllValues` asserted (or `ForAnyValue`
+/// negated) restricts every element; `present` requires some element, `absent` allows none.
+fn set_fact(lit: Lit, atom: &Atom) -> Option<sets::SetFact> {
+    let holds = lit.is_positive();
+    match atom {
+        Atom::SetAny {
+            patterns,
+            negated,
+            ignore_case,
+            ..
+        } => Some(sets::SetFact {
+            lit,
+            exists: holds,
+            patterns: patterns.clone(),
+            negated: *negated == holds,
+            ignore_case: *ignore_case,
+        }),
+        Atom::SetAll {
+            patterns,
+            negated,
+            ignore_case,
+            ..
+        } => Some(sets::SetFact {
+            lit,
+            exists: !holds,
+            patterns: patterns.clone(),
+            negated: *negated == holds,
+            ignore_case: *ignore_case,
+        }),
+        Atom::Present { .. } => Some(sets::SetFact {
+            lit,
+            exists: holds,
+            patterns: Vec::new(),
+            negated: holds,
+            ignore_case: false,
+        }),
+        _ => None,
+    }
 }

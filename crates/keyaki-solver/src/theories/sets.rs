@@ -67,6 +67,27 @@ pub fn solve(
     Ok(Ok(elements))
 }
 
+/// Whether the set of `elements` satisfies `fact`: some element fits the body of a
+/// requirement, every element fits the body of a restriction.
+pub fn holds(engine: &Engine, fact: &SetFact, elements: &[String]) -> bool {
+    let case = if fact.ignore_case {
+        CaseMode::Insensitive
+    } else {
+        CaseMode::Sensitive
+    };
+    let automata: Vec<_> = fact
+        .patterns
+        .iter()
+        .map(|p| engine.automaton(&glob(p), case))
+        .collect();
+    let fits = |element: &String| automata.iter().any(|a| a.matches(element)) != fact.negated;
+    if fact.exists {
+        elements.iter().any(fits)
+    } else {
+        elements.iter().all(fits)
+    }
+}
+
 /// A string satisfying every body, trying choices of pattern for "one of" bodies.
 fn witness(engine: &Engine, bodies: &[&SetFact]) -> Result<Option<String>, BudgetExceeded> {
     if bodies.iter().any(|b| !b.negated && b.patterns.is_empty()) {
