@@ -40,6 +40,8 @@ pub struct IamTheory {
     level_starts: Vec<usize>,
     /// The last value found for each string variable (see `witness_still_fits`).
     string_witness: BTreeMap<LogicVar, String>,
+    /// Whether the values of a model are read, or only which atoms hold (`set_values_read`).
+    values_read: bool,
     /// The last elements found for each set variable (see `set_witness_still_fits`).
     set_witness: BTreeMap<LogicVar, Vec<String>>,
     /// Whether the current check is the final one (values are recorded for the model).
@@ -99,6 +101,7 @@ impl IamTheory {
             final_round: false,
             string_witness: BTreeMap::new(),
             set_witness: BTreeMap::new(),
+            values_read: true,
             asserted: Vec::new(),
             level_starts: Vec::new(),
             inconclusive: None,
@@ -316,6 +319,25 @@ impl IamTheory {
         })
     }
 
+    /// Whether the last value found for `var` satisfies every literal asserted about it.
+    fn fits_all(&self, var: LogicVar) -> bool {
+        let lits: Vec<Lit> = self
+            .asserted
+            .iter()
+            .copied()
+            .filter(|&l| self.atom(l).is_some_and(|a| a.var() == var))
+            .collect();
+        self.still_fits(var, &lits)
+    }
+
+    /// Says whether the values of a model are read (they are unless said otherwise). When they
+    /// are not, only which atoms hold, a final check takes the last value found for a variable
+    /// whenever it satisfies all of the variable's literals, instead of searching for the
+    /// preferred one again.
+    pub fn set_values_read(&mut self, read: bool) {
+        self.values_read = read;
+    }
+
     /// Whether the last value found for `var` also satisfies `new`, its new literals.
     fn still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
         match self.sorts.get(&var) {
@@ -409,7 +431,14 @@ impl Theory for IamTheory {
             .iter()
             .filter_map(|&l| self.atom(l).map(Atom::var))
             .collect();
-        self.check(all, true)
+        // When only the atoms' truth is read, a group whose last value satisfies all of its
+        // literals is consistent: no search.
+        let open = if self.values_read {
+            all
+        } else {
+            all.into_iter().filter(|&var| !self.fits_all(var)).collect()
+        };
+        self.check(open, true)
     }
 }
 

@@ -39,6 +39,8 @@ pub fn satisfiable_parts(
 ) -> PartAnswers {
     let (encoding, literals) = Encoding::with_parts(cx, root, parts);
     let mut smt = Smt::of_encoding(cx, encoding, config);
+    // Only which parts hold is read off a model, not the values of its variables.
+    smt.solver.theory_mut().set_values_read(false);
     let mut satisfiable: Vec<Option<bool>> = vec![None; parts.len()];
     loop {
         let open: Vec<(usize, Lit)> = literals
