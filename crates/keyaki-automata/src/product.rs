@@ -578,12 +578,14 @@ struct Blame {
 impl Blame {
     /// Among candidate parts, one already blamed if any, else the first.
     fn prefer(&self, candidates: impl Iterator<Item = usize>) -> Option<usize> {
-        let candidates: Vec<usize> = candidates.collect();
-        candidates
-            .iter()
-            .copied()
-            .find(|k| self.parts.contains(k))
-            .or(candidates.first().copied())
+        let mut first = None;
+        for k in candidates {
+            if self.parts.contains(&k) {
+                return Some(k);
+            }
+            first = first.or(Some(k));
+        }
+        first
     }
 
     fn add(&mut self, selected: &[usize], part: usize) {
