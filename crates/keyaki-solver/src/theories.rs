@@ -7,8 +7,10 @@
 //! of strings by reduction to strings ([`sets`]). Booleans and the presence of single-valued
 //! keys need no theory: they are plain propositional variables.
 //!
-//! A group is re-decided from scratch whenever a new literal joins it; conflicts come back as
-//! clauses of the few literals involved. When a string search exceeds its budget, the theory
+//! A group is re-decided from scratch whenever a new literal joins it that the group's last
+//! value (a string, or a set's elements) does not satisfy; conflicts come back as clauses of
+//! the few literals involved. A final check decides every group again, for the preferred
+//! values shown to people, unless only the atoms' truth is read (`set_values_read`). When a string search exceeds its budget, the theory
 //! cannot refute the group; it lets the search go on but remembers, and a model found after
 //! that is reported as *unknown* rather than as SAT.
 
