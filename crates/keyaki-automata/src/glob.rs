@@ -146,6 +146,10 @@ pub enum CaseMode {
 /// character whose lowercase form is several characters staying as it is. The concrete
 /// evaluator in keyaki-policy folds the same way, independently written.
 pub fn fold_case(c: char) -> char {
+    // ASCII, nearly every character of a policy, without the Unicode table's search.
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(single), None) => single,

@@ -32,7 +32,7 @@
 //! ([`GlobNfa::generators`]), which never needs more states than positions.
 
 use crate::glob::{CaseMode, GlobPattern, Piece, fold_case};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// A set of positions: bit `i` of word `i / 64` is position `i`.
 pub type Positions = [u64];
@@ -53,7 +53,7 @@ pub struct GlobNfa {
     /// Positions holding a within-part `?`.
     part_char: Vec<u64>,
     /// For each (folded, when case-insensitive) literal character, the positions holding it.
-    by_char: HashMap<char, Vec<u64>>,
+    by_char: FxHashMap<char, Vec<u64>>,
     /// The live positions before any character is read.
     initial: Vec<u64>,
     /// Every character this automaton tells apart from the others: its literal characters
@@ -72,7 +72,7 @@ impl GlobNfa {
         let mut any_char = vec![0; words];
         let mut part_star = vec![0; words];
         let mut part_char = vec![0; words];
-        let mut by_char: HashMap<char, Vec<u64>> = HashMap::new();
+        let mut by_char: FxHashMap<char, Vec<u64>> = FxHashMap::default();
         for (i, piece) in pattern.pieces().iter().enumerate() {
             match piece {
                 Piece::AnyRun => set_bit(&mut star, i),

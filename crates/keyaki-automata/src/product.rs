@@ -276,18 +276,10 @@ fn explore(
     let layout = Layout::new(&parts);
     // The states this search may build within its memory budget.
     let max_states = budget.max_bytes / state_bytes(layout.total);
-    let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
-    // masks[k][i]: what reading the alphabet's i-th character does to part k.
-    let masks: Vec<Vec<StepMasks>> = parts
-        .iter()
-        .map(|part| {
-            alphabet
-                .chars()
-                .iter()
-                .map(|&c| part.automaton.step_masks(c))
-                .collect()
-        })
-        .collect();
+    // The alphabet and the step masks, built when the first state is expanded: a search that
+    // ends at the start state (the empty string is a witness, or the start is pruned) among
+    // hundreds of negated names needs neither.
+    let mut steps: Option<Steps> = None;
     let mut blame = Blame::default();
 
     let mut start = vec![0; layout.total];
@@ -349,6 +341,7 @@ fn explore(
             }
             Some(k) => blame.add(selected, k),
         }
+        let Steps { alphabet, masks } = steps.get_or_insert_with(|| Steps::of(&parts));
         for (i, &c) in alphabet.chars().iter().enumerate() {
             for (k, part) in parts.iter().enumerate() {
                 if let Some(mask) = masks.get(k).and_then(|m| m.get(i)) {
@@ -395,6 +388,30 @@ fn explore(
         },
         states: states.len(),
     })
+}
+
+/// What reading each character of the search's alphabet does to each part.
+struct Steps {
+    alphabet: Alphabet,
+    /// `masks[k][i]`: what reading the alphabet's `i`-th character does to part `k`.
+    masks: Vec<Vec<StepMasks>>,
+}
+
+impl Steps {
+    fn of(parts: &[&Constraint]) -> Steps {
+        let alphabet = Alphabet::for_automata(parts.iter().map(|c| c.automaton.as_ref()));
+        let masks = parts
+            .iter()
+            .map(|part| {
+                alphabet
+                    .chars()
+                    .iter()
+                    .map(|&c| part.automaton.step_masks(c))
+                    .collect()
+            })
+            .collect();
+        Steps { alphabet, masks }
+    }
 }
 
 fn reconstruct(states: &[(Box<[u64]>, usize, char)], mut at: usize) -> String {
@@ -561,12 +578,14 @@ struct Blame {
 impl Blame {
     /// Among candidate parts, one already blamed if any, else the first.
     fn prefer(&self, candidates: impl Iterator<Item = usize>) -> Option<usize> {
-        let candidates: Vec<usize> = candidates.collect();
-        candidates
-            .iter()
-            .copied()
-            .find(|k| self.parts.contains(k))
-            .or(candidates.first().copied())
+        let mut first = None;
+        for k in candidates {
+            if self.parts.contains(&k) {
+                return Some(k);
+            }
+            first = first.or(Some(k));
+        }
+        first
     }
 
     fn add(&mut self, selected: &[usize], part: usize) {

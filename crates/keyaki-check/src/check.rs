@@ -39,7 +39,7 @@ use crate::witness::{Preferences, Solved, not_replayed, solve, with_example_acco
 use keyaki_logic::{Atom, Context, Formula, Pattern};
 use keyaki_policy::eval::statement_matches;
 use keyaki_policy::{Decision, Effect, ParsedPolicy, Policy, PolicyType, Request, evaluate};
-use keyaki_solver::{Deadline, SmtConfig, SmtResult};
+use keyaki_solver::{Deadline, SmtConfig};
 use std::cell::OnceCell;
 use std::time::Duration;
 
@@ -612,8 +612,10 @@ fn decide(
 
 /// The statements responsible for a FAIL: each `Allow` statement that alone (with the `Deny`
 /// statements) still answers the question. A statement the counterexample matches is one,
-/// and so is one whose exemplar answers the question; the others are asked, while the time
-/// budget lasts. Also why the list may be incomplete, when some question got no answer.
+/// and so is one whose exemplar answers the question; the others are asked together, while
+/// the time budget lasts ([`keyaki_solver::satisfiable_parts`]: one encoding, one search
+/// repeated, each model naming every statement it satisfies). Also why the list may be
+/// incomplete, when some question got no answer.
 fn reasons(
     encoder: &mut Encoder<'_>,
     check: &Check<'_>,
@@ -622,44 +624,49 @@ fn reasons(
     exemplars: Option<&Exemplars>,
     counterexample: &Request,
 ) -> (Vec<Reason>, Option<String>) {
-    let no_deny = encoder.cx.not(question.denies);
     let subject = check.subject();
-    let mut reasons = Vec::new();
-    let mut undecided = None;
-    for (index, sid, statement) in &question.candidates {
-        // The counterexample answers the question and no Deny matches it (the subject allows
-        // it); a statement it matches is a reason without another solve.
+    // The counterexample answers the question and no Deny matches it (the subject allows it);
+    // a statement it matches is a reason without another solve.
+    let known = |index: usize| {
         let witnessed = subject
             .policy
             .statements
-            .get(*index)
+            .get(index)
             .is_some_and(|s| statement_matches(s, check.policy_type(), counterexample));
-        let responsible = witnessed
-            || replaying_exemplar(check, exemplars, *index).is_some()
-            || match passed(config) {
-                Some(deadline) => {
-                    undecided = Some(deadline.to_string());
-                    false
-                }
-                None => {
-                    let alone = encoder.cx.and([*statement, no_deny, question.rest]);
-                    match keyaki_solver::check(encoder.cx, alone, config.smt) {
-                        SmtResult::Sat(_) => true,
-                        SmtResult::Unsat => false,
-                        SmtResult::Unknown(why) => {
-                            undecided = Some(why);
-                            false
-                        }
-                    }
-                }
-            };
-        if responsible {
-            reasons.push(Reason {
-                description: check.reason(*index, sid.as_deref()),
-                statement_index: *index,
-                statement_id: sid.clone(),
-            });
+        witnessed || replaying_exemplar(check, exemplars, index).is_some()
+    };
+    let open: Vec<&(usize, Option<String>, Formula)> = question
+        .candidates
+        .iter()
+        .filter(|(index, _, _)| !known(*index))
+        .collect();
+    let (satisfiable, undecided) = match passed(config) {
+        _ if open.is_empty() => (Vec::new(), None),
+        Some(deadline) => (vec![None; open.len()], Some(deadline.to_string())),
+        None => {
+            let no_deny = encoder.cx.not(question.denies);
+            let root = encoder.cx.and([no_deny, question.rest]);
+            let parts: Vec<Formula> = open.iter().map(|(_, _, statement)| *statement).collect();
+            let answers = keyaki_solver::satisfiable_parts(encoder.cx, root, &parts, config.smt);
+            (answers.satisfiable, answers.unknown)
         }
-    }
+    };
+    let responsible = |index: usize| {
+        known(index)
+            || open
+                .iter()
+                .zip(&satisfiable)
+                .any(|((i, _, _), answer)| *i == index && *answer == Some(true))
+    };
+    let reasons = question
+        .candidates
+        .iter()
+        .filter(|(index, _, _)| responsible(*index))
+        .map(|(index, sid, _)| Reason {
+            description: check.reason(*index, sid.as_deref()),
+            statement_index: *index,
+            statement_id: sid.clone(),
+        })
+        .collect();
     (reasons, undecided)
 }

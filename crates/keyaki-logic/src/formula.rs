@@ -16,7 +16,7 @@
 //! - `a → b` is `¬a ∨ b`.
 
 use crate::term::{Atom, Piece, Sort, Var};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// A handle to a formula node of a [`Context`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,22 +56,22 @@ pub struct VarInfo {
 #[derive(Debug, Clone)]
 pub struct Context {
     vars: Vec<VarInfo>,
-    var_index: HashMap<String, Var>,
+    var_index: FxHashMap<String, Var>,
     atoms: Vec<Atom>,
-    atom_index: HashMap<Atom, AtomId>,
+    atom_index: FxHashMap<Atom, AtomId>,
     nodes: Vec<Node>,
-    node_index: HashMap<Node, Formula>,
+    node_index: FxHashMap<Node, Formula>,
 }
 
 impl Default for Context {
     fn default() -> Self {
         let mut context = Context {
             vars: Vec::new(),
-            var_index: HashMap::new(),
+            var_index: FxHashMap::default(),
             atoms: Vec::new(),
-            atom_index: HashMap::new(),
+            atom_index: FxHashMap::default(),
             nodes: Vec::new(),
-            node_index: HashMap::new(),
+            node_index: FxHashMap::default(),
         };
         context.intern(Node::True);
         context.intern(Node::False);

@@ -49,7 +49,7 @@ pub mod trace;
 pub use keyaki_automata::{Budget, Deadline, expired};
 pub use keyaki_logic::Value;
 pub use lit::{LBool, Lit, Var};
-pub use smt::{Model, Smt, SmtConfig, SmtResult, check};
+pub use smt::{Model, PartAnswers, Smt, SmtConfig, SmtResult, check, satisfiable_parts};
 pub use solver::{Config, SolveResult, Solver, Stats, StopReason};
 pub use theory::{NoTheory, Theory, TheoryResponse};
 pub use trace::Event;

@@ -21,6 +21,10 @@ use keyaki_automata::{Budget, Deadline, Engine};
 use keyaki_logic::{Atom, AtomId, Context, Formula, Node, Sort, Value, Var};
 use std::collections::{BTreeMap, HashMap};
 
+mod parts;
+
+pub use parts::{PartAnswers, satisfiable_parts};
+
 /// A model of a formula: values for its variables and truth values for its atoms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
@@ -90,6 +94,12 @@ pub struct Encoding {
 impl Encoding {
     /// Encodes `root` of `cx`.
     pub fn new(cx: &Context, root: Formula) -> Encoding {
+        Encoding::with_parts(cx, root, &[]).0
+    }
+
+    /// Encodes `root` of `cx`, asserted, and each of `parts`, defined but not asserted: the
+    /// literal returned for a part is true in a model exactly when the part is.
+    pub fn with_parts(cx: &Context, root: Formula, parts: &[Formula]) -> (Encoding, Vec<Lit>) {
         let mut encoding = Encoding {
             atom_of: Vec::new(),
             literal_of: HashMap::new(),
@@ -97,7 +107,11 @@ impl Encoding {
         };
         let top = encoding.encode(cx, root);
         encoding.clauses.push(vec![top]);
-        encoding
+        let literals = parts
+            .iter()
+            .map(|&part| encoding.encode(cx, part))
+            .collect();
+        (encoding, literals)
     }
 
     fn fresh(&mut self, atom: Option<AtomId>) -> Lit {
@@ -158,7 +172,11 @@ pub struct Smt {
 impl Smt {
     /// Encodes `root` and prepares the solver.
     pub fn new(cx: &Context, root: Formula, config: SmtConfig) -> Smt {
-        let encoding = Encoding::new(cx, root);
+        Smt::of_encoding(cx, Encoding::new(cx, root), config)
+    }
+
+    /// Prepares the solver for an encoding.
+    fn of_encoding(cx: &Context, encoding: Encoding, config: SmtConfig) -> Smt {
         let atom_of: Vec<Option<Atom>> = encoding
             .atom_of
             .iter()

@@ -553,21 +553,39 @@ impl<T: Theory> Solver<T> {
             if propagations.is_empty() {
                 return None;
             }
-            for (lit, because) in propagations {
+            // Every explanation is kept for good, whatever its literal's value, before any is
+            // acted on: the theory need not propagate it again, unit propagation does.
+            let explained: Vec<(Lit, Vec<Lit>, Option<ClauseRef>)> = propagations
+                .into_iter()
+                .map(|(lit, because)| {
+                    let mut clause = vec![lit];
+                    clause.extend(because.iter().map(|l| !*l));
+                    let reason = self.explanation(&clause);
+                    (lit, clause, reason)
+                })
+                .collect();
+            // Each clause kept must be true or unit-propagated: every open literal is assigned
+            // before the first conflict met is answered.
+            let mut conflict = None;
+            for (lit, clause, reason) in explained {
                 self.record(|| Event::TheoryPropagate {
                     literal: lit,
-                    because: because.clone(),
+                    because: clause.iter().skip(1).map(|l| !*l).collect(),
                 });
-                let mut clause = vec![lit];
-                clause.extend(because.iter().map(|l| !*l));
                 match self.value(lit) {
                     LBool::True => {}
-                    LBool::False => return Some(self.theory_clause(&clause)),
-                    LBool::Undef => {
-                        let reason = self.lemma(&clause);
-                        self.assign(lit, reason);
+                    LBool::False if conflict.is_none() => {
+                        conflict = Some(match reason {
+                            Some(c) => Blocked::Conflict(c, true),
+                            None => self.theory_clause(&clause),
+                        });
                     }
+                    LBool::False => {}
+                    LBool::Undef => self.assign(lit, reason),
                 }
+            }
+            if conflict.is_some() {
+                return conflict;
             }
             if let Some(c) = self.propagate() {
                 return Some(Blocked::Conflict(c, false));
@@ -585,6 +603,18 @@ impl<T: Theory> Solver<T> {
             return None;
         }
         let c = self.db.add(clause, true, clause.len() as u32);
+        self.attach(c);
+        Some(c)
+    }
+
+    /// Stores the explanation of a theory propagation (`lit ∨ ¬because…`) as a clause of the
+    /// problem, never deleted: valid in the theory, and propagated by the core from now on, in
+    /// this search and later ones (none for a unit, whose literal is its own reason).
+    fn explanation(&mut self, clause: &[Lit]) -> Option<ClauseRef> {
+        if clause.len() < 2 {
+            return None;
+        }
+        let c = self.db.add(clause, false, clause.len() as u32);
         self.attach(c);
         Some(c)
     }

@@ -7,8 +7,10 @@
 //! of strings by reduction to strings ([`sets`]). Booleans and the presence of single-valued
 //! keys need no theory: they are plain propositional variables.
 //!
-//! A group is re-decided from scratch whenever a new literal joins it; conflicts come back as
-//! clauses of the few literals involved. When a string search exceeds its budget, the theory
+//! A group is re-decided from scratch whenever a new literal joins it that the group's last
+//! value (a string, or a set's elements) does not satisfy; conflicts come back as clauses of
+//! the few literals involved. A final check decides every group again, for the preferred
+//! values shown to people, unless only the atoms' truth is read (`set_values_read`). When a string search exceeds its budget, the theory
 //! cannot refute the group; it lets the search go on but remembers, and a model found after
 //! that is reported as *unknown* rather than as SAT.
 
@@ -21,7 +23,7 @@ use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
 use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// The combined theory of one question.
@@ -40,6 +42,10 @@ pub struct IamTheory {
     level_starts: Vec<usize>,
     /// The last value found for each string variable (see `witness_still_fits`).
     string_witness: BTreeMap<LogicVar, String>,
+    /// Whether the values of a model are read, or only which atoms hold (`set_values_read`).
+    values_read: bool,
+    /// The last elements found for each set variable (see `set_witness_still_fits`).
+    set_witness: BTreeMap<LogicVar, Vec<String>>,
     /// Whether the current check is the final one (values are recorded for the model).
     final_round: bool,
     /// Set when some group of the last final check could not be decided within its budget
@@ -49,6 +55,9 @@ pub struct IamTheory {
     pub inconclusive: Option<BudgetExceeded>,
     /// The values found by the last final check.
     pub values: BTreeMap<LogicVar, Value>,
+    /// The literals whose implications (`implied_by_literal`) the core has been sent: it keeps
+    /// them as clauses, so they are not sent again.
+    implications_sent: HashSet<Lit>,
 }
 
 impl IamTheory {
@@ -93,10 +102,13 @@ impl IamTheory {
             known: BTreeMap::new(),
             final_round: false,
             string_witness: BTreeMap::new(),
+            set_witness: BTreeMap::new(),
+            values_read: true,
             asserted: Vec::new(),
             level_starts: Vec::new(),
             inconclusive: None,
             values: BTreeMap::new(),
+            implications_sent: HashSet::new(),
         }
     }
 
@@ -265,44 +277,7 @@ impl IamTheory {
     fn decide_set(&mut self, lits: &[(Lit, Atom)]) -> Result<Option<Value>, Vec<Lit>> {
         let facts: Vec<sets::SetFact> = lits
             .iter()
-            .filter_map(|(lit, atom)| {
-                let holds = lit.is_positive();
-                match atom {
-                    Atom::SetAny {
-                        patterns,
-                        negated,
-                        ignore_case,
-                        ..
-                    } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: holds,
-                        patterns: patterns.clone(),
-                        negated: *negated == holds,
-                        ignore_case: *ignore_case,
-                    }),
-                    Atom::SetAll {
-                        patterns,
-                        negated,
-                        ignore_case,
-                        ..
-                    } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: !holds,
-                        patterns: patterns.clone(),
-                        negated: *negated == holds,
-                        ignore_case: *ignore_case,
-                    }),
-                    // present: some element (any); absent: no element at all.
-                    Atom::Present { .. } => Some(sets::SetFact {
-                        lit: *lit,
-                        exists: holds,
-                        patterns: Vec::new(),
-                        negated: holds,
-                        ignore_case: false,
-                    }),
-                    _ => None,
-                }
-            })
+            .filter_map(|(lit, atom)| set_fact(*lit, atom))
             .collect();
         match sets::solve(&self.engine, &facts) {
             Ok(Ok(elements)) => Ok(Some(Value::Set(elements))),
@@ -331,13 +306,61 @@ impl IamTheory {
         })
     }
 
+    /// Whether the last elements found for set variable `var` also satisfy `new`, its new
+    /// literals: as for strings, they satisfy every older literal still asserted, so the group
+    /// is still consistent without a search when they fit the new ones.
+    fn set_witness_still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
+        let Some(elements) = self.set_witness.get(&var) else {
+            return false;
+        };
+        new.iter().all(|&lit| match self.atom(lit) {
+            Some(atom) if atom.var() == var => {
+                set_fact(lit, atom).is_some_and(|fact| sets::holds(&self.engine, &fact, elements))
+            }
+            _ => true,
+        })
+    }
+
+    /// Whether the last value found for `var` satisfies every literal asserted about it.
+    fn fits_all(&self, var: LogicVar) -> bool {
+        let lits: Vec<Lit> = self
+            .asserted
+            .iter()
+            .copied()
+            .filter(|&l| self.atom(l).is_some_and(|a| a.var() == var))
+            .collect();
+        self.still_fits(var, &lits)
+    }
+
+    /// Says whether the values of a model are read (they are unless said otherwise). When they
+    /// are not, only which atoms hold, a final check takes the last value found for a variable
+    /// whenever it satisfies all of the variable's literals, instead of searching for the
+    /// preferred one again.
+    pub fn set_values_read(&mut self, read: bool) {
+        self.values_read = read;
+    }
+
+    /// Whether the last value found for `var` also satisfies `new`, its new literals.
+    fn still_fits(&self, var: LogicVar, new: &[Lit]) -> bool {
+        match self.sorts.get(&var) {
+            Some(Sort::StrSet) => self.set_witness_still_fits(var, new),
+            _ => self.witness_still_fits(var, new),
+        }
+    }
+
     fn check(&mut self, vars: BTreeSet<LogicVar>, record: bool) -> TheoryResponse {
         self.final_round = record;
         for var in vars {
             match self.decide(var) {
                 Ok(Some(value)) => {
-                    if let Value::Str(witness) = &value {
-                        self.string_witness.insert(var, witness.clone());
+                    match &value {
+                        Value::Str(witness) => {
+                            self.string_witness.insert(var, witness.clone());
+                        }
+                        Value::Set(elements) => {
+                            self.set_witness.insert(var, elements.clone());
+                        }
+                        _ => {}
                     }
                     if record {
                         self.values.insert(var, value);
@@ -367,7 +390,13 @@ impl Theory for IamTheory {
     }
 
     fn partial_check(&mut self, new: &[Lit]) -> TheoryResponse {
-        let implied: Vec<(Lit, Vec<Lit>)> = new
+        // The core keeps every propagation's explanation: what a literal implies is sent once.
+        let first_time: Vec<Lit> = new
+            .iter()
+            .copied()
+            .filter(|lit| !self.implications_sent.contains(lit))
+            .collect();
+        let implied: Vec<(Lit, Vec<Lit>)> = first_time
             .iter()
             .flat_map(|&lit| self.implied_by_literal(lit))
             .collect();
@@ -381,13 +410,14 @@ impl Theory for IamTheory {
         }
         let touched: BTreeSet<LogicVar> = by_var
             .into_iter()
-            .filter(|(var, lits)| !self.witness_still_fits(*var, lits))
+            .filter(|(var, lits)| !self.still_fits(*var, lits))
             .map(|(var, _)| var)
             .collect();
         let response = self.check(touched, false);
         if response.conflict.is_some() {
             return response;
         }
+        self.implications_sent.extend(first_time);
         TheoryResponse {
             conflict: None,
             propagations: implied,
@@ -403,7 +433,14 @@ impl Theory for IamTheory {
             .iter()
             .filter_map(|&l| self.atom(l).map(Atom::var))
             .collect();
-        self.check(all, true)
+        // When only the atoms' truth is read, a group whose last value satisfies all of its
+        // literals is consistent: no search.
+        let open = if self.values_read {
+            all
+        } else {
+            all.into_iter().filter(|&var| !self.fits_all(var)).collect()
+        };
+        self.check(open, true)
     }
 }
 
@@ -418,4 +455,45 @@ fn literal_text(automaton: &GlobNfa) -> Option<String> {
             _ => None,
         })
         .collect()
+}
+
+/// A literal about a set variable as a fact of the set theory: `ForAnyValue` asserted (or
+/// `ForAllValues` negated) requires an element, `ForAllValues` asserted (or `ForAnyValue`
+/// negated) restricts every element; `present` requires some element, `absent` allows none.
+fn set_fact(lit: Lit, atom: &Atom) -> Option<sets::SetFact> {
+    let holds = lit.is_positive();
+    match atom {
+        Atom::SetAny {
+            patterns,
+            negated,
+            ignore_case,
+            ..
+        } => Some(sets::SetFact {
+            lit,
+            exists: holds,
+            patterns: patterns.clone(),
+            negated: *negated == holds,
+            ignore_case: *ignore_case,
+        }),
+        Atom::SetAll {
+            patterns,
+            negated,
+            ignore_case,
+            ..
+        } => Some(sets::SetFact {
+            lit,
+            exists: !holds,
+            patterns: patterns.clone(),
+            negated: *negated == holds,
+            ignore_case: *ignore_case,
+        }),
+        Atom::Present { .. } => Some(sets::SetFact {
+            lit,
+            exists: holds,
+            patterns: Vec::new(),
+            negated: holds,
+            ignore_case: false,
+        }),
+        _ => None,
+    }
 }

@@ -17,7 +17,9 @@
 //!   assignment is a model in the theory too.
 //!
 //! Explanations become clauses of the core (theory lemmas, valid in the theory), so conflict
-//! analysis and backjumping need no special case for them.
+//! analysis and backjumping need no special case for them. The explanation of a propagation is
+//! kept for good, in this search and in later ones of the same solver: a theory need not
+//! propagate the same implication twice, unit propagation does it from then on.
 
 use crate::lit::Lit;
 

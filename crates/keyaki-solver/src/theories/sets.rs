@@ -8,7 +8,10 @@
 //! exactly when every requirement, together with all restrictions, has a witness element:
 //! the set of those witnesses then satisfies everything. Each such check is a conjunction of
 //! string memberships for the automata engine; a body "one of several patterns" is split into
-//! its cases.
+//! its cases, chosen depth first: a choice whose memberships so far have no witness is not
+//! followed further, and a witness that already fits every body left ends the search (the
+//! bodies of real policies share patterns such as `AmazonDataZone*`, so one string often
+//! satisfies them all, where trying every combination took thousands of searches).
 
 use super::strings::glob;
 use crate::lit::Lit;
@@ -32,7 +35,7 @@ pub struct SetFact {
     pub ignore_case: bool,
 }
 
-/// The most case splits tried for one requirement.
+/// The most choices of pattern tried for one requirement.
 const MAX_SPLITS: usize = 4096;
 
 /// The elements of a set satisfying every fact, or the literals of a conflicting subset.
@@ -64,7 +67,28 @@ pub fn solve(
     Ok(Ok(elements))
 }
 
-/// A string satisfying every body, trying each choice of pattern for "one of" bodies.
+/// Whether the set of `elements` satisfies `fact`: some element fits the body of a
+/// requirement, every element fits the body of a restriction.
+pub fn holds(engine: &Engine, fact: &SetFact, elements: &[String]) -> bool {
+    let case = if fact.ignore_case {
+        CaseMode::Insensitive
+    } else {
+        CaseMode::Sensitive
+    };
+    let automata: Vec<_> = fact
+        .patterns
+        .iter()
+        .map(|p| engine.automaton(&glob(p), case))
+        .collect();
+    let fits = |element: &String| automata.iter().any(|a| a.matches(element)) != fact.negated;
+    if fact.exists {
+        elements.iter().any(fits)
+    } else {
+        elements.iter().all(fits)
+    }
+}
+
+/// A string satisfying every body, trying choices of pattern for "one of" bodies.
 fn witness(engine: &Engine, bodies: &[&SetFact]) -> Result<Option<String>, BudgetExceeded> {
     if bodies.iter().any(|b| !b.negated && b.patterns.is_empty()) {
         return Ok(None);
@@ -87,21 +111,52 @@ fn witness(engine: &Engine, bodies: &[&SetFact]) -> Result<Option<String>, Budge
             choices.push(automata.map(Constraint::member).collect());
         }
     }
-    let combinations: usize = choices.iter().map(Vec::len).product();
-    if combinations > MAX_SPLITS {
-        return Err(BudgetExceeded::Cases(combinations));
-    }
-    for mut n in 0..combinations.max(1) {
-        let mut question = fixed.clone();
-        for options in &choices {
-            if let Some(pick) = options.get(n % options.len().max(1)) {
-                question.push(pick.clone());
-            }
-            n /= options.len().max(1);
+    // Fewest options first: a dead end is met as early as it can be.
+    choices.sort_by_key(Vec::len);
+    let mut tried = 0;
+    first_choice(engine, &mut fixed, &choices, &mut tried)
+}
+
+/// Depth first over the choices still to make, `question` holding those made so far (and the
+/// fixed non-memberships). A choice whose question has no witness is not followed further;
+/// a witness that already satisfies every body still to choose for ends the search. At most
+/// [`MAX_SPLITS`] choices are tried.
+fn first_choice(
+    engine: &Engine,
+    question: &mut Vec<Constraint>,
+    choices: &[Vec<Constraint>],
+    tried: &mut usize,
+) -> Result<Option<String>, BudgetExceeded> {
+    let Some((options, later)) = choices.split_first() else {
+        return Ok(match engine.solve(question)?.answer {
+            Answer::Witness(value) => Some(value),
+            Answer::Empty { .. } => None,
+        });
+    };
+    for option in options {
+        *tried += 1;
+        if *tried > MAX_SPLITS {
+            return Err(BudgetExceeded::Cases(*tried));
         }
-        if let Answer::Witness(value) = engine.solve(&question)?.answer {
-            return Ok(Some(value));
+        question.push(option.clone());
+        let found = match engine.solve(question)?.answer {
+            Answer::Witness(value) if satisfies_all(&value, later) => Some(value),
+            Answer::Witness(_) => first_choice(engine, question, later, tried)?,
+            Answer::Empty { .. } => None,
+        };
+        question.pop();
+        if found.is_some() {
+            return Ok(found);
         }
     }
     Ok(None)
+}
+
+/// Whether `value` matches some option of every one of `choices`.
+fn satisfies_all(value: &str, choices: &[Vec<Constraint>]) -> bool {
+    choices.iter().all(|options| {
+        options
+            .iter()
+            .any(|option| option.automaton.matches(value) == option.positive)
+    })
 }
