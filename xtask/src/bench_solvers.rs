@@ -206,6 +206,29 @@ fn print_table(columns: &[Column], questions: usize) {
             ratio(column.quantile(0.5), keyaki.quantile(0.5)),
             ratio(column.total(), keyaki.total())
         );
+        // Per question, over the questions the other solver answered: the smallest of its
+        // time over keyaki's (below 1× keyaki was slower), and how often keyaki was slower.
+        let per_question: Vec<(usize, f64)> = column
+            .times
+            .iter()
+            .zip(&keyaki.times)
+            .zip(&column.answers)
+            .enumerate()
+            .filter(|(_, (_, answer))| matches!(answer.as_str(), "sat" | "unsat"))
+            .map(|(i, ((theirs, ours), _))| (i, ratio(*theirs, *ours)))
+            .collect();
+        if let Some((question, worst)) = per_question
+            .iter()
+            .copied()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        {
+            let slower = per_question.iter().filter(|(_, r)| *r < 1.0).count();
+            println!(
+                "  {} / keyaki per question: worst {worst:.1}× (question {question}), keyaki slower on {slower} of {}",
+                column.name,
+                per_question.len()
+            );
+        }
     }
     println!();
 }
