@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--full | --random-pairs N] [--solvers N] [--limit N] [--only SECTIONS]`:
 //! keyaki on the real AWS policies under `../shared/data/`. Build with `--release`
-//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,account,validate,solvers`
+//! (`cargo run --release -p xtask -- bench`). `--only critical,updates,pairs,variables,account,scan,validate,solvers`
 //! runs only those sections (parsing always runs).
 //!
 //! 1. **Parse** every managed policy.
@@ -21,9 +21,11 @@
 //!    critical actions over a generated account of 1,000 roles with boundaries, a three-level
 //!    SCP tree and RCPs ([`crate::bench_account`]), and `simulate` throughput on every
 //!    role × critical action.
-//! 7. **validate-policy** (`--only validate`): every managed policy validated as an identity
+//! 7. **Templates** (no data needed; `--only scan`): the example CloudFormation templates
+//!    and Terraform plan, each scanned 200 times in parallel (resolution and validate-policy).
+//! 8. **validate-policy** (`--only validate`): every managed policy validated as an identity
 //!    policy, in parallel: policies per second, per-policy times, findings by issue code.
-//! 8. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
+//! 9. **Other solvers**: the questions of `N` real updates (default 100, evenly spaced)
 //!    exported as SMT-LIB 2 and decided by z3 and cvc5 (their Python packages), each in one
 //!    process with a 10 s limit per question, timed inside the process; keyaki's time on the
 //!    same questions is its whole check (encoding and solving). Skipped for a solver that is
@@ -182,12 +184,13 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The sections of a run, for `--only`.
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 8] = [
     "critical",
     "updates",
     "pairs",
     "variables",
     "account",
+    "scan",
     "validate",
     "solvers",
 ];
@@ -324,6 +327,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if options.runs("account") {
         crate::bench_account::run(config)?;
     }
+    if options.runs("scan") {
+        scan_templates()?;
+    }
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
     if !data.is_dir() {
         println!("skipped the rest: {} is not present", data.display());
@@ -380,6 +386,67 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(peak) = peak_memory() {
         println!("peak memory (resident): {peak}");
     }
+    Ok(())
+}
+
+/// How many times each example template is scanned in the `scan` section.
+const SCAN_ROUNDS: usize = 200;
+
+/// `keyaki scan` without custom checks on the example templates (CloudFormation JSON and
+/// YAML, a Terraform plan), each scanned [`SCAN_ROUNDS`] times in parallel: reading, resolving
+/// the intrinsics, and validate-policy on every policy found.
+fn scan_templates() -> Result<(), String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/examples/templates");
+    let mut templates = Vec::new();
+    for entry in std::fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let path = entry.path();
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        templates.push(SourceFile::new(path.display().to_string(), bytes));
+    }
+    let jobs: Vec<&SourceFile> = templates
+        .iter()
+        .cycle()
+        .take(templates.len() * SCAN_ROUNDS)
+        .collect();
+    let deployment = keyaki_templates::Deployment::default();
+    let started = Instant::now();
+    let counts: Vec<(usize, usize)> = jobs
+        .par_iter()
+        .map(|template| {
+            let Ok(scanned) = keyaki_templates::scan((*template).clone(), &deployment) else {
+                return (0, 0);
+            };
+            let findings: usize = scanned
+                .policies
+                .iter()
+                .map(|policy| {
+                    let policy_type = match policy.policy_type {
+                        PolicyType::Identity => keyaki_validate::ValidatePolicyType::Identity,
+                        PolicyType::Resource => keyaki_validate::ValidatePolicyType::Resource,
+                    };
+                    keyaki_validate::validate_policy(&policy.source, policy_type).len()
+                })
+                .sum();
+            (scanned.policies.len(), findings)
+        })
+        .collect();
+    let wall = started.elapsed();
+    let policies: usize = counts.iter().map(|(p, _)| p).sum();
+    let findings: usize = counts.iter().map(|(_, f)| f).sum();
+    let per_second = |n: usize| n as f64 / wall.as_secs_f64().max(1e-9);
+    println!(
+        "scan: {} example templates × {SCAN_ROUNDS} ({} files) in {:.3} s: {:.0} templates/s, {:.0} policies/s ({} policies, {} findings per round)\n",
+        templates.len(),
+        jobs.len(),
+        wall.as_secs_f64(),
+        per_second(jobs.len()),
+        per_second(policies),
+        policies / SCAN_ROUNDS,
+        findings / SCAN_ROUNDS
+    );
     Ok(())
 }
 
