@@ -4,10 +4,10 @@
 //! are rendered against the document they point into.
 
 use crate::Io;
-use crate::document::{DocumentArg, load, load_bounded};
-use crate::render::{Style, render};
+use crate::document::load_or_report;
+use crate::render::{Style, report_diagnostics};
+use keyaki_policy::ParseOptions;
 use keyaki_policy::account::{Account, AccountDocument, MAX_DETAILS_BYTES, parse_account_located};
-use keyaki_policy::{Diagnostic, SourceFile};
 
 /// Reads the account, rendering its warnings; `None` (after rendering the errors) when it
 /// cannot be read.
@@ -17,26 +17,16 @@ pub fn load_account(
     style: Style,
     io: &mut Io<'_>,
 ) -> Option<Account> {
-    let details = match load_bounded(&DocumentArg::from_arg(details), io.stdin, MAX_DETAILS_BYTES) {
-        Ok(source) => source,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            return None;
-        }
-    };
-    let manifest = match manifest.map(|m| load(&DocumentArg::from_arg(m), io.stdin)) {
+    let details = load_or_report(details, MAX_DETAILS_BYTES, io)?;
+    let manifest = match manifest {
+        Some(arg) => Some(load_or_report(arg, ParseOptions::default().max_bytes, io)?),
         None => None,
-        Some(Ok(source)) => Some(source),
-        Some(Err(message)) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            return None;
-        }
     };
     match parse_account_located(&details, manifest.as_ref()) {
         Ok(parsed) => {
-            report(&details, &parsed.warnings, style, io);
+            report_diagnostics(&details, &parsed.warnings, style, io);
             if let Some(source) = &manifest {
-                report(source, &parsed.manifest_warnings, style, io);
+                report_diagnostics(source, &parsed.manifest_warnings, style, io);
             }
             Some(parsed.account)
         }
@@ -45,16 +35,8 @@ pub fn load_account(
                 (AccountDocument::Manifest, Some(source)) => source,
                 _ => &details,
             };
-            report(source, &errors.diagnostics, style, io);
+            report_diagnostics(source, &errors.diagnostics, style, io);
             None
         }
-    }
-}
-
-fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
-    for diagnostic in diagnostics {
-        let _ = io
-            .stderr
-            .write_all(render(source, diagnostic, style).as_bytes());
     }
 }

@@ -15,13 +15,13 @@
 use crate::account::load_account;
 use crate::args::CanArgs;
 use crate::checks::config;
-use crate::document::{DocumentArg, load};
-use crate::render::{Style, render};
+use crate::document::load_or_report;
+use crate::render::{Style, report_diagnostics};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_check::counterexample::request_json;
 use keyaki_check::scenario::{CanOutcome, Reach, can};
 use keyaki_policy::{
-    Diagnostic, Request, RequestPrincipal, Scenario, SourceFile, evaluate_scenario, parse_scenario,
+    ParseOptions, Request, RequestPrincipal, Scenario, evaluate_scenario, parse_scenario,
 };
 use serde_json::{Value, json};
 
@@ -49,20 +49,14 @@ fn scenario_of(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Scenario
     let Some(path) = &args.scenario else {
         return account_scenario(args, style, io);
     };
-    let source = match load(&DocumentArg::from_arg(path), io.stdin) {
-        Ok(source) => source,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            return None;
-        }
-    };
+    let source = load_or_report(path, ParseOptions::default().max_bytes, io)?;
     match parse_scenario(&source) {
         Ok(parsed) => {
-            report(&source, &parsed.warnings, style, io);
+            report_diagnostics(&source, &parsed.warnings, style, io);
             Some(parsed.scenario)
         }
         Err(diagnostics) => {
-            report(&source, &diagnostics, style, io);
+            report_diagnostics(&source, &diagnostics, style, io);
             None
         }
     }
@@ -90,14 +84,6 @@ fn account_scenario(args: &CanArgs, style: Style, io: &mut Io<'_>) -> Option<Sce
             let _ = writeln!(io.stderr, "error: {message}");
             None
         }
-    }
-}
-
-fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
-    for diagnostic in diagnostics {
-        let _ = io
-            .stderr
-            .write_all(render(source, diagnostic, style).as_bytes());
     }
 }
 

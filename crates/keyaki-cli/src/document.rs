@@ -70,6 +70,17 @@ pub fn load_bounded(
     }
 }
 
+/// Loads a document up to `max_bytes`, or says on standard error why it cannot be read.
+pub fn load_or_report(arg: &str, max_bytes: usize, io: &mut crate::Io<'_>) -> Option<SourceFile> {
+    match load_bounded(&DocumentArg::from_arg(arg), io.stdin, max_bytes) {
+        Ok(source) => Some(source),
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            None
+        }
+    }
+}
+
 /// The `.json` files under a directory, recursively, in path order. A directory without any
 /// is an error: a folder that holds no policy must not pass a check or validation silently.
 pub fn json_files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {

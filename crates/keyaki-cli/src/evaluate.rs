@@ -4,19 +4,20 @@
 //! Exit code 0 whatever the decision (the evaluation succeeded), 2 for bad input.
 
 use crate::args::EvaluateArgs;
-use crate::document::{DocumentArg, load};
-use crate::render::{Style, render};
+use crate::document::load_or_report;
+use crate::render::{Style, report_diagnostics};
 use crate::{Exit, Io, OutputFormat};
-use keyaki_policy::{
-    Diagnostic, ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request,
-};
+use keyaki_policy::{ParseOptions, PolicyType, SourceFile, evaluate, parse_policy, parse_request};
 use serde_json::json;
 
 pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
-    let Some(policy_source) = load_or_report(&args.policy_document, io) else {
+    let Some(policy_source) =
+        load_or_report(&args.policy_document, ParseOptions::default().max_bytes, io)
+    else {
         return Exit::BadInput;
     };
-    let Some(request_source) = load_or_report(&args.request, io) else {
+    let Some(request_source) = load_or_report(&args.request, ParseOptions::default().max_bytes, io)
+    else {
         return Exit::BadInput;
     };
     let options = ParseOptions {
@@ -29,15 +30,15 @@ pub fn run(args: &EvaluateArgs, output: OutputFormat, style: Style, io: &mut Io<
         (Ok(parsed), Ok(request)) => (parsed, request),
         (parsed, request) => {
             if let Err(diagnostics) = &parsed {
-                report(&policy_source, diagnostics, style, io);
+                report_diagnostics(&policy_source, diagnostics, style, io);
             }
             if let Err(diagnostics) = &request {
-                report(&request_source, diagnostics, style, io);
+                report_diagnostics(&request_source, diagnostics, style, io);
             }
             return Exit::BadInput;
         }
     };
-    report(&policy_source, &parsed.warnings, style, io);
+    report_diagnostics(&policy_source, &parsed.warnings, style, io);
     if parsed.policy_type == PolicyType::Resource && request.principal.is_none() {
         let _ = writeln!(
             io.stderr,
@@ -91,22 +92,4 @@ pub(crate) fn matched_statement(
         statement.effect.value,
         source.location(statement.span)
     )
-}
-
-fn load_or_report(arg: &str, io: &mut Io<'_>) -> Option<SourceFile> {
-    match load(&DocumentArg::from_arg(arg), io.stdin) {
-        Ok(source) => Some(source),
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            None
-        }
-    }
-}
-
-fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
-    for diagnostic in diagnostics {
-        let _ = io
-            .stderr
-            .write_all(render(source, diagnostic, style).as_bytes());
-    }
 }

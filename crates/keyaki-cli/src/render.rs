@@ -57,6 +57,20 @@ impl Style {
 }
 
 /// Renders one diagnostic about `source`, ending with a blank line.
+/// Writes each diagnostic, rendered against its source, to standard error.
+pub fn report_diagnostics(
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    style: Style,
+    io: &mut crate::Io<'_>,
+) {
+    for diagnostic in diagnostics {
+        let _ = io
+            .stderr
+            .write_all(render(source, diagnostic, style).as_bytes());
+    }
+}
+
 pub fn render(source: &SourceFile, diagnostic: &Diagnostic, style: Style) -> String {
     let title = style.severity(diagnostic.severity);
     render_titled(source, diagnostic, &title, style)

@@ -9,38 +9,34 @@
 //! name).
 
 use crate::args::SimulateArgs;
-use crate::document::{DocumentArg, load};
+use crate::document::load_or_report;
 use crate::evaluate::matched_statement;
-use crate::render::{Style, render};
+use crate::render::{Style, report_diagnostics};
 use crate::{Exit, Io, OutputFormat};
 use keyaki_policy::scenario::Scenario;
 use keyaki_policy::{
-    Diagnostic, Layer, LayerTrace, OwnerNeeded, Policy, ScenarioOutcome, SourceFile,
+    Diagnostic, Layer, LayerTrace, OwnerNeeded, ParseOptions, Policy, ScenarioOutcome, SourceFile,
     evaluate_scenario, parse_scenario,
 };
 use serde_json::{Map, Value, json};
 
 pub fn run(args: &SimulateArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
-    let source = match load(&DocumentArg::from_arg(&args.scenario), io.stdin) {
-        Ok(source) => source,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            return Exit::BadInput;
-        }
+    let Some(source) = load_or_report(&args.scenario, ParseOptions::default().max_bytes, io) else {
+        return Exit::BadInput;
     };
     let parsed = match parse_scenario(&source) {
         Ok(parsed) => parsed,
         Err(diagnostics) => {
-            report(&source, &diagnostics, style, io);
+            report_diagnostics(&source, &diagnostics, style, io);
             return Exit::BadInput;
         }
     };
-    report(&source, &parsed.warnings, style, io);
+    report_diagnostics(&source, &parsed.warnings, style, io);
     let scenario = &parsed.scenario;
     let outcome = match evaluate_scenario(scenario) {
         Ok(outcome) => outcome,
         Err(needed) => {
-            report(&source, &[owner_needed(scenario, &needed)], style, io);
+            report_diagnostics(&source, &[owner_needed(scenario, &needed)], style, io);
             return Exit::BadInput;
         }
     };
@@ -209,12 +205,4 @@ fn as_text(scenario: &Scenario, outcome: &ScenarioOutcome, source: &SourceFile) 
         }
     }
     text
-}
-
-fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
-    for diagnostic in diagnostics {
-        let _ = io
-            .stderr
-            .write_all(render(source, diagnostic, style).as_bytes());
-    }
 }

@@ -52,17 +52,18 @@
 mod context;
 mod results;
 
-use crate::document::{DocumentArg, load_bounded};
-use crate::render::{Style, render};
+use crate::account::load_account;
+use crate::document::load_or_report;
+use crate::render::{Style, report_diagnostics};
 use crate::{Exit, Io, OutputFormat};
 use clap::Args;
 use context::{ContextEntry, parse_entries};
-use keyaki_policy::account::{MAX_DETAILS_BYTES, SourceKind, SourcedPolicy};
+use keyaki_policy::account::{SourceKind, SourcedPolicy};
 use keyaki_policy::caller::{AwsForm, conflicts};
 use keyaki_policy::scenario::arn_account;
 use keyaki_policy::{
-    Account, AccountDocument, Diagnostic, ParseOptions, PolicySet, PolicyType, Request,
-    RequestPrincipal, SourceFile, evaluate_scenario, parse_account_located, parse_policy,
+    Account, ParseOptions, PolicySet, PolicyType, Request, RequestPrincipal, evaluate_scenario,
+    parse_policy,
 };
 use results::Simulated;
 use std::sync::Arc;
@@ -356,28 +357,7 @@ fn read_account(
     style: Style,
     io: &mut Io<'_>,
 ) -> Option<Account> {
-    let details = load_or_report(&args.account_details, MAX_DETAILS_BYTES, io)?;
-    let manifest = match &args.manifest {
-        Some(arg) => Some(load_or_report(arg, ParseOptions::default().max_bytes, io)?),
-        None => None,
-    };
-    match parse_account_located(&details, manifest.as_ref()) {
-        Ok(parsed) => {
-            report(&details, &parsed.warnings, style, io);
-            if let Some(manifest) = &manifest {
-                report(manifest, &parsed.manifest_warnings, style, io);
-            }
-            Some(parsed.account)
-        }
-        Err(errors) => {
-            let source = match (errors.document, &manifest) {
-                (AccountDocument::Manifest, Some(manifest)) => manifest,
-                _ => &details,
-            };
-            report(source, &errors.diagnostics, style, io);
-            None
-        }
-    }
+    load_account(&args.account_details, args.manifest.as_deref(), style, io)
 }
 
 /// Reads the policies, context, owner and caller given on the command line.
@@ -469,7 +449,7 @@ fn read_policy(
     };
     match parse_policy(&source, options) {
         Ok(parsed) => {
-            report(&source, &parsed.warnings, style, io);
+            report_diagnostics(&source, &parsed.warnings, style, io);
             let kind = match policy_type {
                 PolicyType::Identity => SourceKind::Input,
                 PolicyType::Resource => SourceKind::Resource,
@@ -482,27 +462,9 @@ fn read_policy(
             )))
         }
         Err(diagnostics) => {
-            report(&source, &diagnostics, style, io);
+            report_diagnostics(&source, &diagnostics, style, io);
             None
         }
-    }
-}
-
-fn load_or_report(arg: &str, max_bytes: usize, io: &mut Io<'_>) -> Option<SourceFile> {
-    match load_bounded(&DocumentArg::from_arg(arg), io.stdin, max_bytes) {
-        Ok(source) => Some(source),
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            None
-        }
-    }
-}
-
-fn report(source: &SourceFile, diagnostics: &[Diagnostic], style: Style, io: &mut Io<'_>) {
-    for diagnostic in diagnostics {
-        let _ = io
-            .stderr
-            .write_all(render(source, diagnostic, style).as_bytes());
     }
 }
 
