@@ -593,6 +593,40 @@ fn opening(span: Span) -> Span {
     Span::new(span.start, span.start + 1)
 }
 
+/// An error for every member of a strict object (a scenario, a manifest) whose key is not one
+/// of `known`: `unknown {what} field`, with the nearest known key, or else the list of them
+/// (`{container} may contain …`).
+pub(crate) fn unknown_fields(
+    members: &[Member],
+    known: &[&str],
+    what: &str,
+    container: &str,
+) -> Vec<Diagnostic> {
+    members
+        .iter()
+        .filter(|member| !known.contains(&member.key.value.as_str()))
+        .map(|member| {
+            let name = member.key.value.as_str();
+            let nearest = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(name) || edit_distance(k, name) <= 3);
+            let help = match nearest {
+                Some(fix) => format!("did you mean `{fix}`?"),
+                None => format!(
+                    "{container} may contain {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            Diagnostic::error(format!("unknown {what} field `{name}`"), member.key.span)
+                .with_help(help)
+        })
+        .collect()
+}
+
 /// Levenshtein distance, for "did you mean" suggestions on short names.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -37,7 +37,7 @@ use crate::caller::{AwsForm, identity_arn};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::json::{Json, Member};
 use crate::model::{Policy, PolicyType};
-use crate::parse::{ParseOptions, edit_distance, policy_from_tree, read_json};
+use crate::parse::{ParseOptions, policy_from_tree, read_json, unknown_fields};
 use crate::request::{Request, RequestPrincipal, read_request};
 use crate::span::{Span, Spanned};
 
@@ -125,7 +125,12 @@ impl Reader {
             ));
             return None;
         };
-        self.unknown_fields(members);
+        self.diagnostics.extend(unknown_fields(
+            members,
+            SCENARIO_FIELDS,
+            "scenario",
+            "a scenario",
+        ));
         let field = |name: &str| members.iter().find(|m| m.key.value == name);
         let Some(request_member) = field("request") else {
             self.diagnostics.push(
@@ -165,33 +170,6 @@ impl Reader {
         self.check_owner(&scenario, field("resourceOwner"));
         self.check_identity_side(&scenario, &field);
         Some(scenario)
-    }
-
-    fn unknown_fields(&mut self, members: &[Member]) {
-        for member in members {
-            let name = member.key.value.as_str();
-            if SCENARIO_FIELDS.contains(&name) {
-                continue;
-            }
-            let suggestion = SCENARIO_FIELDS
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(name) || edit_distance(k, name) <= 3);
-            let help = match suggestion {
-                Some(fix) => format!("did you mean `{fix}`?"),
-                None => format!(
-                    "a scenario may contain {}",
-                    SCENARIO_FIELDS
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            self.diagnostics.push(
-                Diagnostic::error(format!("unknown scenario field `{name}`"), member.key.span)
-                    .with_help(help),
-            );
-        }
     }
 
     /// `resourceOwner` or `managementAccount`: a 12-digit account id.

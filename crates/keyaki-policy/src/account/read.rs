@@ -8,7 +8,7 @@ use super::sourced::{SourceKind, SourcedPolicy};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::json::{Json, Member};
 use crate::model::PolicyType;
-use crate::parse::{ParseOptions, edit_distance, policy_from_tree, read_json};
+use crate::parse::{ParseOptions, policy_from_tree, read_json, unknown_fields};
 use crate::span::{Span, Spanned};
 use std::sync::Arc;
 
@@ -124,30 +124,8 @@ impl Reader {
 
     /// Reports every member whose key is not in `known` (the manifest is strict).
     pub fn unknown_fields(&mut self, members: &[Member], known: &[&str], what: &str) {
-        for member in members {
-            let name = member.key.value.as_str();
-            if known.contains(&name) {
-                continue;
-            }
-            let help = match known
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(name) || edit_distance(k, name) <= 3)
-            {
-                Some(fix) => format!("did you mean `{fix}`?"),
-                None => format!(
-                    "{what} may contain {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            self.diagnostics.push(
-                Diagnostic::error(format!("unknown {what} field `{name}`"), member.key.span)
-                    .with_help(help),
-            );
-        }
+        self.diagnostics
+            .extend(unknown_fields(members, known, what, what));
     }
 
     /// A policy document: an object written inline (its positions are reported relative to its
