@@ -28,7 +28,7 @@ use serde::Deserialize;
 #[path = "support/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{Tally, json_files, selected};
+use corpus_files::{Tally, check_name, json_files, selected};
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -53,19 +53,6 @@ struct EvaluateCase {
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
-}
-
-/// The naming rule: `TOPIC-NAME.json`, lowercase letters, digits and dashes.
-fn check_name(path: &Path) {
-    let stem = path.file_stem().unwrap().to_str().unwrap();
-    assert!(
-        stem.contains('-')
-            && stem
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-        "{}: corpus files are named TOPIC-NAME.json in lowercase with dashes",
-        path.display()
-    );
 }
 
 #[test]

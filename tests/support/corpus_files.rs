@@ -1,5 +1,5 @@
-//! Shared by the corpus runners (evaluate, scenarios, SMT, checks): the files of a corpus folder and the
-//! `KEYAKI_TEST` filter. Included with `#[path]` by each runner.
+//! Shared by the corpus runners (evaluate, scenarios, accounts, SMT, checks, validate-policy):
+//! the files of a corpus folder, their naming rule and the `KEYAKI_TEST` filter. Included with `#[path]` by each runner.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,23 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The naming rule: `TOPIC-NAME.json`, lowercase letters, digits and dashes.
+#[allow(
+    dead_code,
+    reason = "the SMT and checks runners do not check names (`corpus/checks/findings.json` predates the rule)"
+)]
+pub fn check_name(path: &Path) {
+    let stem = path.file_stem().unwrap().to_str().unwrap();
+    assert!(
+        stem.contains('-')
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        "{}: corpus files are named TOPIC-NAME.json in lowercase with dashes",
+        path.display()
+    );
 }
 
 /// Whether a file is selected by `KEYAKI_TEST`: a comma-separated list of name fragments to
