@@ -14,6 +14,7 @@
 //! cannot refute the group; it lets the search go on but remembers, and a model found after
 //! that is reported as *unknown* rather than as SAT.
 
+pub mod implications;
 pub mod ip;
 pub mod order;
 pub mod sets;
@@ -21,6 +22,7 @@ pub mod strings;
 
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
+use implications::{VariableAtoms, literal_text};
 use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -33,12 +35,16 @@ pub struct IamTheory {
     atom_of: Vec<Option<Atom>>,
     /// The compiled automaton of each string atom (compiled once, not per check).
     automaton_of: Vec<Option<Arc<GlobNfa>>>,
-    /// The string atoms (SAT variable indices) of each string variable.
-    string_atoms: BTreeMap<LogicVar, Vec<usize>>,
+    /// The string atoms of each string variable, indexed for propagation.
+    string_atoms: BTreeMap<LogicVar, VariableAtoms>,
     sorts: BTreeMap<LogicVar, Sort>,
     /// Preferred values for string variables (real action names, for example).
     known: BTreeMap<LogicVar, Vec<String>>,
     asserted: Vec<Lit>,
+    /// Whether each SAT variable is a string atom without wildcards (`x = "c"`).
+    is_value: Vec<bool>,
+    /// How many value atoms (`x = "c"`, asserted true) each variable has among `asserted`.
+    values_asserted: BTreeMap<LogicVar, usize>,
     level_starts: Vec<usize>,
     /// The last value found for each string variable (see `witness_still_fits`).
     string_witness: BTreeMap<LogicVar, String>,
@@ -73,29 +79,43 @@ impl IamTheory {
                 string_atoms.entry(*var).or_default().push(index);
             }
         }
+        let automaton_of: Vec<Option<Arc<GlobNfa>>> = atom_of
+            .iter()
+            .map(|atom| match atom {
+                Some(Atom::StrIn {
+                    pattern,
+                    ignore_case,
+                    ..
+                }) => {
+                    let case = if *ignore_case {
+                        CaseMode::Insensitive
+                    } else {
+                        CaseMode::Sensitive
+                    };
+                    Some(keyaki_automata::thread_cached(
+                        &strings::glob(pattern),
+                        case,
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let string_atoms = string_atoms
+            .into_iter()
+            .map(|(var, atoms)| (var, VariableAtoms::new(&atoms, &automaton_of)))
+            .collect();
+        let is_value = automaton_of
+            .iter()
+            .map(|automaton| {
+                automaton
+                    .as_deref()
+                    .is_some_and(|a| literal_text(a).is_some())
+            })
+            .collect();
         IamTheory {
+            is_value,
             string_atoms,
-            automaton_of: atom_of
-                .iter()
-                .map(|atom| match atom {
-                    Some(Atom::StrIn {
-                        pattern,
-                        ignore_case,
-                        ..
-                    }) => {
-                        let case = if *ignore_case {
-                            CaseMode::Insensitive
-                        } else {
-                            CaseMode::Sensitive
-                        };
-                        Some(keyaki_automata::thread_cached(
-                            &strings::glob(pattern),
-                            case,
-                        ))
-                    }
-                    _ => None,
-                })
-                .collect(),
+            automaton_of,
             engine,
             atom_of,
             sorts,
@@ -105,6 +125,7 @@ impl IamTheory {
             set_witness: BTreeMap::new(),
             values_read: true,
             asserted: Vec::new(),
+            values_asserted: BTreeMap::new(),
             level_starts: Vec::new(),
             inconclusive: None,
             values: BTreeMap::new(),
@@ -128,37 +149,53 @@ impl IamTheory {
             .collect()
     }
 
-    /// What asserting `lit` fixes when it says `x = "c"` (a pattern without wildcards): every
-    /// other atom on `x` is true or false as `c` matches it. With letter case ignored, `x` may
-    /// be any string of the same fold as `c`, which only an atom that ignores case too cannot
-    /// tell apart, so only such atoms are fixed then. Propagated at once, with `lit` as the
-    /// reason, these spare the search one conflict per atom: a policy of a thousand actions
-    /// asked about one action would otherwise try them one by one.
+    /// What asserting `lit` fixes about the other atoms on its variable ([`implications`]).
+    /// Propagated at once, with `lit` as the reason, these spare the search one conflict per
+    /// atom: a policy of a thousand actions asked about one action would otherwise try them
+    /// one by one, and a guard such as `iam:*` would not narrow a list of names.
     fn implied_by_literal(&self, lit: Lit) -> Vec<(Lit, Vec<Lit>)> {
-        let index = lit.var().index();
-        let (Some(Some(Atom::StrIn { var, .. })), Some(Some(literal))) =
-            (self.atom_of.get(index), self.automaton_of.get(index))
-        else {
-            return Vec::new();
-        };
-        let Some(text) = literal_text(literal).filter(|_| lit.is_positive()) else {
-            return Vec::new();
-        };
-        let exact = literal.case() == CaseMode::Sensitive;
-        self.string_atoms
-            .get(var)
-            .into_iter()
+        match self.atom(lit) {
+            Some(Atom::StrIn { var, .. }) => self
+                .string_atoms
+                .get(var)
+                .map(|atoms| atoms.implied_by(lit, &self.automaton_of))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Adds `new` to the asserted literals, counting the values among them.
+    fn assert_all(&mut self, new: &[Lit]) {
+        for &lit in new {
+            if let Some(var) = self.value_var(lit) {
+                *self.values_asserted.entry(var).or_default() += 1;
+            }
+        }
+        self.asserted.extend_from_slice(new);
+    }
+
+    /// Whether `lit` asserts a value (`x = "c"`, true).
+    fn is_value(&self, lit: Lit) -> bool {
+        lit.is_positive()
+            && self
+                .is_value
+                .get(lit.var().index())
+                .copied()
+                .unwrap_or(false)
+    }
+
+    /// The variable whose value `lit` asserts, if it asserts one.
+    fn value_var(&self, lit: Lit) -> Option<LogicVar> {
+        self.is_value(lit)
+            .then(|| self.atom(lit).map(Atom::var))
             .flatten()
-            .filter(|&&other| other != index)
-            .filter_map(|&other| {
-                let automaton = self.automaton_of.get(other)?.as_ref()?;
-                let fixed = exact || automaton.case() == CaseMode::Insensitive;
-                fixed.then(|| {
-                    let atom = crate::lit::Var(other as u32);
-                    (atom.lit(automaton.matches(&text)), vec![lit])
-                })
-            })
-            .collect()
+    }
+
+    /// Whether a value is asserted for the variable of `lit`'s atom.
+    fn value_known(&self, lit: Lit) -> bool {
+        self.atom(lit)
+            .and_then(|atom| self.values_asserted.get(&atom.var()))
+            .is_some_and(|&count| count > 0)
     }
 
     /// Prefers values from `names` for a string variable, when they fit.
@@ -384,7 +421,14 @@ impl Theory for IamTheory {
     fn pop_levels(&mut self, levels: usize) {
         let keep = self.level_starts.len().saturating_sub(levels);
         if let Some(&start) = self.level_starts.get(keep) {
-            self.asserted.truncate(start);
+            let popped: Vec<Lit> = self.asserted.split_off(start);
+            for lit in popped {
+                if let Some(var) = self.value_var(lit)
+                    && let Some(count) = self.values_asserted.get_mut(&var)
+                {
+                    *count = count.saturating_sub(1);
+                }
+            }
         }
         self.level_starts.truncate(keep);
     }
@@ -396,11 +440,17 @@ impl Theory for IamTheory {
             .copied()
             .filter(|lit| !self.implications_sent.contains(lit))
             .collect();
+        self.assert_all(new);
+        // Once a variable's value is asserted, its own propagation fixed every atom: a
+        // pattern's would only repeat it (and is left unsent, for when the value is undone).
+        let first_time: Vec<Lit> = first_time
+            .into_iter()
+            .filter(|&lit| self.is_value(lit) || !self.value_known(lit))
+            .collect();
         let implied: Vec<(Lit, Vec<Lit>)> = first_time
             .iter()
             .flat_map(|&lit| self.implied_by_literal(lit))
             .collect();
-        self.asserted.extend_from_slice(new);
         // The new literals of each variable, so that each is looked at once.
         let mut by_var: BTreeMap<LogicVar, Vec<Lit>> = BTreeMap::new();
         for &lit in new {
@@ -425,7 +475,7 @@ impl Theory for IamTheory {
     }
 
     fn final_check(&mut self, new: &[Lit]) -> TheoryResponse {
-        self.asserted.extend_from_slice(new);
+        self.assert_all(new);
         self.values.clear();
         self.inconclusive = None;
         let all: BTreeSet<LogicVar> = self
@@ -442,19 +492,6 @@ impl Theory for IamTheory {
         };
         self.check(open, true)
     }
-}
-
-/// The text an automaton matches when its pattern has no wildcard.
-fn literal_text(automaton: &GlobNfa) -> Option<String> {
-    automaton
-        .pattern()
-        .pieces()
-        .iter()
-        .map(|piece| match piece {
-            keyaki_automata::Piece::Char(c) => Some(*c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// A literal about a set variable as a fact of the set theory: `ForAnyValue` asserted (or
