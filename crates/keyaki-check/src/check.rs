@@ -269,7 +269,7 @@ impl<'a> Check<'a> {
     }
 
     /// Access Analyzer's sentence for a statement responsible for a FAIL.
-    fn reason(&self, index: usize, sid: Option<&str>) -> String {
+    pub(crate) fn reason(&self, index: usize, sid: Option<&str>) -> String {
         match self {
             Check::NoNewAccess { .. } => {
                 format!("New access in the statement with index: {index}.")
@@ -323,6 +323,18 @@ impl<'a> Check<'a> {
     /// is the counterexample, and each that does is a reason, without solving.
     pub fn run_with(&self, config: CheckConfig, exemplars: Option<&Exemplars>) -> Outcome {
         let config = config.started();
+        if let Some(outcome) = exemplars.and_then(|e| self.answered_by_exemplars(e)) {
+            return outcome;
+        }
+        self.run_encoded(config, exemplars)
+    }
+
+    /// Runs the check on its formula (the exemplars, if any, tried before solving).
+    pub(crate) fn run_encoded(
+        &self,
+        config: CheckConfig,
+        exemplars: Option<&Exemplars>,
+    ) -> Outcome {
         let vocabulary = self.vocabulary();
         let mut cx = Context::new();
         let mut encoder = Encoder::new(&mut cx, &vocabulary);

@@ -501,7 +501,15 @@ pub fn glob_of(pattern: &keyaki_policy::Pattern) -> Option<Pattern> {
 /// Segments of a policy pattern as a logic pattern, when there is no policy variable among
 /// them.
 pub fn glob_of_segments(segments: &[Segment]) -> Option<Pattern> {
-    let mut pieces = Vec::new();
+    let length = segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => Some(text.len()),
+            Segment::AnyRun | Segment::AnyChar => Some(1),
+            Segment::Variable(_) => None,
+        })
+        .sum::<Option<usize>>()?;
+    let mut pieces = Vec::with_capacity(length);
     for segment in segments {
         match segment {
             Segment::Literal(text) => pieces.extend(text.chars().map(Piece::Char)),

@@ -22,6 +22,7 @@ pub mod findings;
 pub mod public;
 pub mod resource_type;
 pub mod scenario;
+mod shortcut;
 pub mod summary;
 pub mod variables;
 pub mod vocabulary;

@@ -79,7 +79,8 @@ impl Pattern {
 
     /// Builds a pattern, merging consecutive runs (the wider one wins).
     pub fn from_pieces(pieces: impl IntoIterator<Item = Piece>) -> Pattern {
-        let mut merged: Vec<Piece> = Vec::new();
+        let pieces = pieces.into_iter();
+        let mut merged: Vec<Piece> = Vec::with_capacity(pieces.size_hint().0);
         for piece in pieces {
             match merged.last_mut() {
                 Some(last) if last.is_run() && piece.is_run() => {

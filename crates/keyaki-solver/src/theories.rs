@@ -22,7 +22,7 @@ pub mod strings;
 
 use crate::lit::Lit;
 use crate::theory::{Theory, TheoryResponse};
-use implications::{VariableAtoms, literal_text};
+use implications::{VariableAtoms, is_literal};
 use keyaki_automata::{BudgetExceeded, CaseMode, Engine, GlobNfa};
 use keyaki_logic::{Atom, Instant, Number, Sort, Value, Var as LogicVar};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -102,15 +102,11 @@ impl IamTheory {
             .collect();
         let string_atoms = string_atoms
             .into_iter()
-            .map(|(var, atoms)| (var, VariableAtoms::new(&atoms, &automaton_of)))
+            .map(|(var, atoms)| (var, VariableAtoms::new(atoms)))
             .collect();
         let is_value = automaton_of
             .iter()
-            .map(|automaton| {
-                automaton
-                    .as_deref()
-                    .is_some_and(|a| literal_text(a).is_some())
-            })
+            .map(|automaton| automaton.as_deref().is_some_and(is_literal))
             .collect();
         IamTheory {
             is_value,

@@ -22,11 +22,19 @@
 use crate::lit::{Lit, Var};
 use keyaki_automata::{CaseMode, GlobNfa, Piece, fold_case};
 use rustc_hash::FxHashMap;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
-/// The string atoms of one variable, sorted for lookups.
-#[derive(Default)]
+/// The string atoms of one variable, indexed on first use: most searches never assert a
+/// literal that asks for it.
 pub struct VariableAtoms {
+    atoms: Vec<usize>,
+    index: OnceCell<AtomIndex>,
+}
+
+/// The atoms of one variable, sorted for lookups.
+#[derive(Default)]
+struct AtomIndex {
     /// Atoms whose pattern has no wildcard: a name.
     names: Vec<NameAtom>,
     /// Name atoms (indices into `names`) by folded text.
@@ -49,9 +57,26 @@ struct NameAtom {
 pub type Implied = (Lit, Vec<Lit>);
 
 impl VariableAtoms {
+    /// The atoms `atoms` (SAT variable indices) of one variable.
+    pub fn new(atoms: Vec<usize>) -> Self {
+        VariableAtoms {
+            atoms,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// What asserting `lit`, an atom of this variable, fixes about the others.
+    pub fn implied_by(&self, lit: Lit, automaton_of: &[Option<Arc<GlobNfa>>]) -> Vec<Implied> {
+        self.index
+            .get_or_init(|| AtomIndex::new(&self.atoms, automaton_of))
+            .implied_by(lit, automaton_of)
+    }
+}
+
+impl AtomIndex {
     /// The index of the atoms `atoms` (SAT variable indices) with their automata.
-    pub fn new(atoms: &[usize], automaton_of: &[Option<Arc<GlobNfa>>]) -> Self {
-        let mut index = VariableAtoms::default();
+    fn new(atoms: &[usize], automaton_of: &[Option<Arc<GlobNfa>>]) -> Self {
+        let mut index = AtomIndex::default();
         for &atom in atoms {
             let Some(Some(automaton)) = automaton_of.get(atom) else {
                 continue;
@@ -90,7 +115,7 @@ impl VariableAtoms {
     }
 
     /// What asserting `lit`, an atom of this variable, fixes about the others.
-    pub fn implied_by(&self, lit: Lit, automaton_of: &[Option<Arc<GlobNfa>>]) -> Vec<Implied> {
+    fn implied_by(&self, lit: Lit, automaton_of: &[Option<Arc<GlobNfa>>]) -> Vec<Implied> {
         let index = lit.var().index();
         let Some(Some(asserted)) = automaton_of.get(index) else {
             return Vec::new();
@@ -192,6 +217,15 @@ impl VariableAtoms {
     }
 }
 
+/// Whether an automaton's pattern has no wildcard.
+pub fn is_literal(automaton: &GlobNfa) -> bool {
+    automaton
+        .pattern()
+        .pieces()
+        .iter()
+        .all(|piece| matches!(piece, Piece::Char(_)))
+}
+
 /// The text an automaton matches when its pattern has no wildcard.
 pub fn literal_text(automaton: &GlobNfa) -> Option<String> {
     automaton
@@ -258,7 +292,7 @@ mod tests {
     fn every_propagation_is_valid() {
         let automata = automata();
         let atoms: Vec<usize> = (0..automata.len()).collect();
-        let index = VariableAtoms::new(&atoms, &automata);
+        let index = VariableAtoms::new(atoms.clone());
         let strings = strings();
         for &atom in &atoms {
             for positive in [true, false] {
@@ -280,7 +314,7 @@ mod tests {
     fn a_value_fixes_every_atom_of_its_case() {
         let automata = automata();
         let atoms: Vec<usize> = (0..automata.len()).collect();
-        let index = VariableAtoms::new(&atoms, &automata);
+        let index = VariableAtoms::new(atoms.clone());
         // `x = "a:b"`, respecting case, decides every other atom.
         let value = Var(4).lit(true);
         assert_eq!(index.implied_by(value, &automata).len(), atoms.len() - 1);
