@@ -12,11 +12,13 @@
 //! A file that cannot be read is bad input (exit 2), reported at its
 //! position: no policy is ever skipped in silence.
 
+pub mod baseline;
 pub mod findings;
 
 use crate::args::TimeBudget;
 use crate::render::{Style, render, render_titled};
 use crate::{Exit, Io, OutputFormat, sarif};
+use baseline::{Baseline, Comparison};
 use clap::Args;
 use findings::{Checks, FindingType, ScanFinding, findings_of};
 use keyaki_check::Access;
@@ -72,6 +74,14 @@ pub struct ScanArgs {
     /// Findings to leave out: an issue code, a resource, or RESOURCE.CODE
     #[arg(long, value_name = "FINDING", num_args = 1.., value_delimiter = ',')]
     pub ignore_finding: Vec<String>,
+    /// Write every finding to FILE as a baseline for --baseline; the run then exits 0 (it
+    /// records the findings, it does not gate)
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub create_baseline: Option<String>,
+    /// Findings FILE (written by --create-baseline) holds are shown as baselined and never
+    /// block; the exit code is 1 only for a new blocking finding
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
     /// The time budget of each check
     #[command(flatten)]
     pub budget: TimeBudget,
@@ -105,10 +115,15 @@ struct Report {
     files: Vec<Scanned>,
     findings: Vec<ScanFinding>,
     blocking: Vec<FindingType>,
+    /// With `--baseline`: what it holds of this run.
+    comparison: Option<Comparison>,
+    /// With `--create-baseline`: the file the findings were written to.
+    baseline_written: Option<String>,
 }
 
 fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
     let blocking = blocking_types(&args.treat_finding_type_as_blocking)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let deployment = deployment(args)?;
     let checks = checks(args)?;
     let mut files = Vec::new();
@@ -137,6 +152,15 @@ fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
                 span: unanalysed.diagnostic.span,
                 help: unanalysed.diagnostic.help.clone(),
                 learn_more_link: None,
+                policy_path: String::new(),
+                fingerprint: baseline::fingerprint(
+                    &unanalysed.resource,
+                    &unanalysed.policy_name,
+                    "UNANALYSED_POLICY",
+                    "",
+                    &unanalysed.diagnostic.message,
+                ),
+                baselined: None,
             });
         }
         for policy in &file.policies {
@@ -144,11 +168,34 @@ fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
         }
     }
     findings.retain(|f| !ignored(f, &args.ignore_finding));
+    let comparison = baseline.map(|baseline| baseline.compare(&mut findings));
+    let baseline_written = args
+        .create_baseline
+        .as_deref()
+        .map(|path| write_baseline(path, &findings))
+        .transpose()?;
     Ok(Report {
         files,
         findings,
         blocking,
+        comparison,
+        baseline_written,
     })
+}
+
+/// `--baseline FILE`: a file that cannot be read, or is not a baseline, is bad input.
+fn read_baseline(path: &str) -> Result<Baseline, Refusal> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Refusal::Usage(format!("cannot read `{path}`: {e}")))?;
+    let source = SourceFile::new(path, bytes);
+    Baseline::read(&source).map_err(|diagnostic| Refusal::Unreadable(source, Box::new(diagnostic)))
+}
+
+/// `--create-baseline FILE`: every finding written, for a later `--baseline FILE`.
+fn write_baseline(path: &str, findings: &[ScanFinding]) -> Result<String, Refusal> {
+    std::fs::write(path, baseline::write(findings))
+        .map_err(|e| Refusal::Usage(format!("cannot write the baseline `{path}`: {e}")))?;
+    Ok(path.to_string())
 }
 
 /// `--treat-finding-type-as-blocking`.
@@ -278,15 +325,20 @@ fn ignored(finding: &ScanFinding, ignore: &[String]) -> bool {
 }
 
 impl Report {
+    /// A finding blocks when its type is blocking and no baseline holds it.
+    fn blocks(&self, finding: &ScanFinding) -> bool {
+        self.blocking.contains(&finding.finding_type) && finding.baselined != Some(true)
+    }
+
     fn blocking_count(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| self.blocking.contains(&f.finding_type))
-            .count()
+        self.findings.iter().filter(|f| self.blocks(f)).count()
     }
 
     /// The run's answer in one word, as the exit code says it.
     fn verdict(&self) -> &'static str {
+        if self.baseline_written.is_some() {
+            return "BASELINE_WRITTEN";
+        }
         match self.exit() {
             Exit::Fail => "FAIL",
             Exit::Unknown => "UNKNOWN",
@@ -294,10 +346,13 @@ impl Report {
         }
     }
 
-    /// 1 when something blocks; else 3 when a check asked has no verdict (a PASS must be a
-    /// proof, whatever is blocking); else 0.
+    /// 0 when the findings were written as a baseline (recording is not gating); else 1 when
+    /// something blocks; else 3 when a check asked has no verdict (a PASS must be a proof,
+    /// whatever is blocking); else 0.
     fn exit(&self) -> Exit {
-        if self.blocking_count() > 0 {
+        if self.baseline_written.is_some() {
+            Exit::Pass
+        } else if self.blocking_count() > 0 {
             Exit::Fail
         } else if self
             .findings
@@ -311,6 +366,16 @@ impl Report {
     }
 
     fn print(&self, _args: &ScanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
+        if let (Some(path), OutputFormat::Json | OutputFormat::Sarif) =
+            (&self.baseline_written, output)
+        {
+            let _ = writeln!(
+                io.stderr,
+                "{} {} written to the baseline {path}",
+                self.findings.len(),
+                plural(self.findings.len(), "finding", "findings")
+            );
+        }
         let printed = match output {
             OutputFormat::Json => self.json(),
             OutputFormat::Sarif => self.sarif(),
@@ -353,22 +418,44 @@ impl Report {
             };
             out.push_str(&self.render_finding(&file.template, finding, style));
         }
-        let blocking = self.blocking_count();
-        out.push_str(&format!(
-            "{} {}, {} blocking: {}\n",
-            self.findings.len(),
-            plural(self.findings.len(), "finding", "findings"),
-            blocking,
-            self.verdict()
-        ));
+        out.push_str(&self.summary());
         out
     }
 
+    /// The last line of the text output.
+    fn summary(&self) -> String {
+        let count = format!(
+            "{} {}",
+            self.findings.len(),
+            plural(self.findings.len(), "finding", "findings")
+        );
+        if let Some(path) = &self.baseline_written {
+            return format!("{count} written to the baseline {path}\n");
+        }
+        let baselined = self.comparison.map_or(String::new(), |c| {
+            format!(", {} baselined ({} fixed since)", c.baselined, c.fixed)
+        });
+        format!(
+            "{count}{baselined}, {} blocking: {}\n",
+            self.blocking_count(),
+            self.verdict()
+        )
+    }
+
     fn render_finding(&self, template: &SourceFile, finding: &ScanFinding, style: Style) -> String {
-        let blocking = self.blocking.contains(&finding.finding_type);
+        let blocking = self.blocks(finding);
+        let baselined = if finding.baselined == Some(true) {
+            " (baselined)"
+        } else {
+            ""
+        };
         let title = style.paint(
             if blocking { "1;31" } else { "1;33" },
-            &format!("{} {}", finding.finding_type.name(), finding.issue_code),
+            &format!(
+                "{} {}{baselined}",
+                finding.finding_type.name(),
+                finding.issue_code
+            ),
         );
         let mut diagnostic = if blocking {
             Diagnostic::error(finding.finding_details.clone(), finding.span)
@@ -381,15 +468,17 @@ impl Report {
     }
 
     /// The SARIF results (wrapped into a log by the caller): one per finding, at its place in
-    /// the template, `error` when blocking and `warning` otherwise.
+    /// the template, `error` when blocking and `warning` otherwise, with its fingerprint and,
+    /// with `--baseline`, its `baselineState` (`unchanged` when the baseline holds it, else
+    /// `new`).
     fn sarif(&self) -> String {
         let results: Vec<_> = self
             .findings
             .iter()
             .filter_map(|finding| {
                 let file = self.files.iter().find(|f| f.template.name() == finding.file)?;
-                let blocking = self.blocking.contains(&finding.finding_type);
-                Some(json!({
+                let blocking = self.blocks(finding);
+                let mut result = json!({
                     "ruleId": finding.issue_code,
                     "level": if blocking { "error" } else { "warning" },
                     "message": {"text": format!(
@@ -401,7 +490,13 @@ impl Report {
                         "resource": finding.resource,
                         "policyName": finding.policy_name,
                     },
-                }))
+                    "partialFingerprints": {"keyaki/v1": finding.fingerprint},
+                });
+                if let (Some(baselined), Some(map)) = (finding.baselined, result.as_object_mut()) {
+                    let state = if baselined { "unchanged" } else { "new" };
+                    map.insert("baselineState".into(), json!(state));
+                }
+                Some(result)
             })
             .collect();
         serde_json::to_string(&results).unwrap_or_default()
@@ -425,11 +520,17 @@ impl Report {
                 })
             })
             .collect();
-        let report = json!({
+        let mut report = json!({
             "result": self.verdict(),
             "findings": self.findings,
             "policies": policies,
         });
+        if let (Some(comparison), Some(map)) = (self.comparison, report.as_object_mut()) {
+            map.insert(
+                "baseline".into(),
+                json!({"baselined": comparison.baselined, "fixed": comparison.fixed}),
+            );
+        }
         format!(
             "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
