@@ -22,6 +22,7 @@
 pub mod arns;
 pub mod cfn;
 pub mod emit;
+pub mod event_bus;
 pub mod resolve;
 pub mod terraform;
 pub mod tree;
