@@ -10,7 +10,9 @@
 //! makes it 3, whatever is blocking, since a PASS must be a proof. Text shows each finding with its template snippet; JSON lists the
 //! findings and the policies found; SARIF gives one result per finding at its template place.
 //! A file that cannot be read is bad input (exit 2), reported at its
-//! position: no policy is ever skipped in silence.
+//! position: no policy is ever skipped in silence; a managed policy attached by ARN that the
+//! file does not define is a warning (`MANAGED_POLICY_NOT_READ`). `--create-baseline` and
+//! `--baseline` record accepted findings and stop them blocking ([`baseline`]).
 
 pub mod baseline;
 pub mod findings;
@@ -23,7 +25,7 @@ use clap::Args;
 use findings::{Checks, FindingType, ScanFinding, findings_of};
 use keyaki_check::Access;
 use keyaki_policy::{Diagnostic, ParseOptions, PolicyType, SourceFile, parse_policy};
-use keyaki_templates::{Deployment, Scanned, scan};
+use keyaki_templates::{Deployment, ManagedReference, Scanned, scan};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -163,6 +165,11 @@ fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
                 baselined: None,
             });
         }
+        findings.extend(
+            file.managed_references
+                .iter()
+                .map(|r| not_read(r, &file.template)),
+        );
         for policy in &file.policies {
             findings.extend(findings_of(policy, &checks, &file.template));
         }
@@ -196,6 +203,42 @@ fn write_baseline(path: &str, findings: &[ScanFinding]) -> Result<String, Refusa
     std::fs::write(path, baseline::write(findings))
         .map_err(|e| Refusal::Usage(format!("cannot write the baseline `{path}`: {e}")))?;
     Ok(path.to_string())
+}
+
+/// A managed policy attached by ARN whose document the file does not hold: a warning, since
+/// what it grants counts but is not analysed here.
+fn not_read(reference: &ManagedReference, template: &SourceFile) -> ScanFinding {
+    let at = template.line_column(reference.span.start);
+    let code = "MANAGED_POLICY_NOT_READ";
+    ScanFinding {
+        finding_type: FindingType::Warning,
+        issue_code: code.into(),
+        finding_details: format!(
+            "`{}` attaches the managed policy `{}`, which is not in this file; it is not analysed",
+            reference.place, reference.arn
+        ),
+        resource: reference.resource.clone(),
+        policy_name: reference.place.clone(),
+        file: template.name().to_string(),
+        line: at.line,
+        column: at.column,
+        span: reference.span,
+        help: Some(
+            "scan the template that defines it too, or check its document with \
+             `keyaki validate-policy`"
+                .into(),
+        ),
+        learn_more_link: None,
+        policy_path: String::new(),
+        fingerprint: baseline::fingerprint(
+            &reference.resource,
+            &reference.place,
+            code,
+            "",
+            &reference.arn,
+        ),
+        baselined: None,
+    }
 }
 
 /// `--treat-finding-type-as-blocking`.

@@ -309,6 +309,7 @@ fn a_directory_is_every_template_in_it() {
         files,
         [
             "../../tests/examples/templates/app.yaml",
+            "../../tests/examples/templates/boundaries.yaml",
             "../../tests/examples/templates/conditional.yaml",
             "../../tests/examples/templates/events-and-tables.yaml",
             "../../tests/examples/templates/legacy-roles.json",
@@ -460,4 +461,17 @@ fn a_plan_s_resource_policies_and_policy_documents_are_found() {
     insta::assert_snapshot!("scan_queues_text", out);
     let (_, json, _) = scan(&["--output", "json", QUEUES, "--check-no-public-access"]);
     insta::assert_snapshot!("scan_queues_json", json);
+}
+
+const BOUNDARIES: &str = "../../tests/examples/templates/boundaries.yaml";
+
+/// Managed policies attached by ARN: `TeamBoundary` is defined in the template (by `Ref`,
+/// `GetAtt … PolicyArn` and its ARN written out) and analysed there; `ReadOnlyAccess` (AWS
+/// managed) and `org-boundary` are not in the file: a warning each, not blocking.
+#[test]
+fn managed_policies_attached_from_elsewhere_are_noted() {
+    let (exit, out, _) = scan(&["--output", "text", BOUNDARIES]);
+    assert_eq!(exit, Exit::Pass, "{out}");
+    assert_eq!(out.matches("MANAGED_POLICY_NOT_READ").count(), 2, "{out}");
+    insta::assert_snapshot!("scan_boundaries_text", out);
 }

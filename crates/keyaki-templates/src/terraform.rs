@@ -413,6 +413,24 @@ fn configured(plan: &Node, address: &str, attribute: &str) -> Option<bool> {
     )
 }
 
+/// Every resource of the plan's `planned_values`, module by module.
+pub fn planned_resources(plan: &Node) -> Vec<&Node> {
+    fn collect<'p>(module: &'p Node, into: &mut Vec<&'p Node>) {
+        into.extend(list(module.get("resources")));
+        for child in list(module.get("child_modules")) {
+            collect(child, into);
+        }
+    }
+    let mut resources = Vec::new();
+    if let Some(root) = plan
+        .get("planned_values")
+        .and_then(|p| p.get("root_module"))
+    {
+        collect(root, &mut resources);
+    }
+    resources
+}
+
 /// The items of a list node (none for anything else).
 fn list(node: Option<&Node>) -> Vec<&Node> {
     match node {
