@@ -129,7 +129,7 @@ fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
     let deployment = deployment(args)?;
     let checks = checks(args)?;
     let mut files = Vec::new();
-    for path in files_of(&args.paths)? {
+    for path in files_of(&args.paths, &baseline_files(args))? {
         let bytes = std::fs::read(&path)
             .map_err(|e| Refusal::Usage(format!("cannot read `{}`: {e}", path.display())))?;
         let source = SourceFile::new(path.display().to_string(), bytes);
@@ -317,8 +317,19 @@ fn reference_policy(path: &str) -> Result<keyaki_policy::ParsedPolicy, Refusal> 
     })
 }
 
-/// The files named: files as given, directories searched for templates, in path order.
-fn files_of(paths: &[String]) -> Result<Vec<PathBuf>, Refusal> {
+/// The baseline files of this run, which a directory searched for templates may hold: they
+/// are no templates, and are left out of the search.
+fn baseline_files(args: &ScanArgs) -> Vec<PathBuf> {
+    [&args.baseline, &args.create_baseline]
+        .into_iter()
+        .flatten()
+        .filter_map(|path| std::fs::canonicalize(path).ok())
+        .collect()
+}
+
+/// The files named: files as given, directories searched for templates (but the `skipped`
+/// baseline files), in path order.
+fn files_of(paths: &[String], skipped: &[PathBuf]) -> Result<Vec<PathBuf>, Refusal> {
     let mut files = Vec::new();
     for path in paths {
         let path = Path::new(path);
@@ -331,6 +342,9 @@ fn files_of(paths: &[String]) -> Result<Vec<PathBuf>, Refusal> {
                     path.display()
                 )));
             }
+            found.retain(|file| {
+                std::fs::canonicalize(file).map_or(true, |file| !skipped.contains(&file))
+            });
             found.sort();
             files.extend(found);
         } else {

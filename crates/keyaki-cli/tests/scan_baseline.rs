@@ -209,3 +209,31 @@ fn a_baseline_is_recorded_or_read_not_both() {
     );
     assert_eq!(exit, Exit::BadInput, "{err}");
 }
+
+#[test]
+fn a_baseline_in_the_scanned_directory_is_not_read_as_a_template() {
+    let dir = workspace("inside");
+    let baseline = dir.join("baseline.json");
+    let scan_dir = |flag: &str| {
+        let args = [
+            "scan",
+            dir.to_str().unwrap(),
+            "--check-no-public-access",
+            "--output",
+            "text",
+            flag,
+            baseline.to_str().unwrap(),
+        ];
+        keyaki(&args, b"")
+    };
+    let (exit, _, err) = scan_dir("--create-baseline");
+    assert_eq!(exit, Exit::Pass, "{err}");
+    // Recorded a second time with the file now in the directory: the same findings.
+    let first = std::fs::read_to_string(&baseline).unwrap();
+    let (exit, _, err) = scan_dir("--create-baseline");
+    assert_eq!(exit, Exit::Pass, "{err}");
+    assert_eq!(std::fs::read_to_string(&baseline).unwrap(), first);
+    let (exit, out, err) = scan_dir("--baseline");
+    assert_eq!(exit, Exit::Pass, "{err}");
+    assert!(out.ends_with("2 findings, 2 baselined (0 fixed since), 0 blocking: PASS\n"));
+}
