@@ -441,3 +441,49 @@ fn list(node: Option<&Node>) -> Vec<&Node> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+
+    use super::*;
+    use keyaki_policy::{ParseOptions, read_json};
+
+    fn plan(json: &str) -> Node {
+        let source = SourceFile::new("plan.json", json.as_bytes().to_vec());
+        Node::from(&read_json(&source, ParseOptions::default()).unwrap())
+    }
+
+    #[test]
+    fn a_policy_document_read_only_at_apply_is_unanalysed() {
+        let plan = plan(
+            r#"{"planned_values": {"root_module": {"resources": [
+                {"address": "data.aws_iam_policy_document.q", "mode": "data",
+                 "type": "aws_iam_policy_document", "values": {"statement": []}}]}},
+               "resource_changes": [{"address": "data.aws_iam_policy_document.q",
+                 "change": {"actions": ["read"], "after_unknown": {"json": true}}}]}"#,
+        );
+        let (found, unanalysed) = policies(&plan, "plan.json", &Deployment::default());
+        assert!(found.is_empty());
+        assert_eq!(unanalysed.len(), 1);
+        assert_eq!(unanalysed[0].resource, "data.aws_iam_policy_document.q");
+    }
+
+    #[test]
+    fn configuration_is_found_through_module_calls_and_indices() {
+        let plan = plan(
+            r#"{"configuration": {"root_module": {"module_calls": {"m": {"module": {
+                "resources": [{"address": "aws_sns_topic.t",
+                               "expressions": {"name": {"constant_value": "t"}}}]}}}}}}"#,
+        );
+        assert_eq!(
+            configured(&plan, "module.m[\"a\"].aws_sns_topic.t[0]", "policy"),
+            Some(false)
+        );
+        assert_eq!(
+            configured(&plan, "module.m.aws_sns_topic.t", "name"),
+            Some(true)
+        );
+        assert_eq!(configured(&plan, "aws_sns_topic.t", "policy"), None);
+    }
+}
