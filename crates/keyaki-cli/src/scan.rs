@@ -10,18 +10,22 @@
 //! makes it 3, whatever is blocking, since a PASS must be a proof. Text shows each finding with its template snippet; JSON lists the
 //! findings and the policies found; SARIF gives one result per finding at its template place.
 //! A file that cannot be read is bad input (exit 2), reported at its
-//! position: no policy is ever skipped in silence.
+//! position: no policy is ever skipped in silence; a managed policy attached by ARN that the
+//! file does not define is a warning (`MANAGED_POLICY_NOT_READ`). `--create-baseline` and
+//! `--baseline` record accepted findings and stop them blocking ([`baseline`]).
 
+pub mod baseline;
 pub mod findings;
 
 use crate::args::TimeBudget;
 use crate::render::{Style, render, render_titled};
 use crate::{Exit, Io, OutputFormat, sarif};
+use baseline::{Baseline, Comparison};
 use clap::Args;
 use findings::{Checks, FindingType, ScanFinding, findings_of};
 use keyaki_check::Access;
 use keyaki_policy::{Diagnostic, ParseOptions, PolicyType, SourceFile, parse_policy};
-use keyaki_templates::{Deployment, Scanned, scan};
+use keyaki_templates::{Deployment, ManagedReference, Scanned, scan};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -72,6 +76,14 @@ pub struct ScanArgs {
     /// Findings to leave out: an issue code, a resource, or RESOURCE.CODE
     #[arg(long, value_name = "FINDING", num_args = 1.., value_delimiter = ',')]
     pub ignore_finding: Vec<String>,
+    /// Write every finding to FILE as a baseline for --baseline; the run then exits 0 (it
+    /// records the findings, it does not gate)
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub create_baseline: Option<String>,
+    /// Findings FILE (written by --create-baseline) holds are shown as baselined and never
+    /// block; the exit code is 1 only for a new blocking finding
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
     /// The time budget of each check
     #[command(flatten)]
     pub budget: TimeBudget,
@@ -105,14 +117,19 @@ struct Report {
     files: Vec<Scanned>,
     findings: Vec<ScanFinding>,
     blocking: Vec<FindingType>,
+    /// With `--baseline`: what it holds of this run.
+    comparison: Option<Comparison>,
+    /// With `--create-baseline`: the file the findings were written to.
+    baseline_written: Option<String>,
 }
 
 fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
     let blocking = blocking_types(&args.treat_finding_type_as_blocking)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let deployment = deployment(args)?;
     let checks = checks(args)?;
     let mut files = Vec::new();
-    for path in files_of(&args.paths)? {
+    for path in files_of(&args.paths, &baseline_files(args))? {
         let bytes = std::fs::read(&path)
             .map_err(|e| Refusal::Usage(format!("cannot read `{}`: {e}", path.display())))?;
         let source = SourceFile::new(path.display().to_string(), bytes);
@@ -137,18 +154,91 @@ fn scan_all(args: &ScanArgs) -> Result<Report, Refusal> {
                 span: unanalysed.diagnostic.span,
                 help: unanalysed.diagnostic.help.clone(),
                 learn_more_link: None,
+                policy_path: String::new(),
+                fingerprint: baseline::fingerprint(
+                    &unanalysed.resource,
+                    &unanalysed.policy_name,
+                    "UNANALYSED_POLICY",
+                    "",
+                    &unanalysed.diagnostic.message,
+                ),
+                baselined: None,
             });
         }
+        findings.extend(
+            file.managed_references
+                .iter()
+                .map(|r| not_read(r, &file.template)),
+        );
         for policy in &file.policies {
             findings.extend(findings_of(policy, &checks, &file.template));
         }
     }
     findings.retain(|f| !ignored(f, &args.ignore_finding));
+    let comparison = baseline.map(|baseline| baseline.compare(&mut findings));
+    let baseline_written = args
+        .create_baseline
+        .as_deref()
+        .map(|path| write_baseline(path, &findings))
+        .transpose()?;
     Ok(Report {
         files,
         findings,
         blocking,
+        comparison,
+        baseline_written,
     })
+}
+
+/// `--baseline FILE`: a file that cannot be read, or is not a baseline, is bad input.
+fn read_baseline(path: &str) -> Result<Baseline, Refusal> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Refusal::Usage(format!("cannot read `{path}`: {e}")))?;
+    let source = SourceFile::new(path, bytes);
+    Baseline::read(&source).map_err(|diagnostic| Refusal::Unreadable(source, Box::new(diagnostic)))
+}
+
+/// `--create-baseline FILE`: every finding written, for a later `--baseline FILE`.
+fn write_baseline(path: &str, findings: &[ScanFinding]) -> Result<String, Refusal> {
+    std::fs::write(path, baseline::write(findings))
+        .map_err(|e| Refusal::Usage(format!("cannot write the baseline `{path}`: {e}")))?;
+    Ok(path.to_string())
+}
+
+/// A managed policy attached by ARN whose document the file does not hold: a warning, since
+/// what it grants counts but is not analysed here.
+fn not_read(reference: &ManagedReference, template: &SourceFile) -> ScanFinding {
+    let at = template.line_column(reference.span.start);
+    let code = "MANAGED_POLICY_NOT_READ";
+    ScanFinding {
+        finding_type: FindingType::Warning,
+        issue_code: code.into(),
+        finding_details: format!(
+            "`{}` attaches the managed policy `{}`, which is not in this file; it is not analysed",
+            reference.place, reference.arn
+        ),
+        resource: reference.resource.clone(),
+        policy_name: reference.place.clone(),
+        file: template.name().to_string(),
+        line: at.line,
+        column: at.column,
+        span: reference.span,
+        help: Some(
+            "scan the template that defines it too, or check its document with \
+             `keyaki validate-policy`"
+                .into(),
+        ),
+        learn_more_link: None,
+        policy_path: String::new(),
+        fingerprint: baseline::fingerprint(
+            &reference.resource,
+            &reference.place,
+            code,
+            "",
+            &reference.arn,
+        ),
+        baselined: None,
+    }
 }
 
 /// `--treat-finding-type-as-blocking`.
@@ -227,8 +317,19 @@ fn reference_policy(path: &str) -> Result<keyaki_policy::ParsedPolicy, Refusal> 
     })
 }
 
-/// The files named: files as given, directories searched for templates, in path order.
-fn files_of(paths: &[String]) -> Result<Vec<PathBuf>, Refusal> {
+/// The baseline files of this run, which a directory searched for templates may hold: they
+/// are no templates, and are left out of the search.
+fn baseline_files(args: &ScanArgs) -> Vec<PathBuf> {
+    [&args.baseline, &args.create_baseline]
+        .into_iter()
+        .flatten()
+        .filter_map(|path| std::fs::canonicalize(path).ok())
+        .collect()
+}
+
+/// The files named: files as given, directories searched for templates (but the `skipped`
+/// baseline files), in path order.
+fn files_of(paths: &[String], skipped: &[PathBuf]) -> Result<Vec<PathBuf>, Refusal> {
     let mut files = Vec::new();
     for path in paths {
         let path = Path::new(path);
@@ -241,6 +342,9 @@ fn files_of(paths: &[String]) -> Result<Vec<PathBuf>, Refusal> {
                     path.display()
                 )));
             }
+            found.retain(|file| {
+                std::fs::canonicalize(file).map_or(true, |file| !skipped.contains(&file))
+            });
             found.sort();
             files.extend(found);
         } else {
@@ -278,15 +382,20 @@ fn ignored(finding: &ScanFinding, ignore: &[String]) -> bool {
 }
 
 impl Report {
+    /// A finding blocks when its type is blocking and no baseline holds it.
+    fn blocks(&self, finding: &ScanFinding) -> bool {
+        self.blocking.contains(&finding.finding_type) && finding.baselined != Some(true)
+    }
+
     fn blocking_count(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| self.blocking.contains(&f.finding_type))
-            .count()
+        self.findings.iter().filter(|f| self.blocks(f)).count()
     }
 
     /// The run's answer in one word, as the exit code says it.
     fn verdict(&self) -> &'static str {
+        if self.baseline_written.is_some() {
+            return "BASELINE_WRITTEN";
+        }
         match self.exit() {
             Exit::Fail => "FAIL",
             Exit::Unknown => "UNKNOWN",
@@ -294,10 +403,13 @@ impl Report {
         }
     }
 
-    /// 1 when something blocks; else 3 when a check asked has no verdict (a PASS must be a
-    /// proof, whatever is blocking); else 0.
+    /// 0 when the findings were written as a baseline (recording is not gating); else 1 when
+    /// something blocks; else 3 when a check asked has no verdict (a PASS must be a proof,
+    /// whatever is blocking); else 0.
     fn exit(&self) -> Exit {
-        if self.blocking_count() > 0 {
+        if self.baseline_written.is_some() {
+            Exit::Pass
+        } else if self.blocking_count() > 0 {
             Exit::Fail
         } else if self
             .findings
@@ -311,6 +423,16 @@ impl Report {
     }
 
     fn print(&self, _args: &ScanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
+        if let (Some(path), OutputFormat::Json | OutputFormat::Sarif) =
+            (&self.baseline_written, output)
+        {
+            let _ = writeln!(
+                io.stderr,
+                "{} {} written to the baseline {path}",
+                self.findings.len(),
+                plural(self.findings.len(), "finding", "findings")
+            );
+        }
         let printed = match output {
             OutputFormat::Json => self.json(),
             OutputFormat::Sarif => self.sarif(),
@@ -353,22 +475,44 @@ impl Report {
             };
             out.push_str(&self.render_finding(&file.template, finding, style));
         }
-        let blocking = self.blocking_count();
-        out.push_str(&format!(
-            "{} {}, {} blocking: {}\n",
-            self.findings.len(),
-            plural(self.findings.len(), "finding", "findings"),
-            blocking,
-            self.verdict()
-        ));
+        out.push_str(&self.summary());
         out
     }
 
+    /// The last line of the text output.
+    fn summary(&self) -> String {
+        let count = format!(
+            "{} {}",
+            self.findings.len(),
+            plural(self.findings.len(), "finding", "findings")
+        );
+        if let Some(path) = &self.baseline_written {
+            return format!("{count} written to the baseline {path}\n");
+        }
+        let baselined = self.comparison.map_or(String::new(), |c| {
+            format!(", {} baselined ({} fixed since)", c.baselined, c.fixed)
+        });
+        format!(
+            "{count}{baselined}, {} blocking: {}\n",
+            self.blocking_count(),
+            self.verdict()
+        )
+    }
+
     fn render_finding(&self, template: &SourceFile, finding: &ScanFinding, style: Style) -> String {
-        let blocking = self.blocking.contains(&finding.finding_type);
+        let blocking = self.blocks(finding);
+        let baselined = if finding.baselined == Some(true) {
+            " (baselined)"
+        } else {
+            ""
+        };
         let title = style.paint(
             if blocking { "1;31" } else { "1;33" },
-            &format!("{} {}", finding.finding_type.name(), finding.issue_code),
+            &format!(
+                "{} {}{baselined}",
+                finding.finding_type.name(),
+                finding.issue_code
+            ),
         );
         let mut diagnostic = if blocking {
             Diagnostic::error(finding.finding_details.clone(), finding.span)
@@ -381,15 +525,17 @@ impl Report {
     }
 
     /// The SARIF results (wrapped into a log by the caller): one per finding, at its place in
-    /// the template, `error` when blocking and `warning` otherwise.
+    /// the template, `error` when blocking and `warning` otherwise, with its fingerprint and,
+    /// with `--baseline`, its `baselineState` (`unchanged` when the baseline holds it, else
+    /// `new`).
     fn sarif(&self) -> String {
         let results: Vec<_> = self
             .findings
             .iter()
             .filter_map(|finding| {
                 let file = self.files.iter().find(|f| f.template.name() == finding.file)?;
-                let blocking = self.blocking.contains(&finding.finding_type);
-                Some(json!({
+                let blocking = self.blocks(finding);
+                let mut result = json!({
                     "ruleId": finding.issue_code,
                     "level": if blocking { "error" } else { "warning" },
                     "message": {"text": format!(
@@ -401,7 +547,13 @@ impl Report {
                         "resource": finding.resource,
                         "policyName": finding.policy_name,
                     },
-                }))
+                    "partialFingerprints": {"keyaki/v1": finding.fingerprint},
+                });
+                if let (Some(baselined), Some(map)) = (finding.baselined, result.as_object_mut()) {
+                    let state = if baselined { "unchanged" } else { "new" };
+                    map.insert("baselineState".into(), json!(state));
+                }
+                Some(result)
             })
             .collect();
         serde_json::to_string(&results).unwrap_or_default()
@@ -425,11 +577,17 @@ impl Report {
                 })
             })
             .collect();
-        let report = json!({
+        let mut report = json!({
             "result": self.verdict(),
             "findings": self.findings,
             "policies": policies,
         });
+        if let (Some(comparison), Some(map)) = (self.comparison, report.as_object_mut()) {
+            map.insert(
+                "baseline".into(),
+                json!({"baselined": comparison.baselined, "fixed": comparison.fixed}),
+            );
+        }
         format!(
             "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()

@@ -309,11 +309,15 @@ fn a_directory_is_every_template_in_it() {
         files,
         [
             "../../tests/examples/templates/app.yaml",
+            "../../tests/examples/templates/boundaries.yaml",
             "../../tests/examples/templates/conditional.yaml",
+            "../../tests/examples/templates/events-and-tables.yaml",
             "../../tests/examples/templates/legacy-roles.json",
             "../../tests/examples/templates/notifications.json",
             "../../tests/examples/templates/orders.tfplan.json",
+            "../../tests/examples/templates/queues.tfplan.json",
             "../../tests/examples/templates/reference.json",
+            "../../tests/examples/templates/unquoted-numbers.yaml",
         ]
     );
 }
@@ -404,4 +408,70 @@ fn a_symbolic_value_without_policy_variables_is_no_proof() {
         .map(|(code, _, _)| code)
         .collect();
     assert!(codes.contains(&"CHECK_UNDECIDED".to_string()), "{codes:?}");
+}
+
+const EVENTS_AND_TABLES: &str = "../../tests/examples/templates/events-and-tables.yaml";
+const UNQUOTED_NUMBERS: &str = "../../tests/examples/templates/unquoted-numbers.yaml";
+
+/// DynamoDB table and stream policies (also per replica of a global table), an event bus's
+/// `Policy`, both forms of `AWS::Events::EventBusPolicy`, and the CloudWatch Logs policies
+/// written as JSON strings. `AnyoneReadsTheStream` lets `"*"` read the stream: public.
+#[test]
+fn resource_policies_of_tables_event_buses_and_logs_are_found() {
+    let (exit, out, _) = scan(&[
+        "--output",
+        "text",
+        EVENTS_AND_TABLES,
+        "--check-no-public-access",
+    ]);
+    assert_eq!(exit, Exit::Fail, "{out}");
+    insta::assert_snapshot!("scan_events_and_tables_text", out);
+    let (_, json, _) = scan(&[
+        "--output",
+        "json",
+        EVENTS_AND_TABLES,
+        "--check-no-public-access",
+    ]);
+    insta::assert_snapshot!("scan_events_and_tables_json", json);
+}
+
+/// `Version: 2012-10-17` and the account ids `012345678901` and `111122223333` unquoted are
+/// the strings written, as CloudFormation reads them: the policy is valid, the leading zero
+/// kept, and only the generated bucket name is unresolved.
+#[test]
+fn unquoted_numbers_are_the_strings_written() {
+    let (exit, out, _) = scan(&["--output", "text", UNQUOTED_NUMBERS]);
+    assert_eq!(exit, Exit::Pass, "{out}");
+    assert!(!out.contains("JSON_SYNTAX_ERROR"), "{out}");
+    insta::assert_snapshot!("scan_unquoted_numbers_text", out);
+}
+
+const QUEUES: &str = "../../tests/examples/templates/queues.tfplan.json";
+
+/// A plan's resource policies set on the resource itself (`aws_sqs_queue.policy`, a secret's
+/// in a child module), CloudWatch Logs and EventBridge policies, and an
+/// `aws_iam_policy_document` data source from `prior_state`. `aws_sns_topic.alerts` sets no
+/// policy (SNS writes its default): not reported; `aws_sns_topic.audit` sets one that is
+/// unknown until apply: an error. The secret's `PublicRead` lets `{"AWS": "*"}` read it.
+#[test]
+fn a_plan_s_resource_policies_and_policy_documents_are_found() {
+    let (exit, out, _) = scan(&["--output", "text", QUEUES, "--check-no-public-access"]);
+    assert_eq!(exit, Exit::Fail, "{out}");
+    assert!(!out.contains("aws_sns_topic.alerts"), "{out}");
+    insta::assert_snapshot!("scan_queues_text", out);
+    let (_, json, _) = scan(&["--output", "json", QUEUES, "--check-no-public-access"]);
+    insta::assert_snapshot!("scan_queues_json", json);
+}
+
+const BOUNDARIES: &str = "../../tests/examples/templates/boundaries.yaml";
+
+/// Managed policies attached by ARN: `TeamBoundary` is defined in the template (by `Ref`,
+/// `GetAtt … PolicyArn` and its ARN written out) and analysed there; `ReadOnlyAccess` (AWS
+/// managed) and `org-boundary` are not in the file: a warning each, not blocking.
+#[test]
+fn managed_policies_attached_from_elsewhere_are_noted() {
+    let (exit, out, _) = scan(&["--output", "text", BOUNDARIES]);
+    assert_eq!(exit, Exit::Pass, "{out}");
+    assert_eq!(out.matches("MANAGED_POLICY_NOT_READ").count(), 2, "{out}");
+    insta::assert_snapshot!("scan_boundaries_text", out);
 }

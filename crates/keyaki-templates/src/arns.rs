@@ -114,6 +114,18 @@ pub fn formats(resource_type: &str) -> Option<Formats> {
                     ),
                 ],
             ),
+            // EventBridge API Reference, `EventBus`: `Ref` is the name.
+            "AWS::Events::EventBus" => (
+                Some("Name"),
+                &[
+                    ("Ref", "{name}"),
+                    ("Name", "{name}"),
+                    (
+                        "Arn",
+                        "arn:{partition}:events:{region}:{account}:event-bus/{name}",
+                    ),
+                ],
+            ),
             "AWS::DynamoDB::Table" => (
                 Some("TableName"),
                 &[

@@ -14,7 +14,8 @@ use keyaki_policy::{Diagnostic, PolicyType, SourceFile};
 
 /// Where a policy document sits in a resource's properties.
 enum Placement {
-    /// One document in this property.
+    /// One document at this property path: `A.B` steps into a map, `A[].B` into every item
+    /// of the list `A` (a document per item).
     Document {
         property: &'static str,
         policy_type: PolicyType,
@@ -158,6 +159,50 @@ fn placements(resource_type: &str) -> Vec<Placement> {
             Some("AWS::CodeArtifact::Domain"),
             None,
         )],
+        "AWS::DynamoDB::Table" => vec![
+            document(
+                "ResourcePolicy.PolicyDocument",
+                Resource,
+                Some("AWS::DynamoDB::Table"),
+                None,
+            ),
+            document(
+                "StreamSpecification.ResourcePolicy.PolicyDocument",
+                Resource,
+                Some("AWS::DynamoDB::Stream"),
+                None,
+            ),
+        ],
+        "AWS::DynamoDB::GlobalTable" => vec![
+            document(
+                "Replicas[].ResourcePolicy.PolicyDocument",
+                Resource,
+                Some("AWS::DynamoDB::Table"),
+                None,
+            ),
+            document(
+                "Replicas[].ReplicaStreamSpecification.ResourcePolicy.PolicyDocument",
+                Resource,
+                Some("AWS::DynamoDB::Stream"),
+                None,
+            ),
+        ],
+        "AWS::Events::EventBus" => vec![document("Policy", Resource, None, None)],
+        // Both hold the document as a JSON string.
+        "AWS::Logs::ResourcePolicy" => {
+            vec![document(
+                "PolicyDocument",
+                Resource,
+                None,
+                Some("PolicyName"),
+            )]
+        }
+        "AWS::Logs::Destination" => vec![document(
+            "DestinationPolicy",
+            Resource,
+            None,
+            Some("DestinationName"),
+        )],
         _ => Vec::new(),
     }
 }
@@ -194,6 +239,18 @@ pub fn policies(template: &Node, deployment: &Deployment) -> (Vec<FoundPolicy>, 
             ));
             continue;
         }
+        if kind == "AWS::Events::EventBusPolicy" {
+            let document = crate::event_bus::event_bus_policy(properties, &mut resolver);
+            found.push(finish(
+                logical_id,
+                "EventBusPolicy".into(),
+                PolicyType::Resource,
+                None,
+                &document,
+                &mut resolver,
+            ));
+            continue;
+        }
         for placement in placements(kind) {
             match placement {
                 Placement::Document {
@@ -202,23 +259,31 @@ pub fn policies(template: &Node, deployment: &Deployment) -> (Vec<FoundPolicy>, 
                     resource_type,
                     name_property,
                 } => {
-                    let Some(document) = properties.get(property) else {
-                        continue;
-                    };
-                    let name = name_property
-                        .and_then(|p| properties.get(p))
-                        .map(|n| resolver.resolve_value(n))
-                        .and_then(|n| n.scalar_text())
-                        .unwrap_or_else(|| property.to_string());
-                    let document = resolver.resolve_value(document);
-                    found.push(finish(
+                    let steps: Vec<&str> = property.split('.').collect();
+                    let mut place = Place {
+                        resolver: &mut resolver,
                         logical_id,
-                        name,
-                        policy_type,
-                        resource_type,
-                        &document,
-                        &mut resolver,
-                    ));
+                        unanalysed: &mut unanalysed,
+                        documents: Vec::new(),
+                    };
+                    place.walk(properties, &steps, String::new());
+                    let documents = place.documents;
+                    for (reached, document) in documents {
+                        let name = name_property
+                            .and_then(|p| properties.get(p))
+                            .map(|n| resolver.resolve_value(n))
+                            .and_then(|n| n.scalar_text())
+                            .unwrap_or_else(|| policy_name_of(&reached));
+                        let document = resolver.resolve_value(&document);
+                        found.push(finish(
+                            logical_id,
+                            name,
+                            policy_type,
+                            resource_type,
+                            &document,
+                            &mut resolver,
+                        ));
+                    }
                 }
                 Placement::Inline => {
                     let Some(policies) = properties.get("Policies") else {
@@ -259,6 +324,92 @@ pub fn policies(template: &Node, deployment: &Deployment) -> (Vec<FoundPolicy>, 
         resolver.undecided.clear();
     }
     (found, unanalysed)
+}
+
+/// A walk down a property path to the documents it reaches.
+struct Place<'r, 't> {
+    resolver: &'r mut Resolver<'t>,
+    logical_id: &'r str,
+    unanalysed: &'r mut Vec<Unanalysed>,
+    /// Each document reached, with the path that reached it (`Replicas[1].ResourcePolicy`).
+    documents: Vec<(String, Node)>,
+}
+
+impl Place<'_, '_> {
+    /// Follows `steps` from `node`. A property left out holds no policy; a step through
+    /// something that is not a map (or, for `A[]`, a list), even once its intrinsics are
+    /// resolved, is an error: its policies cannot be read, and are not passed over.
+    fn walk(&mut self, node: &Node, steps: &[&str], reached: String) {
+        let Some((step, rest)) = steps.split_first() else {
+            self.documents.push((reached, node.clone()));
+            return;
+        };
+        let (name, each) = match step.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (*step, false),
+        };
+        let Some(map) = self.shaped(node, &reached, |v| matches!(v, Value::Map(_)), "a map") else {
+            return;
+        };
+        let Some(child) = map.get(name) else {
+            return;
+        };
+        let reached = if reached.is_empty() {
+            name.to_string()
+        } else {
+            format!("{reached}.{name}")
+        };
+        if !each {
+            return self.walk(child, rest, reached);
+        }
+        let Some(list) = self.shaped(child, &reached, |v| matches!(v, Value::List(_)), "a list")
+        else {
+            return;
+        };
+        if let Value::List(items) = &list.value {
+            for (index, item) in items.iter().enumerate() {
+                self.walk(item, rest, format!("{reached}[{index}]"));
+            }
+        }
+    }
+
+    /// `node` if it has the shape `is` wants, else resolved (an `Fn::If`); `null` (a property
+    /// set to `AWS::NoValue`) is none; any other shape is an error.
+    fn shaped(
+        &mut self,
+        node: &Node,
+        reached: &str,
+        is: impl Fn(&Value) -> bool,
+        shape: &str,
+    ) -> Option<Node> {
+        if is(&node.value) {
+            return Some(node.clone());
+        }
+        let resolved = self.resolver.resolve_value(node);
+        if is(&resolved.value) {
+            return Some(resolved);
+        }
+        if resolved.value != Value::Null {
+            let place = if reached.is_empty() {
+                "`Properties`".to_string()
+            } else {
+                format!("`{reached}`")
+            };
+            let what = format!("{place} is {}, not {shape}", resolved.type_name());
+            self.unanalysed
+                .push(shape_error(self.logical_id, reached, node, &what));
+        }
+        None
+    }
+}
+
+/// A policy's name from the path that reached its document: the property (`KeyPolicy`), or
+/// the path to the `PolicyDocument` (`Replicas[0].ResourcePolicy`).
+fn policy_name_of(reached: &str) -> String {
+    reached
+        .strip_suffix(".PolicyDocument")
+        .unwrap_or(reached)
+        .to_string()
 }
 
 /// The resolved items of `Policies`: a list item by item (so that each policy keeps its own
@@ -444,7 +595,7 @@ pub(crate) fn lambda_permission(properties: &Node, resolver: &mut Resolver<'_>) 
     )
 }
 
-fn entry(key: &str, value: Node) -> Entry {
+pub(crate) fn entry(key: &str, value: Node) -> Entry {
     Entry {
         key: key.to_string(),
         key_span: value.span,
@@ -465,6 +616,23 @@ mod tests {
         let tree = read_yaml(&source).unwrap();
         let (found, _) = policies(&tree, &Deployment::default());
         (source, found)
+    }
+
+    #[test]
+    fn a_property_path_through_the_wrong_shape_is_an_error_not_a_silence() {
+        let text = "Resources:\n  T:\n    Type: AWS::DynamoDB::GlobalTable\n    Properties:\n      Replicas: us-east-1\n";
+        let source = SourceFile::new("t.yaml", text.as_bytes().to_vec());
+        let (found, unanalysed) = policies(&read_yaml(&source).unwrap(), &Deployment::default());
+        assert!(found.is_empty());
+        let messages: Vec<_> = unanalysed
+            .iter()
+            .map(|u| u.diagnostic.message.as_str())
+            .collect();
+        // One per placement that walks through `Replicas` (table and stream policies).
+        assert_eq!(
+            messages,
+            ["`Replicas` is a string, not a list in `T`; its policies cannot be read"; 2]
+        );
     }
 
     #[test]

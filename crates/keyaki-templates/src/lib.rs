@@ -22,12 +22,15 @@
 pub mod arns;
 pub mod cfn;
 pub mod emit;
+pub mod event_bus;
+pub mod references;
 pub mod resolve;
 pub mod terraform;
 pub mod tree;
 pub mod yaml;
 
 pub use emit::LocationMap;
+pub use references::ManagedReference;
 pub use resolve::Deployment;
 
 use keyaki_policy::{Diagnostic, ParseOptions, PolicyType, SourceFile, Span, read_json};
@@ -111,6 +114,8 @@ pub struct Scanned {
     pub policies: Vec<FoundPolicy>,
     /// Policies that could not be analysed.
     pub unanalysed: Vec<Unanalysed>,
+    /// Managed policies attached by ARN whose documents are not in the file.
+    pub managed_references: Vec<ManagedReference>,
 }
 
 /// Reads `template` and finds every policy in it. A file that is not a template, plan or
@@ -145,11 +150,21 @@ pub fn scan(template: SourceFile, deployment: &Deployment) -> Result<Scanned, Di
         FileKind::TerraformPlan => terraform::policies(&tree, template.name(), deployment),
         FileKind::Policy => (vec![loose_policy(&template, &tree)], Vec::new()),
     };
+    let managed_references = match kind {
+        FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
+            references::cfn_references(&tree, deployment)
+        }
+        FileKind::TerraformPlan => {
+            references::terraform_references(&terraform::planned_resources(&tree))
+        }
+        FileKind::Policy => Vec::new(),
+    };
     Ok(Scanned {
         template,
         kind,
         policies,
         unanalysed,
+        managed_references,
     })
 }
 

@@ -4,8 +4,11 @@
 //! and keeps tags) are folded into a [`Node`] tree. A short-form intrinsic such as `!Sub "…"`
 //! or `!GetAtt Role.Arn` becomes its long form (`{"Fn::Sub": "…"}`, `{"Fn::GetAtt": ["Role",
 //! "Arn"]}`), spanning the tagged value, so that the resolver knows one language. Plain scalars
-//! are typed by YAML 1.2's core schema (`true`, `null`, numbers); everything else is a string,
-//! which keeps `Version: 2012-10-17` the string IAM expects.
+//! are typed by YAML 1.2's core schema for `true`, `false` and `null`; everything else,
+//! numbers included, is the string written, as CloudFormation reads a template's scalars.
+//! That keeps `Version: 2012-10-17` and an unquoted account id `012345678901` the strings the
+//! author meant: read as a number, the account id would lose its leading zero or, written back
+//! as JSON, be no number at all.
 //!
 //! Aliases are expanded, with a bound on the nodes they may create (the "billion laughs"
 //! document is an error, not a hang), and nesting is bounded like the JSON reader's.
@@ -219,7 +222,8 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
-/// A scalar typed by the YAML 1.2 core schema: only plain scalars are anything but strings.
+/// A scalar's value: a plain `true`, `false` or null (the YAML 1.2 core schema); any other
+/// scalar, a number too, is the string written (see the module doc).
 fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     let explicit_string = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
     if style != ScalarStyle::Plain || explicit_string {
@@ -229,24 +233,8 @@ fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        _ if is_number(text) => Value::Number(text.to_string()),
         _ => Value::String(text.to_string()),
     }
-}
-
-/// Decimal integers and floats of the core schema (`12`, `-1.5`, `2e3`).
-fn is_number(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (mantissa, exponent) = match digits.split_once(['e', 'E']) {
-        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
-        None => (digits, None),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    !(whole.is_empty() && fraction.is_empty())
-        && all_digits(whole)
-        && all_digits(fraction)
-        && exponent.is_none_or(|e| !e.is_empty() && all_digits(e))
 }
 
 /// A short-form intrinsic (`!Sub x`) as its long form (`{"Fn::Sub": x}`).
@@ -327,10 +315,12 @@ mod tests {
     }
 
     #[test]
-    fn plain_scalars_follow_the_core_schema() {
-        let node = read("V: 2012-10-17\nN: 12\nT: true\nQ: '12'\nE:\n").unwrap();
+    fn plain_scalars_are_strings_but_booleans_and_null() {
+        let node = read("V: 2012-10-17\nN: 12\nT: true\nQ: '12'\nE:\nA: 012345678901\n").unwrap();
         assert_eq!(node.get("V").unwrap().as_str(), Some("2012-10-17"));
-        assert_eq!(node.get("N").unwrap().value, Value::Number("12".into()));
+        // Numbers are the text written, as CloudFormation reads them: strings.
+        assert_eq!(node.get("N").unwrap().as_str(), Some("12"));
+        assert_eq!(node.get("A").unwrap().as_str(), Some("012345678901"));
         assert_eq!(node.get("T").unwrap().value, Value::Bool(true));
         assert_eq!(node.get("Q").unwrap().as_str(), Some("12"));
         assert_eq!(node.get("E").unwrap().value, Value::Null);

@@ -14,13 +14,16 @@
 //!
 //! This is the one place that turns a policy into findings.
 
+use super::baseline::{fingerprint, path_text};
 use keyaki_check::{
     Access, CheckConfig, Outcome, ResourceType, Verdict, check_access_not_granted,
     check_no_new_access, check_no_public_access,
 };
-use keyaki_policy::{ParseOptions, ParsedPolicy, PolicyType, Span, parse_policy};
+use keyaki_policy::{
+    Json, ParseOptions, ParsedPolicy, PolicyType, Span, Spanned, parse_policy, read_json,
+};
 use keyaki_templates::FoundPolicy;
-use keyaki_validate::{ValidatePolicyType, ValidateResourceType, validate_policy_for};
+use keyaki_validate::{Location, ValidatePolicyType, ValidateResourceType, validate_policy_for};
 use serde::Serialize;
 
 /// Access Analyzer's finding types, most severe first.
@@ -90,6 +93,14 @@ pub struct ScanFinding {
     /// The check's section of the IAM User Guide, for Access Analyzer's checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learn_more_link: Option<String>,
+    /// Where in the resolved policy (`Statement[0].Action`), empty for the whole policy or a
+    /// place outside it.
+    pub policy_path: String,
+    /// What recognises this finding across edits that move it (`baseline::fingerprint`).
+    pub fingerprint: String,
+    /// With `--baseline`: whether the baseline holds this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<bool>,
 }
 
 /// The custom checks asked for, with their inputs.
@@ -111,6 +122,8 @@ struct Draft {
     issue_code: &'static str,
     details: String,
     span: Span,
+    /// The span in the resolved policy, when the finding is about a part of it.
+    policy_span: Option<Span>,
     help: Option<String>,
     learn_more_link: Option<String>,
 }
@@ -129,6 +142,7 @@ pub fn findings_of(
             issue_code: "UNRESOLVED_VALUE",
             details: warning.message.clone(),
             span: warning.span,
+            policy_span: None,
             help: warning.help.clone(),
             learn_more_link: None,
         })
@@ -141,10 +155,19 @@ pub fn findings_of(
     if let Ok(parsed) = parse_policy(&policy.source, options) {
         drafts.extend(check_findings(policy, &parsed, checks));
     }
+    let tree = read_json(&policy.source, ParseOptions::default()).ok();
     drafts
         .into_iter()
         .map(|draft| {
             let at = template.line_column(draft.span.start);
+            let (policy_path, value) = offending(policy, tree.as_ref(), template, &draft);
+            let fingerprint = fingerprint(
+                &policy.resource,
+                &policy.policy_name,
+                draft.issue_code,
+                &policy_path,
+                &value,
+            );
             ScanFinding {
                 finding_type: draft.finding_type,
                 issue_code: draft.issue_code.to_string(),
@@ -157,9 +180,43 @@ pub fn findings_of(
                 span: draft.span,
                 help: draft.help,
                 learn_more_link: draft.learn_more_link,
+                policy_path,
+                fingerprint,
+                baselined: None,
             }
         })
         .collect()
+}
+
+/// A finding's path in the resolved policy and the text it is about, the parts of its
+/// fingerprint that do not move with the template's lines: the policy's text at the finding
+/// (none for the whole policy), or the template's text for a finding outside the policy.
+fn offending(
+    policy: &FoundPolicy,
+    tree: Option<&Spanned<Json>>,
+    template: &keyaki_policy::SourceFile,
+    draft: &Draft,
+) -> (String, String) {
+    let text_at = |source: &keyaki_policy::SourceFile, span: Span| {
+        source
+            .text()
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .to_string()
+    };
+    match (draft.policy_span, tree) {
+        (Some(span), Some(tree)) => {
+            let path = path_text(&Location::of(tree, span).path);
+            let value = if path.is_empty() {
+                String::new()
+            } else {
+                text_at(&policy.source, span)
+            };
+            (path, value)
+        }
+        (Some(span), None) => (String::new(), text_at(&policy.source, span)),
+        (None, _) => (String::new(), text_at(template, draft.span)),
+    }
 }
 
 /// `validate-policy`'s findings on the resolved policy (Access Analyzer's checks, the
@@ -179,6 +236,7 @@ fn validation(policy: &FoundPolicy) -> Vec<Draft> {
             issue_code: finding.issue.code,
             details: finding.details.clone(),
             span: policy.locations.to_template(finding.span()),
+            policy_span: Some(finding.span()),
             help: None,
             learn_more_link: Some(finding.issue.learn_more_link()),
         })
@@ -275,6 +333,7 @@ fn undecided_checks(
             issue_code: "CHECK_UNDECIDED",
             details: format!("{check} was not run: {why}"),
             span: policy.locations.to_template(parsed.policy.span),
+            policy_span: Some(parsed.policy.span),
             help: Some(help.to_string()),
             learn_more_link: None,
         })
@@ -303,6 +362,7 @@ fn verdict(
                     issue_code: code,
                     details: reason.description.clone(),
                     span: policy.locations.to_template(written),
+                    policy_span: Some(written),
                     help: None,
                     learn_more_link: None,
                 }
@@ -313,6 +373,7 @@ fn verdict(
             issue_code: "CHECK_UNDECIDED",
             details: format!("{} could not be decided: {why}", code.to_lowercase()),
             span: policy.locations.to_template(parsed.policy.span),
+            policy_span: Some(parsed.policy.span),
             help: Some("a check without an answer is never a pass; try a longer --timeout".into()),
             learn_more_link: None,
         }],
