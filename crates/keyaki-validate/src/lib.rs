@@ -10,10 +10,11 @@
 //!    issue code of the same problem ([`keyaki_policy::Diagnostic::code`]). A grammar error
 //!    keyaki detects but the reference names no code for is reported as
 //!    [`KEYAKI_GRAMMAR_ERROR`].
-//! 2. **The catalogs** (`actions`, `resources`, `condition_keys`): action names checked against
-//!    the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs against the ARN
-//!    format and the resource types of their service, condition keys against the keys services
-//!    declare (`catalog`, the service authorization reference as data).
+//! 2. **The catalogs** (`actions`, `resources`, `condition_keys`, `action_keys`): action names
+//!    checked against the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs
+//!    against the ARN format and the resource types of their service, condition keys against
+//!    the keys services declare, the global keys of the IAM User Guide and the keys each action
+//!    supports (`catalog`, the service authorization reference as data).
 //! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `document`): the
 //!    reference's security warnings, warnings and suggestions, each decided by reading the
 //!    policy model.
@@ -25,6 +26,7 @@
 //! case with the reference's sentence (`corpus/validate/`).
 #![forbid(unsafe_code)]
 
+mod action_keys;
 mod actions;
 pub mod catalog;
 pub mod codes;
@@ -194,6 +196,7 @@ pub fn validate_policy_for(
             findings.extend(permissive::findings(&document));
             findings.extend(conditions::findings(&document));
             findings.extend(condition_keys::findings(&document));
+            findings.extend(action_keys::findings(&document));
             findings.extend(trust::findings(&document));
             findings
         }
