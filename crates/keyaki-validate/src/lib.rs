@@ -15,8 +15,9 @@
 //!    against the ARN format and the resource types of their service, condition keys against
 //!    the keys services declare, the global keys of the IAM User Guide and the keys each action
 //!    supports (`catalog`, the service authorization reference as data).
-//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `document`): the
-//!    reference's security warnings, warnings and suggestions, each decided by reading the
+//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `attached`,
+//!    `document`): the reference's security warnings, warnings and suggestions, and the errors
+//!    of a resource policy for the resource it is attached to, each decided by reading the
 //!    policy model.
 //!
 //! The checks read only the model and the spanned JSON tree, and solve nothing: an ARN is
@@ -28,6 +29,7 @@
 
 mod action_keys;
 mod actions;
+mod attached;
 pub mod catalog;
 pub mod codes;
 mod condition_keys;
@@ -198,6 +200,7 @@ pub fn validate_policy_for(
             findings.extend(condition_keys::findings(&document));
             findings.extend(action_keys::findings(&document));
             findings.extend(trust::findings(&document));
+            findings.extend(attached::findings(&document));
             findings
         }
         Err(diagnostics) => grammar::findings(&diagnostics, Some(&tree), policy_type),
