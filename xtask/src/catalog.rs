@@ -412,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn aws_service_reference_files_alone_or_in_a_list() {
+    fn aws_service_reference_files_alone_in_a_list_or_a_directory() {
         let file = json!({
             "Name": "sts",
             "Actions": [{"Name": "TagSession", "ActionConditionKeys": ["saml:aud"],
@@ -428,5 +428,15 @@ mod tests {
         ];
         assert_eq!(lines(&file), (true, expected.to_vec()));
         assert_eq!(lines(&json!([file])), (true, expected.to_vec()));
+        let dir = std::env::temp_dir().join(format!("keyaki-catalog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("sts.json"), file.to_string()).unwrap();
+        std::fs::write(dir.join("service-list.txt"), "not a service file").unwrap();
+        let read = read_catalog(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let Ok(catalog) = read else {
+            panic!("the directory is read: {read:?}")
+        };
+        assert!(render(&catalog).ends_with("action sts:TagSession res=role keys=saml:aud\n"));
     }
 }
