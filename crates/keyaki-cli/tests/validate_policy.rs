@@ -130,10 +130,10 @@ fn the_version_names_the_service_catalog() {
 
 /// The AWS CLI reference's example for `validate-policy` (a Cognito role trust policy, in
 /// `tests/validate-policy/cli-reference-example.json` as the reference prints it) and the
-/// first two of the three findings its output shows, location for location. The third,
+/// three findings its output shows, location for location: the last,
 /// `UNSUPPORTED_ACTION_FOR_CONDITION_KEY` (`sts:TagSession` does not support
-/// `cognito-identity.amazonaws.com:aud`), needs each action's condition keys, which keyaki's
-/// catalog does not hold yet.
+/// `cognito-identity.amazonaws.com:aud`), ends its second location two characters after the
+/// condition's value, as Access Analyzer measures a value written without brackets.
 #[test]
 fn the_aws_cli_reference_example_gets_the_findings_it_shows() {
     let (exit, out, _) = validate_policy(
@@ -170,6 +170,25 @@ fn the_aws_cli_reference_example_gets_the_findings_it_shows() {
                     "path": [{"value": "Statement"}, {"index": 0}, {"value": "Principal"}, {"value": "Federated"}],
                     "span": {"end": {"column": 61, "line": 8, "offset": 202},
                              "start": {"column": 29, "line": 8, "offset": 170}}
+                }
+            ]
+        },
+        {
+            "findingDetails": "The following actions: sts:TagSession are not supported by the condition key cognito-identity.amazonaws.com:aud. The condition will not be evaluated for these actions. We recommend that you move these actions to a different statement without this condition key.",
+            "findingType": "ERROR",
+            "issueCode": "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+            "learnMoreLink": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-action-for-condition-key",
+            "locations": [
+                {
+                    "path": [{"value": "Statement"}, {"index": 0}, {"value": "Action"}, {"index": 1}],
+                    "span": {"end": {"column": 32, "line": 12, "offset": 308},
+                             "start": {"column": 16, "line": 12, "offset": 292}}
+                },
+                {
+                    "path": [{"value": "Statement"}, {"index": 0}, {"value": "Condition"},
+                             {"value": "StringEquals"}, {"value": "cognito-identity.amazonaws.com:aud"}],
+                    "span": {"end": {"column": 79, "line": 16, "offset": 464},
+                             "start": {"column": 58, "line": 16, "offset": 443}}
                 }
             ]
         }

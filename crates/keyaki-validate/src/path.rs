@@ -38,24 +38,55 @@ pub struct Location {
     pub path: Vec<PathElement>,
     /// The text the finding is about, in bytes of the document.
     pub span: Span,
+    /// Whether the span is a condition's single value written without brackets, which Access
+    /// Analyzer measures as the one-element list it stands for: its end two characters further
+    /// on the same line (the AWS CLI reference's example: `"us-west-2_EXAMPLE"` at offset 443,
+    /// 19 characters, is reported as ending at 464).
+    pub measured_as_list: bool,
 }
 
 impl Location {
     /// The location of `span` in a document whose JSON tree is `tree`.
     pub fn of(tree: &Spanned<Json>, span: Span) -> Location {
+        let (path, node) = walk(tree, span);
+        let measured_as_list = node.span == span
+            && !matches!(node.value, Json::Array(_) | Json::Object(_))
+            && is_condition_key(&path);
         Location {
-            path: path_to(tree, span),
+            path,
             span,
+            measured_as_list,
+        }
+    }
+
+    /// A location with this path and span, measured as written.
+    pub fn at(path: Vec<PathElement>, span: Span) -> Location {
+        Location {
+            path,
+            span,
+            measured_as_list: false,
         }
     }
 
     /// Where the span starts and ends, as the API counts.
     pub fn positions(&self, source: &SourceFile) -> (Position, Position) {
-        (
-            position(source, self.span.start),
-            position(source, self.span.end),
-        )
+        let mut end = position(source, self.span.end);
+        if self.measured_as_list {
+            end.column += 2;
+            end.offset += 2;
+        }
+        (position(source, self.span.start), end)
     }
+}
+
+/// Whether a path ends at a condition key's value: `…, Condition, OPERATOR, KEY`.
+fn is_condition_key(path: &[PathElement]) -> bool {
+    let Some([condition, PathElement::Value(_), PathElement::Value(_)]) =
+        path.len().checked_sub(3).and_then(|at| path.get(at..))
+    else {
+        return false;
+    };
+    *condition == PathElement::Value("Condition".to_string())
 }
 
 fn position(source: &SourceFile, byte_offset: usize) -> Position {
@@ -77,6 +108,11 @@ fn contains(outer: Span, inner: Span) -> bool {
 
 /// The path from the root of `tree` to the deepest node that contains `span`.
 pub fn path_to(tree: &Spanned<Json>, span: Span) -> Vec<PathElement> {
+    walk(tree, span).0
+}
+
+/// The path to the deepest node that contains `span`, and the last node it enters.
+fn walk(tree: &Spanned<Json>, span: Span) -> (Vec<PathElement>, &Spanned<Json>) {
     let mut path = Vec::new();
     let mut node = tree;
     loop {
@@ -86,16 +122,16 @@ pub fn path_to(tree: &Spanned<Json>, span: Span) -> Vec<PathElement> {
                     .iter()
                     .find(|m| contains(m.key.span.to(m.value.span), span))
                 else {
-                    return path;
+                    return (path, node);
                 };
                 let name = member.key.value.clone();
                 if contains(member.key.span, span) {
                     path.push(PathElement::Key(name));
-                    return path;
+                    return (path, node);
                 }
                 path.push(PathElement::Value(name));
                 if !contains(member.value.span, span) {
-                    return path;
+                    return (path, node);
                 }
                 node = &member.value;
             }
@@ -103,13 +139,13 @@ pub fn path_to(tree: &Spanned<Json>, span: Span) -> Vec<PathElement> {
                 Some(index) => {
                     path.push(PathElement::Index(index));
                     let Some(item) = items.get(index) else {
-                        return path;
+                        return (path, node);
                     };
                     node = item;
                 }
-                None => return path,
+                None => return (path, node),
             },
-            _ => return path,
+            _ => return (path, node),
         }
     }
 }
