@@ -42,12 +42,15 @@ const RULES: [(&str, &str); 6] = [
     ),
 ];
 
-/// A SARIF log holding `results`.
+/// A SARIF log holding `results`: keyaki's own rules, then one rule per Access Analyzer issue
+/// code the results use (`validate-policy` and `scan` report under the issue code), with the
+/// reference's finding type, its `findingDetails` text and its section as `helpUri`.
 pub fn log(results: Vec<Value>) -> Value {
-    let rules: Vec<Value> = RULES
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|(id, text)| json!({"id": id, "shortDescription": {"text": text}}))
         .collect();
+    rules.extend(issue_code_rules(&results));
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -61,6 +64,48 @@ pub fn log(results: Vec<Value>) -> Value {
             "results": results,
         }]
     })
+}
+
+/// The rules of the issue codes among the results' `ruleId`s, each once, sorted.
+fn issue_code_rules(results: &[Value]) -> Vec<Value> {
+    let codes: std::collections::BTreeSet<&str> = results
+        .iter()
+        .filter_map(|result| result.get("ruleId")?.as_str())
+        .filter(|id| !RULES.iter().any(|(known, _)| known == id))
+        .collect();
+    codes
+        .into_iter()
+        .map(|code| match keyaki_validate::codes::issue(code) {
+            Some(issue) => json!({
+                "id": code,
+                "shortDescription": {"text": issue.details},
+                "helpUri": issue.learn_more_link(),
+                "properties": {"findingType": issue.finding_type.aws_name()},
+            }),
+            None => json!({"id": code, "shortDescription": {"text": scan_rule(code)}}),
+        })
+        .collect()
+}
+
+/// What `scan`'s own codes (those beside Access Analyzer's) report.
+fn scan_rule(code: &str) -> &str {
+    match code {
+        "UNANALYSED_POLICY" => "A policy the template holds could not be read or analysed.",
+        "UNRESOLVED_VALUE" => {
+            "A value in a policy could not be resolved; it is analysed as a symbol."
+        }
+        "MANAGED_POLICY_NOT_READ" => {
+            "A managed policy attached by ARN is not defined in the files scanned."
+        }
+        "CHECK_UNDECIDED" => {
+            "A custom check could not be decided (a budget, or a condition left open)."
+        }
+        "CHECK_NO_NEW_ACCESS" => "The policy grants access its reference policy does not.",
+        "CHECK_ACCESS_NOT_GRANTED" => "The policy grants one of the listed accesses.",
+        "CHECK_NO_PUBLIC_ACCESS" => "The resource policy grants public access.",
+        "EXTERNAL_ACCESS" => "A caller outside the zone of trust can access the resource.",
+        other => other,
+    }
 }
 
 /// Where the statement with this index is written, if the policy has it.
