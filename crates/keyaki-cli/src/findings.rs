@@ -8,7 +8,7 @@
 //! Exit codes: 0 no finding (proved), 1 findings, 2 bad input, 3 no finding found but some
 //! question went unanswered (so none cannot be claimed).
 
-mod summary;
+pub(crate) mod summary;
 
 use crate::args::{FindingsArgs, FindingsDetail};
 use crate::checks::{excerpt, policy, request_lines};
@@ -88,15 +88,23 @@ fn verdict_of(count: usize, report: &Findings) -> &'static str {
 /// Account ids are 12 digits; an organization id is `o-` and 10 to 32 lowercase letters or
 /// digits.
 fn trust_problems(args: &FindingsArgs) -> Vec<String> {
+    zone_of_trust_problems(&args.trusted_account, args.trusted_org.as_deref())
+}
+
+/// What is wrong with `--trusted-account` and `--trusted-org` values (also `scan`'s).
+pub(crate) fn zone_of_trust_problems(
+    accounts: &[String],
+    organization: Option<&str>,
+) -> Vec<String> {
     let mut problems = Vec::new();
-    for account in &args.trusted_account {
+    for account in accounts {
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
             problems.push(format!(
                 "`--trusted-account {account}`: an account id is 12 digits"
             ));
         }
     }
-    if let Some(org) = &args.trusted_org {
+    if let Some(org) = organization {
         let body = org.strip_prefix("o-").unwrap_or("");
         let fits = (10..=32).contains(&body.len())
             && body

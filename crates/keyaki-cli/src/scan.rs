@@ -23,7 +23,7 @@ use crate::{Exit, Io, OutputFormat, sarif};
 use baseline::{Baseline, Comparison};
 use clap::Args;
 use findings::{Checks, FindingType, ScanFinding, findings_of};
-use keyaki_check::Access;
+use keyaki_check::{Access, Trust};
 use keyaki_policy::{Diagnostic, ParseOptions, PolicyType, SourceFile, parse_policy};
 use keyaki_templates::{Deployment, ManagedReference, Scanned, scan};
 use serde_json::json;
@@ -65,6 +65,16 @@ pub struct ScanArgs {
     /// The reference identity policy of --check-no-new-access (a JSON file)
     #[arg(long, value_name = "FILE")]
     pub reference_policy: Option<String>,
+    /// Report who outside the zone of trust each resource policy lets in (keyaki findings, one
+    /// EXTERNAL_ACCESS security warning per statement and access)
+    #[arg(long)]
+    pub findings: bool,
+    /// Accounts inside the zone of trust of --findings (12 digits; repeat or list several)
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',', requires = "findings")]
+    pub trusted_account: Vec<String>,
+    /// The organization inside the zone of trust of --findings (o-…)
+    #[arg(long, value_name = "ORG", requires = "findings")]
+    pub trusted_org: Option<String>,
     /// Finding types that fail the run (ERROR, SECURITY_WARNING, WARNING, SUGGESTION, or NONE)
     #[arg(
         long,
@@ -289,10 +299,20 @@ fn checks(args: &ScanArgs) -> Result<Checks, Refusal> {
         (true, Some(path)) => Some(reference_policy(path)?),
         _ => None,
     };
+    let problems =
+        crate::findings::zone_of_trust_problems(&args.trusted_account, args.trusted_org.as_deref());
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(Refusal::Usage(problem));
+    }
+    let external_access = args.findings.then(|| Trust {
+        accounts: args.trusted_account.clone(),
+        organization: args.trusted_org.clone(),
+    });
     Ok(Checks {
         access_not_granted,
         no_public_access: args.check_no_public_access,
         no_new_access,
+        external_access,
         config: crate::checks::config(args.budget),
     })
 }

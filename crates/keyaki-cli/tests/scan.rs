@@ -475,3 +475,36 @@ fn managed_policies_attached_from_elsewhere_are_noted() {
     assert_eq!(out.matches("MANAGED_POLICY_NOT_READ").count(), 2, "{out}");
     insta::assert_snapshot!("scan_boundaries_text", out);
 }
+
+#[test]
+fn findings_name_who_outside_the_zone_of_trust_each_resource_policy_lets_in() {
+    let (exit, out, err) = scan(&[
+        APP,
+        "--output",
+        "json",
+        "--findings",
+        "--trusted-account",
+        "123456789012",
+    ]);
+    // Security warnings block by default.
+    assert_eq!(exit, Exit::Fail, "{out}{err}");
+    let external: Vec<_> = findings(&out)
+        .into_iter()
+        .filter(|(code, _, _)| code == "EXTERNAL_ACCESS")
+        .collect();
+    insta::assert_debug_snapshot!("scan_app_findings", external);
+    // The account that is trusted is no finding; a bad account id is refused.
+    let (exit, out, _) = scan(&[
+        APP,
+        "--output",
+        "json",
+        "--findings",
+        "--trusted-account",
+        "123456789012,111122223333",
+    ]);
+    assert_eq!(exit, Exit::Fail);
+    assert!(!out.contains("111122223333 (s3:ListBucket)"), "{out}");
+    let (exit, _, err) = scan(&[APP, "--findings", "--trusted-account", "1234"]);
+    assert_eq!(exit, Exit::BadInput, "{err}");
+    assert!(err.contains("an account id is 12 digits"), "{err}");
+}

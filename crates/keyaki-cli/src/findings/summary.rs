@@ -286,6 +286,30 @@ fn json_of(summary: &[ExternalAccess], report: &Findings, policy: &ParsedPolicy)
     with_notes(value, report)
 }
 
+/// One finding in a sentence: `Public access in the statement with index: 0 for anyone, when
+/// aws:SourceVpc = vpc-… (s3:GetObject)`.
+pub(crate) fn sentence(access: &ExternalAccess) -> String {
+    let mut kind = kind(access).to_string();
+    if let Some(first) = kind.get(..1) {
+        kind = format!(
+            "{}{}",
+            first.to_ascii_uppercase(),
+            kind.get(1..).unwrap_or("")
+        );
+    }
+    let when = if access.condition.is_empty() {
+        String::new()
+    } else {
+        format!(", when {}", condition_line(&access.condition))
+    };
+    format!(
+        "{kind} in the statement with index: {} for {}{when} ({})",
+        access.statement_index,
+        who(access),
+        access.actions.join(", ")
+    )
+}
+
 fn sarif_of(
     summary: &[ExternalAccess],
     report: &Findings,
@@ -300,29 +324,11 @@ fn sarif_of(
                 .statements
                 .get(access.statement_index)
                 .map(|s| s.span);
-            let mut kind = kind(access).to_string();
-            if let Some(first) = kind.get(..1) {
-                kind = format!(
-                    "{}{}",
-                    first.to_ascii_uppercase(),
-                    kind.get(1..).unwrap_or("")
-                );
-            }
             let (key, value) = access.principal.key_value();
-            let when = if access.condition.is_empty() {
-                String::new()
-            } else {
-                format!(", when {}", condition_line(&access.condition))
-            };
             json!({
                 "ruleId": "findings",
                 "level": "error",
-                "message": {"text": format!(
-                    "{kind} in the statement with index: {} for {}{when} ({})",
-                    access.statement_index,
-                    who(access),
-                    access.actions.join(", ")
-                )},
+                "message": {"text": sentence(access)},
                 "locations": [sarif::location(source, span)],
                 "properties": {
                     "principal": {key: value},

@@ -16,8 +16,8 @@
 
 use super::baseline::{fingerprint, path_text};
 use keyaki_check::{
-    Access, CheckConfig, Outcome, ResourceType, Verdict, check_access_not_granted,
-    check_no_new_access, check_no_public_access,
+    Access, CheckConfig, Outcome, ResourceType, Trust, Verdict, check_access_not_granted,
+    check_no_new_access, check_no_public_access, findings, summarise,
 };
 use keyaki_policy::{
     Json, ParseOptions, ParsedPolicy, PolicyType, Span, Spanned, parse_policy, read_json,
@@ -112,6 +112,9 @@ pub struct Checks {
     pub no_public_access: bool,
     /// `--check-no-new-access`: the reference identity policy.
     pub no_new_access: Option<ParsedPolicy>,
+    /// `--findings`: who outside the zone of trust (the accounts and organization of
+    /// `--trusted-account` and `--trusted-org`) each resource policy lets in.
+    pub external_access: Option<Trust>,
     /// The limits of each check.
     pub config: CheckConfig,
 }
@@ -298,6 +301,53 @@ fn check_findings(policy: &FoundPolicy, parsed: &ParsedPolicy, checks: &Checks) 
         let outcome = check_no_new_access(parsed, reference, checks.config);
         drafts.extend(verdict(policy, parsed, &outcome, "CHECK_NO_NEW_ACCESS"));
     }
+    if let (Some(trust), PolicyType::Resource) = (&checks.external_access, policy.policy_type) {
+        drafts.extend(external_access(policy, parsed, trust, checks.config));
+    }
+    drafts
+}
+
+/// `keyaki findings` on a resource policy: one `EXTERNAL_ACCESS` security warning per
+/// statement and access (as Access Analyzer reports them), at the statement; a question left
+/// without an answer is a `CHECK_UNDECIDED` error, since the list may then be incomplete.
+fn external_access(
+    policy: &FoundPolicy,
+    parsed: &ParsedPolicy,
+    trust: &Trust,
+    config: CheckConfig,
+) -> Vec<Draft> {
+    let report = findings(parsed, trust, config);
+    let at_statement = |index: usize| {
+        parsed
+            .policy
+            .statements
+            .get(index)
+            .map_or(parsed.policy.span, |s| s.span)
+    };
+    let mut drafts: Vec<Draft> = summarise(&parsed.policy, &report)
+        .iter()
+        .map(|access| {
+            let written = at_statement(access.statement_index);
+            Draft {
+                finding_type: FindingType::SecurityWarning,
+                issue_code: "EXTERNAL_ACCESS",
+                details: crate::findings::summary::sentence(access),
+                span: policy.locations.to_template(written),
+                policy_span: Some(written),
+                help: None,
+                learn_more_link: None,
+            }
+        })
+        .collect();
+    drafts.extend(report.unknown.iter().map(|why| Draft {
+        finding_type: FindingType::Error,
+        issue_code: "CHECK_UNDECIDED",
+        details: format!("findings may be incomplete: {why}"),
+        span: policy.locations.to_template(parsed.policy.span),
+        policy_span: Some(parsed.policy.span),
+        help: Some("a check without an answer is never a pass; try a longer --timeout".into()),
+        learn_more_link: None,
+    }));
     drafts
 }
 
@@ -323,6 +373,10 @@ fn undecided_checks(
         (
             "check_no_new_access",
             checks.no_new_access.is_some() && policy.policy_type == PolicyType::Identity,
+        ),
+        (
+            "findings",
+            checks.external_access.is_some() && policy.policy_type == PolicyType::Resource,
         ),
     ];
     asked
