@@ -17,13 +17,17 @@
 //! Solving for every statement of a 162-statement policy would be slow, so most statements are
 //! settled without the solver, by conditions any redundant statement meets:
 //!
-//! 1. only the statements that may match a request it matches (their actions and resources may
-//!    meet its own, judged by the literal ends of their patterns) can cover it; with none, it
-//!    is not redundant;
+//! 1. only the statements that may match a request it matches can cover it (their actions and
+//!    resources may meet its own: two patterns unless their literal ends differ, a `Not…` list
+//!    unless the automata show it excludes all of the other side); with none, it is not
+//!    redundant;
 //! 2. those statements' actions must cover its actions, and their resources its resources, as
-//!    sets of strings (the automata). A statement matches every action of its list with any of
-//!    its resources, so an action nobody else names is a request only it matches, unless it
-//!    matches no request at all (contradictory conditions), which this check does not report.
+//!    sets of strings (the automata, a `NotAction` or `NotResource` as its complement); more
+//!    precisely, for each action pattern, the resources of the statements whose actions meet
+//!    it must cover its resources, and the other way round. A statement matches every action
+//!    of its list with any of its resources, so an action nobody else names is a request only
+//!    it matches, unless it matches no request at all (contradictory conditions), which this
+//!    check does not report.
 //!
 //! In a resource policy, an `Allow` statement that names principal ARNs is covered only by
 //! statements naming the same ARNs ([`names_as_directly`]): a grant to the caller's own ARN
@@ -64,7 +68,8 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
         let covering = match written_before(written, index, &kept) {
             Some(first) => vec![first],
             None => {
-                let others = candidates_to_cover(statement, index, statements, &shapes, &kept);
+                let others =
+                    candidates_to_cover(statement, index, statements, &shapes, &kept, limits);
                 if others.is_empty()
                     || !could_be_covered(&shapes, index, &others, limits)
                     || !proved_redundant(document, statement, &others, limits)
@@ -99,6 +104,7 @@ fn candidates_to_cover(
     statements: &[Statement],
     shapes: &[Shape],
     kept: &dyn Fn(usize) -> bool,
+    limits: Limits,
 ) -> Vec<usize> {
     let Some(shape) = shapes.get(index) else {
         return Vec::new();
@@ -113,7 +119,7 @@ fn candidates_to_cover(
                 (_, Effect::Deny) => true,
                 (Effect::Deny, Effect::Allow) => false,
             };
-            kept(*other) && may_cover && shape.may_meet(other_shape)
+            kept(*other) && may_cover && shape.may_meet(other_shape, limits)
         })
         .map(|(other, _)| other)
         .collect()
@@ -149,21 +155,33 @@ fn arns(element: &PrincipalElement) -> Vec<&Principal> {
         .collect()
 }
 
-/// Condition 2 of the module docs: the others' actions cover the statement's actions, and
-/// their resources its resources. `true` when unsure, so that the solver decides.
+/// Condition 2 of the module docs, sharpened: for each action pattern `p` of the statement,
+/// the resources of the others whose actions meet `p` must cover its resources (a request
+/// with an action of `p` is matched only by those), and the same the other way round. `true`
+/// when unsure, so that the solver decides.
 fn could_be_covered(shapes: &[Shape], index: usize, others: &[usize], limits: Limits) -> bool {
     let Some(shape) = shapes.get(index) else {
         return false;
     };
     let others: Vec<&Shape> = others.iter().filter_map(|&i| shapes.get(i)).collect();
-    let actions: Vec<&Side> = others.iter().map(|s| &s.action).collect();
-    let resources: Vec<&Side> = others.iter().map(|s| &s.resource).collect();
-    shape
-        .action
-        .may_be_covered(&actions, CaseMode::Insensitive, limits)
-        && shape
-            .resource
-            .may_be_covered(&resources, CaseMode::Sensitive, limits)
+    let (actions, resources) = (CaseMode::Insensitive, CaseMode::Sensitive);
+    let resources_covered = shape.action.starts().iter().all(|p| {
+        let meeting: Vec<&Side> = others
+            .iter()
+            .filter(|o| p.is_none_or(|p| o.action.may_hold(p, actions, limits)))
+            .map(|o| &o.resource)
+            .collect();
+        shape.resource.may_be_covered(&meeting, resources, limits)
+    });
+    resources_covered
+        && shape.resource.starts().iter().all(|q| {
+            let meeting: Vec<&Side> = others
+                .iter()
+                .filter(|o| q.is_none_or(|q| o.resource.may_hold(q, resources, limits)))
+                .map(|o| &o.action)
+                .collect();
+            shape.action.may_be_covered(&meeting, actions, limits)
+        })
 }
 
 /// What a statement matches along one request variable, as the candidate selection reads it.
@@ -199,35 +217,116 @@ impl Side {
         }
     }
 
-    /// Whether the two may match a common string; `true` when unsure.
-    fn may_meet(&self, other: &Side, case: CaseMode) -> bool {
-        self.negated
-            || other.negated
-            || self
+    /// Whether the two may match a common string; `true` when unsure. A negated side meets a
+    /// list unless every pattern of the list is inside what it excludes.
+    fn may_meet(&self, other: &Side, case: CaseMode, limits: Limits) -> bool {
+        match (self.negated, other.negated) {
+            (true, true) => true,
+            (true, false) => other.globs.iter().any(|g| self.may_hold(g, case, limits)),
+            (false, true) => self.globs.iter().any(|g| other.may_hold(g, case, limits)),
+            (false, false) => self
                 .globs
                 .iter()
-                .any(|a| other.globs.iter().any(|b| may_meet(a, b, case)))
+                .any(|a| other.globs.iter().any(|b| may_meet(a, b, case))),
+        }
     }
 
-    /// Whether the union of `covers` may include this side; `true` when unsure (a negated
-    /// cover, a widened side, a search over budget).
-    fn may_be_covered(&self, covers: &[&Side], case: CaseMode, limits: Limits) -> bool {
-        if self.widened || covers.iter().any(|c| c.negated) {
+    /// The patterns to split a question by: each of a list's; one case, `None`, for a negated
+    /// or widened side, whose strings are not the union of its patterns.
+    fn starts(&self) -> Vec<Option<&GlobPattern>> {
+        if self.negated || self.widened || self.globs.is_empty() {
+            vec![None]
+        } else {
+            self.globs.iter().map(Some).collect()
+        }
+    }
+
+    /// Whether this side may hold some string of `pattern`; `true` when unsure.
+    fn may_hold(&self, pattern: &GlobPattern, case: CaseMode, limits: Limits) -> bool {
+        if self.negated && self.widened {
             return true;
         }
-        let union: Vec<&GlobPattern> = covers.iter().flat_map(|c| &c.globs).collect();
-        let covered = |members: &[GlobPattern], covers: &[&GlobPattern]| {
-            is_covered(members, covers, case, limits) != Some(false)
-        };
         if self.negated {
-            let mut all: Vec<&GlobPattern> = self.globs.iter().collect();
-            all.extend(union.iter().copied());
-            return covered(&[], &all);
+            let excluded: Vec<&GlobPattern> = self.globs.iter().collect();
+            return is_covered(&[pattern], &excluded, case, limits) != Some(true);
         }
-        self.globs
-            .iter()
-            .all(|glob| covered(std::slice::from_ref(glob), &union))
+        self.globs.iter().any(|glob| may_meet(glob, pattern, case))
     }
+
+    /// Whether the union of `covers` may include this side; `true` when unsure (a widened
+    /// side, too many cases, a search over budget). A negated cover, `x ∉ q₁ ∪ … ∪ qₖ`, leaves
+    /// out only strings inside one of its `qᵢ`, so the question splits into one case per choice
+    /// of a `qᵢ` in each negated cover, at most [`MAX_CASES`].
+    fn may_be_covered(&self, covers: &[&Side], case: CaseMode, limits: Limits) -> bool {
+        let negated: Vec<&[GlobPattern]> = covers
+            .iter()
+            .filter(|c| c.negated)
+            .map(|c| c.globs.as_slice())
+            .collect();
+        if self.widened || negated.iter().any(|globs| globs.is_empty()) {
+            return true;
+        }
+        let mut outside: Vec<&GlobPattern> = covers
+            .iter()
+            .filter(|c| !c.negated)
+            .flat_map(|c| &c.globs)
+            .collect();
+        let starts: Vec<Vec<&GlobPattern>> = if self.negated {
+            outside.extend(&self.globs);
+            vec![Vec::new()]
+        } else {
+            self.globs.iter().map(|glob| vec![glob]).collect()
+        };
+        starts.iter().all(|start| {
+            // Only the patterns of a negated cover that may meet the start can leave part of it
+            // out; a cover none of whose patterns does includes all of it.
+            let meeting: Vec<Vec<&GlobPattern>> = negated
+                .iter()
+                .map(|globs| {
+                    globs
+                        .iter()
+                        .filter(|q| start.iter().all(|p| may_meet(p, q, case)))
+                        .collect()
+                })
+                .collect();
+            if meeting.iter().any(Vec::is_empty) {
+                return true;
+            }
+            let Some(choices) = choices(&meeting) else {
+                return true;
+            };
+            choices.iter().all(|choice| {
+                let mut inside = start.clone();
+                inside.extend(choice.iter().copied());
+                is_covered(&inside, &outside, case, limits) != Some(false)
+            })
+        })
+    }
+}
+
+/// The most cases [`Side::may_be_covered`] splits a question into.
+const MAX_CASES: usize = 64;
+
+/// Every way to pick one pattern from each list, or `None` when there are more than
+/// [`MAX_CASES`].
+fn choices<'a>(lists: &[Vec<&'a GlobPattern>]) -> Option<Vec<Vec<&'a GlobPattern>>> {
+    let mut all: Vec<Vec<&GlobPattern>> = vec![Vec::new()];
+    for list in lists {
+        if all.len().saturating_mul(list.len()) > MAX_CASES {
+            return None;
+        }
+        all = all
+            .iter()
+            .flat_map(|picked| {
+                list.iter().map(move |&glob| {
+                    let mut next = picked.clone();
+                    next.push(glob);
+                    next
+                })
+            })
+            .collect();
+    }
+    Some(all)
 }
 
 /// A statement's actions and resources, as the candidate selection reads them.
@@ -245,9 +344,12 @@ impl Shape {
     }
 
     /// Condition 1 of the module docs.
-    fn may_meet(&self, other: &Shape) -> bool {
-        self.action.may_meet(&other.action, CaseMode::Insensitive)
-            && self.resource.may_meet(&other.resource, CaseMode::Sensitive)
+    fn may_meet(&self, other: &Shape, limits: Limits) -> bool {
+        self.action
+            .may_meet(&other.action, CaseMode::Insensitive, limits)
+            && self
+                .resource
+                .may_meet(&other.resource, CaseMode::Sensitive, limits)
     }
 }
 
