@@ -12,13 +12,14 @@ use keyaki_policy::{Pattern, Span, Spanned};
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let limits = Limits::starting_now();
     for statement in &document.policy.statements {
         let patterns = &statement.action.patterns;
         for pattern in patterns {
             findings.extend(unknown_action(document, pattern));
             findings.extend(wildcard_in_service(document, pattern));
         }
-        findings.extend(redundant_actions(document, patterns));
+        findings.extend(redundant_actions(document, patterns, limits));
     }
     findings
 }
@@ -85,8 +86,12 @@ fn wildcard_in_service(document: &Document<'_>, pattern: &Spanned<Pattern>) -> O
 /// name a request can carry, for `Action` and `NotAction` lists alike ([`crate::redundancy`]):
 /// `s3:GetObject` beside `s3:*Object` is redundant, `s3:GetObject*` beside the real actions it
 /// matches today is not. Of two actions that cover each other, the first is redundant.
-fn redundant_actions(document: &Document<'_>, patterns: &[Spanned<Pattern>]) -> Vec<Finding> {
-    let redundant = redundant_entries(patterns, Element::Action, Limits::starting_now());
+fn redundant_actions(
+    document: &Document<'_>,
+    patterns: &[Spanned<Pattern>],
+    limits: Limits,
+) -> Vec<Finding> {
+    let redundant = redundant_entries(patterns, Element::Action, limits);
     let spans: Vec<Span> = patterns
         .iter()
         .zip(&redundant)

@@ -25,6 +25,7 @@ const PARTITIONS: &[&str] = &[
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let limits = Limits::starting_now();
     for statement in &document.policy.statements {
         let Some(resource) = &statement.resource else {
             continue;
@@ -32,7 +33,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
         for pattern in &resource.patterns {
             findings.extend(malformed_arn(document, pattern));
         }
-        findings.extend(redundant_resources(document, &resource.patterns));
+        findings.extend(redundant_resources(document, &resource.patterns, limits));
     }
     findings
 }
@@ -112,8 +113,12 @@ fn is_account_field(account: &str) -> bool {
 /// `role/jane-s3only` beside `role/jane*`). Decided exactly by the automata, wildcards on both
 /// sides, for `Resource` and `NotResource` alike ([`crate::redundancy`]); an ARN with a policy
 /// variable only when it is covered whatever the variable's value.
-fn redundant_resources(document: &Document<'_>, patterns: &[Spanned<Pattern>]) -> Vec<Finding> {
-    let redundant = redundant_entries(patterns, Element::Resource, Limits::starting_now());
+fn redundant_resources(
+    document: &Document<'_>,
+    patterns: &[Spanned<Pattern>],
+    limits: Limits,
+) -> Vec<Finding> {
+    let redundant = redundant_entries(patterns, Element::Resource, limits);
     let spans: Vec<Span> = patterns
         .iter()
         .zip(&redundant)
