@@ -254,16 +254,19 @@ impl Side {
     }
 
     /// Whether the union of `covers` may include this side; `true` when unsure (a widened
-    /// side, too many cases, a search over budget). A negated cover, `x ∉ q₁ ∪ … ∪ qₖ`, leaves
+    /// side or negated cover, too many cases, a search over budget). A negated cover, `x ∉ q₁ ∪ … ∪ qₖ`, leaves
     /// out only strings inside one of its `qᵢ`, so the question splits into one case per choice
     /// of a `qᵢ` in each negated cover, at most [`MAX_CASES`].
     fn may_be_covered(&self, covers: &[&Side], case: CaseMode, limits: Limits) -> bool {
+        if self.widened || covers.iter().any(|c| c.negated && c.widened) {
+            return true;
+        }
         let negated: Vec<&[GlobPattern]> = covers
             .iter()
             .filter(|c| c.negated)
             .map(|c| c.globs.as_slice())
             .collect();
-        if self.widened || negated.iter().any(|globs| globs.is_empty()) {
+        if negated.iter().any(|globs| globs.is_empty()) {
             return true;
         }
         let mut outside: Vec<&GlobPattern> = covers
