@@ -255,6 +255,11 @@ pub(crate) fn is_covered(
         .filter(|cover| members.iter().all(|m| may_meet(m, cover, case)))
         .map(|cover| Constraint::non_member(thread_cached(cover, case)))
         .collect();
+    if let [member] = members
+        && let Some(text) = literal_text(member)
+    {
+        return Some(outside.iter().any(|c| c.automaton.matches(&text)));
+    }
     if members
         .first()
         .is_some_and(|m| has_uncovered_sample(m, &inside, &outside))
@@ -265,6 +270,18 @@ pub(crate) fn is_covered(
     constraints.extend(outside);
     let search = keyaki_automata::solve(&constraints, limits.budget()).ok()?;
     Some(matches!(search.answer, Answer::Empty { .. }))
+}
+
+/// The one string a pattern without wildcards matches.
+fn literal_text(pattern: &GlobPattern) -> Option<String> {
+    pattern
+        .pieces()
+        .iter()
+        .map(|piece| match piece {
+            Piece::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A character no pattern names: a wildcard of a sample stands for it.
