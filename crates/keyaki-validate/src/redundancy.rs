@@ -56,6 +56,14 @@ impl Limits {
         }
     }
 
+    /// Limits whose deadline has passed: every question is left undecided.
+    #[cfg(test)]
+    pub(crate) fn already_passed() -> Limits {
+        Limits {
+            deadline: Deadline::after(Duration::ZERO),
+        }
+    }
+
     /// The deadline of every search.
     pub(crate) fn deadline(self) -> Deadline {
         self.deadline

@@ -54,10 +54,14 @@ use keyaki_policy::{
 use keyaki_solver::{SmtConfig, SmtResult};
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
+    findings_within(document, Limits::starting_now())
+}
+
+/// The findings, every question within `limits`: past its deadline nothing more is reported.
+fn findings_within(document: &Document<'_>, limits: Limits) -> Vec<Finding> {
     let statements = &document.policy.statements;
     let shapes: Vec<Shape> = statements.iter().map(Shape::of).collect();
     let written = statement_values(document.tree);
-    let limits = Limits::starting_now();
     let mut removed = vec![false; statements.len()];
     let mut findings = Vec::new();
     for (index, statement) in statements.iter().enumerate().rev() {
@@ -475,5 +479,36 @@ fn same_json(a: &Spanned<Json>, b: &Spanned<Json>) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y))
         }
         (x, y) => x == y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ValidatePolicyType;
+    use keyaki_policy::{ParseOptions, SourceFile, parse_policy, read_json};
+
+    const TWICE: &str = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/a/*"}]}"#;
+
+    fn redundant_statements(limits: Limits) -> usize {
+        let source = SourceFile::new("policy.json", TWICE.as_bytes().to_vec());
+        let tree = read_json(&source, ParseOptions::default()).unwrap();
+        let parsed = parse_policy(&source, ParseOptions::default()).unwrap();
+        let document = Document {
+            source: &source,
+            tree: &tree,
+            policy: &parsed.policy,
+            policy_type: ValidatePolicyType::Identity,
+            resource_type: None,
+        };
+        findings_within(&document, limits).len()
+    }
+
+    #[test]
+    fn a_question_past_the_deadline_reports_nothing() {
+        assert_eq!(redundant_statements(Limits::starting_now()), 1);
+        assert_eq!(redundant_statements(Limits::already_passed()), 0);
     }
 }
