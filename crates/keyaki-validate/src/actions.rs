@@ -1,26 +1,25 @@
 //! Checks on `Action` and `NotAction`: names IAM does not know, wildcards in the service
-//! prefix, and actions another one of the list already covers.
+//! prefix, and actions the others of the list already cover.
 //!
 //! Action names are looked up in keyaki's catalog of IAM actions (`keyaki_check::catalog`,
 //! 20,455 actions); names are compared ignoring case, as IAM does. A catalog is a snapshot: an
 //! action AWS added after it was taken is reported as unknown.
 
+use crate::redundancy::{Element, Limits, redundant_entries};
 use crate::{Document, Finding};
-use keyaki_check::catalog::{UnknownAction, look_up_action, service_actions, service_prefixes};
-use keyaki_policy::eval::wildcard::Glob;
+use keyaki_check::catalog::{UnknownAction, look_up_action, service_prefixes};
 use keyaki_policy::{Pattern, Span, Spanned};
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let limits = Limits::starting_now();
     for statement in &document.policy.statements {
         let patterns = &statement.action.patterns;
         for pattern in patterns {
             findings.extend(unknown_action(document, pattern));
             findings.extend(wildcard_in_service(document, pattern));
         }
-        if !statement.action.negated {
-            findings.extend(redundant_actions(document, patterns));
-        }
+        findings.extend(redundant_actions(document, patterns, limits));
     }
     findings
 }
@@ -81,32 +80,18 @@ fn wildcard_in_service(document: &Document<'_>, pattern: &Spanned<Pattern>) -> O
     document.finding("WILDCARD_IN_SERVICE_NAME", &[], &[pattern.span])
 }
 
-/// `REDUNDANT_ACTION`: an action whose every real action another action of the same list
-/// already allows (the reference: "You receive a finding for this policy check when all of the
-/// contents of an action are redundant"). Actions are taken in order, so of two that cover each
-/// other (a duplicate) only the later one is redundant.
-fn redundant_actions(document: &Document<'_>, patterns: &[Spanned<Pattern>]) -> Vec<Finding> {
-    let globs: Vec<Option<Glob>> = patterns
-        .iter()
-        .map(|p| Glob::from_literal_pattern(&p.value))
-        .collect();
-    let mut redundant = vec![false; patterns.len()];
-    for (index, pattern) in patterns.iter().enumerate() {
-        let covered = real_actions(&pattern.value).is_some_and(|actions| {
-            actions.iter().all(|action| {
-                globs.iter().enumerate().any(|(other, glob)| {
-                    other != index
-                        && !redundant.get(other).copied().unwrap_or(true)
-                        && glob
-                            .as_ref()
-                            .is_some_and(|g| g.matches_ignoring_case(action))
-                })
-            })
-        });
-        if let Some(flag) = redundant.get_mut(index) {
-            *flag = covered;
-        }
-    }
+/// `REDUNDANT_ACTION`: an action the other actions of the same list already cover, so that
+/// removing it changes nothing (the reference: "You receive a finding for this policy check
+/// when all of the contents of an action are redundant"). Decided exactly, over every action
+/// name a request can carry, for `Action` and `NotAction` lists alike ([`crate::redundancy`]):
+/// `s3:GetObject` beside `s3:*Object` is redundant, `s3:GetObject*` beside the real actions it
+/// matches today is not. Of two actions that cover each other, the first is redundant.
+fn redundant_actions(
+    document: &Document<'_>,
+    patterns: &[Spanned<Pattern>],
+    limits: Limits,
+) -> Vec<Finding> {
+    let redundant = redundant_entries(patterns, Element::Action, limits);
     let spans: Vec<Span> = patterns
         .iter()
         .zip(&redundant)
@@ -131,19 +116,4 @@ fn redundant_actions(document: &Document<'_>, patterns: &[Spanned<Pattern>]) -> 
         )
         .into_iter()
         .collect()
-}
-
-/// The catalog's actions a pattern with a fixed service prefix matches; `None` for `*`,
-/// `s3*:…` and patterns that match no real action (nothing to be redundant about).
-fn real_actions(pattern: &Pattern) -> Option<Vec<&'static String>> {
-    let (service, _) = pattern.text.split_once(':')?;
-    if service.contains(['*', '?']) {
-        return None;
-    }
-    let glob = Glob::from_literal_pattern(pattern)?;
-    let actions: Vec<_> = service_actions(service)
-        .iter()
-        .filter(|action| glob.matches_ignoring_case(action))
-        .collect();
-    (!actions.is_empty()).then_some(actions)
 }

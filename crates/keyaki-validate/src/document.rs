@@ -1,8 +1,8 @@
 //! Checks about the document as a whole: its version, its size, its statement ids, and
-//! statements written twice.
+//! redundant statements (`redundant_statements`).
 
 use crate::{Document, Finding, ValidatePolicyType};
-use keyaki_policy::{Json, Member, Span, Spanned};
+use keyaki_policy::Span;
 
 /// IAM's quota for a managed policy, in characters without white space (IAM User Guide, "Policy
 /// size exceeds identity policy quota": "the size of each managed policy cannot exceed the
@@ -18,7 +18,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     findings.extend(size(document));
     findings.extend(empty_sids(document));
     findings.extend(unsupported_sids(document));
-    findings.extend(redundant_statements(document));
+    findings.extend(crate::redundant_statements::findings(document));
     findings
 }
 
@@ -91,73 +91,4 @@ fn unsupported_sids(document: &Document<'_>) -> Vec<Finding> {
         .filter(|sid| !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()))
         .filter_map(|sid| document.finding("UNSUPPORTED_SID", &[], &[sid.span]))
         .collect()
-}
-
-/// `REDUNDANT_STATEMENT`: a statement written again, identical but for its `Sid` (the
-/// reference: "When you include the same statement more than once … You can remove one of the
-/// statements without affecting the permissions granted by the policy").
-fn redundant_statements(document: &Document<'_>) -> Vec<Finding> {
-    let Some(statements) = statement_values(document.tree) else {
-        return Vec::new();
-    };
-    let mut findings = Vec::new();
-    for (index, statement) in statements.iter().enumerate() {
-        let earlier = statements.get(..index).unwrap_or_default();
-        if let Some(first) = earlier.iter().find(|e| same_without_sid(e, statement)) {
-            findings.extend(document.finding(
-                "REDUNDANT_STATEMENT",
-                &[],
-                &[statement.span, first.span],
-            ));
-        }
-    }
-    findings
-}
-
-/// The statement objects of the document, when `Statement` is a list.
-fn statement_values(tree: &Spanned<Json>) -> Option<&[Spanned<Json>]> {
-    let Json::Object(members) = &tree.value else {
-        return None;
-    };
-    let statement = members.iter().find(|m| m.key.value == "Statement")?;
-    match &statement.value.value {
-        Json::Array(items) => Some(items),
-        _ => None,
-    }
-}
-
-fn same_without_sid(a: &Spanned<Json>, b: &Spanned<Json>) -> bool {
-    match (&a.value, &b.value) {
-        (Json::Object(a), Json::Object(b)) => same_members(
-            &a.iter()
-                .filter(|m| m.key.value != "Sid")
-                .collect::<Vec<_>>(),
-            &b.iter()
-                .filter(|m| m.key.value != "Sid")
-                .collect::<Vec<_>>(),
-        ),
-        _ => false,
-    }
-}
-
-/// The same keys with equal values, in any order (keys are unique in a document).
-fn same_members(a: &[&Member], b: &[&Member]) -> bool {
-    a.len() == b.len()
-        && a.iter().all(|ma| {
-            b.iter()
-                .any(|mb| ma.key.value == mb.key.value && same_json(&ma.value, &mb.value))
-        })
-}
-
-/// Equal JSON values, whatever their spans and the order of object members.
-fn same_json(a: &Spanned<Json>, b: &Spanned<Json>) -> bool {
-    match (&a.value, &b.value) {
-        (Json::Object(a), Json::Object(b)) => {
-            same_members(&a.iter().collect::<Vec<_>>(), &b.iter().collect::<Vec<_>>())
-        }
-        (Json::Array(a), Json::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y))
-        }
-        (x, y) => x == y,
-    }
 }

@@ -20,11 +20,13 @@
 //!    of a resource policy for the resource it is attached to, each decided by reading the
 //!    policy model.
 //!
-//! The checks read only the model and the spanned JSON tree, and solve nothing: an ARN is
-//! compared with another by the concrete evaluator's own matching (`keyaki_policy::eval::arn`),
-//! an action with the catalog by the evaluator's wildcard matcher. Every code reported is one
-//! of the table in `codes` (a test holds the parser's codes to it), and every code has a corpus
-//! case with the reference's sentence (`corpus/validate/`).
+//! The checks read only the model and the spanned JSON tree: an ARN is compared with another
+//! by the concrete evaluator's own matching (`keyaki_policy::eval::arn`), an action with the
+//! catalog by the evaluator's wildcard matcher. The redundancy checks alone solve (`redundancy`
+//! with the automata, `redundant_statements` with keyaki-check's questions), and report only
+//! what they prove. Every code reported is one of the table in `codes` (a test holds the
+//! parser's codes to it), and every code has a corpus case with the reference's sentence
+//! (`corpus/validate/`).
 #![forbid(unsafe_code)]
 
 mod action_keys;
@@ -38,6 +40,8 @@ mod document;
 mod grammar;
 pub mod path;
 mod permissive;
+mod redundancy;
+mod redundant_statements;
 mod resources;
 mod trust;
 

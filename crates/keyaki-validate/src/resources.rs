@@ -6,9 +6,9 @@
 //! may stand for anything, and a check that guessed would report correct policies.
 
 use crate::catalog;
+use crate::redundancy::{Element, Limits, redundant_entries};
 use crate::{Document, Finding};
-use keyaki_policy::eval::arn;
-use keyaki_policy::{Pattern, Request, Span, Spanned};
+use keyaki_policy::{Pattern, Span, Spanned};
 
 /// The AWS partitions (IAM User Guide, "IAM identifiers": `aws`, `aws-cn`, `aws-us-gov`, and
 /// the isolated and sovereign partitions).
@@ -25,6 +25,7 @@ const PARTITIONS: &[&str] = &[
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let limits = Limits::starting_now();
     for statement in &document.policy.statements {
         let Some(resource) = &statement.resource else {
             continue;
@@ -32,9 +33,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
         for pattern in &resource.patterns {
             findings.extend(malformed_arn(document, pattern));
         }
-        if !resource.negated {
-            findings.extend(redundant_resources(document, &resource.patterns));
-        }
+        findings.extend(redundant_resources(document, &resource.patterns, limits));
     }
     findings
 }
@@ -109,28 +108,17 @@ fn is_account_field(account: &str) -> bool {
         || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `REDUNDANT_RESOURCE`: an ARN another ARN of the same list matches (the reference's example:
-/// `role/jane-admin` and `role/jane-s3only` beside `role/jane*`), or the same ARN again. Only
-/// an ARN without wildcards or variables can be judged covered, by the evaluator's own ARN
-/// matching: whether one pattern includes another is a question for the automata, not for this
-/// syntactic check.
-fn redundant_resources(document: &Document<'_>, patterns: &[Spanned<Pattern>]) -> Vec<Finding> {
-    let mut redundant = vec![false; patterns.len()];
-    for (index, pattern) in patterns.iter().enumerate() {
-        let text = pattern.value.text.as_str();
-        if !is_plain(text) {
-            continue;
-        }
-        let request = Request::for_identity("", text);
-        let covered = patterns.iter().enumerate().any(|(other, covering)| {
-            other != index
-                && !redundant.get(other).copied().unwrap_or(true)
-                && arn::matches(&covering.value, text, &request)
-        });
-        if let Some(flag) = redundant.get_mut(index) {
-            *flag = covered;
-        }
-    }
+/// `REDUNDANT_RESOURCE`: an ARN the other ARNs of the same list already cover, so that
+/// removing it changes nothing (the reference's example: `role/jane-admin` and
+/// `role/jane-s3only` beside `role/jane*`). Decided exactly by the automata, wildcards on both
+/// sides, for `Resource` and `NotResource` alike ([`crate::redundancy`]); an ARN with a policy
+/// variable only when it is covered whatever the variable's value.
+fn redundant_resources(
+    document: &Document<'_>,
+    patterns: &[Spanned<Pattern>],
+    limits: Limits,
+) -> Vec<Finding> {
+    let redundant = redundant_entries(patterns, Element::Resource, limits);
     let spans: Vec<Span> = patterns
         .iter()
         .zip(&redundant)
