@@ -156,11 +156,8 @@ fn sarif_run(command: &Command, style: render::Style, io: &mut Io<'_>) -> Exit {
         };
         dispatch(command, OutputFormat::Sarif, style, &mut inner)
     };
-    let results = match serde_json::from_slice(&results) {
-        Ok(serde_json::Value::Array(results)) => results,
-        _ => Vec::new(),
-    };
-    let log = sarif::log(results);
+    let (results, notifications) = sarif::read_output(&results);
+    let log = sarif::log(results, notifications, exit != Exit::BadInput);
     let _ = writeln!(
         io.stdout,
         "{}",

@@ -42,16 +42,47 @@ const RULES: [(&str, &str); 6] = [
     ),
 ];
 
+/// What a command printed for a SARIF log: a JSON array of results, or an object with
+/// `results` and `notifications` (documents it could not analyse, as `scan` reports them).
+pub fn read_output(printed: &[u8]) -> (Vec<Value>, Vec<Value>) {
+    match serde_json::from_slice(printed) {
+        Ok(Value::Array(results)) => (results, Vec::new()),
+        Ok(Value::Object(mut map)) => {
+            let mut list = |key: &str| match map.remove(key) {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            (list("results"), list("notifications"))
+        }
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// A tool execution notification: a document (or flag) the run could not analyse.
+pub fn notification(code: &str, message: &str, location: Option<Value>) -> Value {
+    let mut notification = json!({
+        "level": "error",
+        "descriptor": {"id": code},
+        "message": {"text": message},
+    });
+    if let (Some(location), Some(map)) = (location, notification.as_object_mut()) {
+        map.insert("locations".into(), json!([location]));
+    }
+    notification
+}
+
 /// A SARIF log holding `results`: keyaki's own rules, then one rule per Access Analyzer issue
 /// code the results use (`validate-policy` and `scan` report under the issue code), with the
-/// reference's finding type, its `findingDetails` text and its section as `helpUri`.
-pub fn log(results: Vec<Value>) -> Value {
+/// reference's finding type, its `findingDetails` text and its section as `helpUri`. When
+/// there are `notifications`, an invocation records them and whether the run succeeded
+/// (SARIF's `toolExecutionNotifications`; a refused input is no success).
+pub fn log(results: Vec<Value>, notifications: Vec<Value>, successful: bool) -> Value {
     let mut rules: Vec<Value> = RULES
         .iter()
         .map(|(id, text)| json!({"id": id, "shortDescription": {"text": text}}))
         .collect();
     rules.extend(issue_code_rules(&results));
-    json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -63,7 +94,19 @@ pub fn log(results: Vec<Value>) -> Value {
             }},
             "results": results,
         }]
-    })
+    });
+    if !notifications.is_empty()
+        && let Some(run) = log.pointer_mut("/runs/0").and_then(Value::as_object_mut)
+    {
+        run.insert(
+            "invocations".into(),
+            json!([{
+                "executionSuccessful": successful,
+                "toolExecutionNotifications": notifications,
+            }]),
+        );
+    }
+    log
 }
 
 /// The rules of the issue codes among the results' `ruleId`s, each once, sorted.

@@ -101,17 +101,26 @@ pub struct ScanArgs {
 
 /// Runs `keyaki scan`.
 pub fn run(args: &ScanArgs, output: OutputFormat, style: Style, io: &mut Io<'_>) -> Exit {
-    match scan_all(args) {
-        Ok(report) => report.print(args, output, style, io),
-        Err(Refusal::Usage(message)) => {
+    let refusal = match scan_all(args) {
+        Ok(report) => return report.print(args, output, style, io),
+        Err(refusal) => refusal,
+    };
+    let notification = match &refusal {
+        Refusal::Usage(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
-            Exit::BadInput
+            sarif::notification("USAGE", message, None)
         }
-        Err(Refusal::Unreadable(source, diagnostic)) => {
-            let _ = write!(io.stderr, "{}", render(&source, &diagnostic, style));
-            Exit::BadInput
+        Refusal::Unreadable(source, diagnostic) => {
+            let _ = write!(io.stderr, "{}", render(source, diagnostic, style));
+            let location = sarif::location(source, Some(diagnostic.span));
+            sarif::notification("UNREADABLE_FILE", &diagnostic.message, Some(location))
         }
+    };
+    if output == OutputFormat::Sarif {
+        let printed = json!({"results": [], "notifications": [notification]});
+        let _ = write!(io.stdout, "{printed}");
     }
+    Exit::BadInput
 }
 
 /// Why a scan did not run.
@@ -576,7 +585,29 @@ impl Report {
                 Some(result)
             })
             .collect();
-        serde_json::to_string(&results).unwrap_or_default()
+        // A policy that could not be analysed is also a notification of the run.
+        let notifications: Vec<_> = self
+            .findings
+            .iter()
+            .filter(|finding| finding.issue_code == "UNANALYSED_POLICY")
+            .filter_map(|finding| {
+                let file = self
+                    .files
+                    .iter()
+                    .find(|f| f.template.name() == finding.file)?;
+                let location = sarif::location(&file.template, Some(finding.span));
+                let message = format!(
+                    "{} ({}): {}",
+                    finding.resource, finding.policy_name, finding.finding_details
+                );
+                Some(sarif::notification(
+                    &finding.issue_code,
+                    &message,
+                    Some(location),
+                ))
+            })
+            .collect();
+        json!({"results": results, "notifications": notifications}).to_string()
     }
 
     fn json(&self) -> String {

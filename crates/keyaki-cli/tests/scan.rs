@@ -508,3 +508,57 @@ fn findings_name_who_outside_the_zone_of_trust_each_resource_policy_lets_in() {
     assert_eq!(exit, Exit::BadInput, "{err}");
     assert!(err.contains("an account id is 12 digits"), "{err}");
 }
+
+#[test]
+fn sarif_has_a_rule_per_code_and_bad_documents_as_notifications() {
+    // A policy scan cannot read: a result, and a notification of the run, which succeeded.
+    let legacy = "../../tests/examples/templates/legacy-roles.json";
+    let (_, out, _) = scan(&["--output", "sarif", legacy]);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &log["runs"][0];
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "UNANALYSED_POLICY");
+    let region = &notification["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(48), Some(21))
+    );
+    // Every rule a result names is described, Access Analyzer's codes with their section.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let rule = rules.iter().find(|rule| rule["id"] == result["ruleId"]);
+        assert!(rule.is_some(), "no rule for {}", result["ruleId"]);
+    }
+    let (_, out, _) = scan(&["--output", "sarif", NOTIFICATIONS]);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let effect = rules
+        .iter()
+        .find(|rule| rule["id"] == "INVALID_EFFECT")
+        .unwrap();
+    assert!(
+        effect["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("error-invalid-effect")
+    );
+    // A template that is no JSON: the run fails, located in the file.
+    let broken = std::env::temp_dir().join(format!("keyaki-broken-{}.json", std::process::id()));
+    std::fs::write(&broken, "{\"Resources\": {\n").unwrap();
+    let (exit, out, _) = scan(&["--output", "sarif", broken.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&broken);
+    assert_eq!(exit, Exit::BadInput);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "UNREADABLE_FILE");
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+}
