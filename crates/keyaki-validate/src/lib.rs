@@ -15,7 +15,7 @@
 //!    against the ARN format and the resource types of their service, condition keys against
 //!    the keys services declare, the global keys of the IAM User Guide and the keys each action
 //!    supports (`catalog`, the service authorization reference as data).
-//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `attached`,
+//! 3. **Statements** (`permissive`, `conditions`, `condition_keys`, `trust`, `scp`, `attached`,
 //!    `document`): the reference's security warnings, warnings and suggestions, and the errors
 //!    of a resource policy for the resource it is attached to, each decided by reading the
 //!    policy model.
@@ -43,6 +43,7 @@ mod permissive;
 mod redundancy;
 mod redundant_statements;
 mod resources;
+mod scp;
 mod trust;
 
 pub use codes::{FindingType, Issue};
@@ -204,6 +205,7 @@ pub fn validate_policy_for(
             findings.extend(condition_keys::findings(&document));
             findings.extend(action_keys::findings(&document));
             findings.extend(trust::findings(&document));
+            findings.extend(scp::findings(&document));
             findings.extend(attached::findings(&document));
             findings
         }
