@@ -47,6 +47,7 @@ issue_codes! {
     InvalidPolicyElement => "INVALID_POLICY_ELEMENT",
     InvalidPrincipalFormat => "INVALID_PRINCIPAL_FORMAT",
     InvalidPrincipalKey => "INVALID_PRINCIPAL_KEY",
+    InvalidVariableForOperator => "INVALID_VARIABLE_FOR_OPERATOR",
     InvalidVersion => "INVALID_VERSION",
     JsonSyntaxError => "JSON_SYNTAX_ERROR",
     MissingAction => "MISSING_ACTION",
@@ -64,5 +65,6 @@ issue_codes! {
     UnsupportedElementCombination => "UNSUPPORTED_ELEMENT_COMBINATION",
     UnsupportedPrincipal => "UNSUPPORTED_PRINCIPAL",
     UnsupportedWildcardInPrincipal => "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+    VariableUnsupportedInElement => "VARIABLE_UNSUPPORTED_IN_ELEMENT",
     VariableUnsupportedInVersion => "VARIABLE_UNSUPPORTED_IN_VERSION",
 }

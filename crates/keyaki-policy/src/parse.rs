@@ -349,6 +349,9 @@ impl GrammarReader {
                         .with_help("actions are written `service:Action`, such as `s3:GetObject`"),
                     );
                 }
+                if !is_resource && self.variables && pattern.text.contains("${") {
+                    self.error(variable_in_action(element, text.span));
+                }
                 if is_resource && !self.variables && pattern.text.contains("${") {
                     self.literal_variable_spans.push(text.span);
                 }
@@ -646,3 +649,16 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+/// `${…}` in an `Action` or `NotAction` entry: IAM replaces policy variables only in `Resource`
+/// and in string and ARN conditions (IAM User Guide, "Access Analyzer policy check reference",
+/// Error – Variable unsupported in element: "You can use policy variables in the `Resource`
+/// element and in string comparisons in the `Condition` element"), so here it is literal text.
+fn variable_in_action(element: &str, span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        format!("`${{…}}` is literal text in `{element}`, not a policy variable"),
+        span,
+    )
+    .with_help("policy variables work only in `Resource` and in string and ARN conditions")
+    .with_code(IssueCode::VariableUnsupportedInElement)
+}

@@ -11,7 +11,7 @@ use crate::issue_code::IssueCode;
 use crate::json::{Json, Member};
 use crate::model::{Condition, ConditionValue, Operator, OperatorKind, SetQualifier, ValueType};
 use crate::pattern::PatternSyntax;
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 use crate::value::{Decimal, Instant, IpNetwork, parse_base64, parse_bool};
 
 impl GrammarReader {
@@ -199,6 +199,10 @@ impl GrammarReader {
             ValueType::Ip => IpNetwork::parse(&text).map(ConditionValue::Ip),
         };
         if typed.is_none() && !matches!(kind.value_type(), ValueType::String | ValueType::Arn) {
+            if self.variables && text.contains("${") {
+                self.error(variable_for_operator(&text, kind.name(), item.span));
+                return None;
+            }
             let (what, help) = malformed(kind.value_type());
             let mut diagnostic = Diagnostic::error(
                 format!("malformed {what} `{text}` for `{}`", kind.name()),
@@ -221,6 +225,20 @@ fn empty_condition_code(operator: &Operator) -> IssueCode {
         (None, true) => IssueCode::EmptyArrayConditionIfexists,
         (None, false) => IssueCode::EmptyArrayCondition,
     }
+}
+
+/// A policy variable under an operator that is neither a string nor an ARN operator: the
+/// variable is not replaced there, so the value is text the operator cannot read (IAM User
+/// Guide, "Access Analyzer policy check reference", Error – Invalid variable for operator:
+/// "You can't use a policy variable with other operators, such as Numeric, Date, Boolean,
+/// Binary, IP Address, or Null operators").
+fn variable_for_operator(text: &str, operator: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        format!("the policy variable in `{text}` is not replaced under `{operator}`"),
+        span,
+    )
+    .with_help("policy variables work only with string and ARN operators")
+    .with_code(IssueCode::InvalidVariableForOperator)
 }
 
 /// Access Analyzer's issue code for a value its operator cannot read, if it has one.
