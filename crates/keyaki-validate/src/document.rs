@@ -1,7 +1,7 @@
 //! Checks about the document as a whole: its version, its size, its statement ids, and
 //! redundant statements (`redundant_statements`).
 
-use crate::{Document, Finding, ValidatePolicyType};
+use crate::{Document, Finding, ValidatePolicyType, ValidateResourceType};
 use keyaki_policy::Span;
 
 /// IAM's quota for a managed policy, in characters without white space (IAM User Guide, "Policy
@@ -11,6 +11,11 @@ const IDENTITY_POLICY_QUOTA: usize = 6_144;
 
 /// AWS Organizations' quota for an SCP, in characters (white space counts for SCPs).
 const SCP_QUOTA: usize = 5_120;
+
+/// IAM's default quota for a role trust policy, in characters without white space (IAM User
+/// Guide, "IAM and AWS STS quotas": "Role trust policy length", 2,048 characters by default;
+/// an account may have it raised, which the finding's text tells the reader to consider).
+const ROLE_TRUST_POLICY_QUOTA: usize = 2_048;
 
 pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -31,19 +36,26 @@ fn missing_version(document: &Document<'_>) -> Option<Finding> {
     document.finding("MISSING_VERSION", &[], &[Span::new(start, start + 1)])
 }
 
-/// `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA` and `POLICY_SIZE_EXCEEDS_SCP_QUOTA`.
+/// `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA`, `POLICY_SIZE_EXCEEDS_SCP_QUOTA` and, for a
+/// resource policy named as a role trust policy, `POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA`.
 fn size(document: &Document<'_>) -> Option<Finding> {
     let text = document.source.text();
-    let (code, size, quota) = match document.policy_type {
-        ValidatePolicyType::Identity => (
+    let without_white_space = || text.chars().filter(|c| !c.is_whitespace()).count();
+    let (code, size, quota) = match (document.policy_type, document.resource_type) {
+        (ValidatePolicyType::Identity, _) => (
             "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
-            text.chars().filter(|c| !c.is_whitespace()).count(),
+            without_white_space(),
             IDENTITY_POLICY_QUOTA,
         ),
-        ValidatePolicyType::ServiceControl => (
+        (ValidatePolicyType::ServiceControl, _) => (
             "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
             text.chars().count(),
             SCP_QUOTA,
+        ),
+        (ValidatePolicyType::Resource, Some(ValidateResourceType::RoleTrustPolicy)) => (
+            "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
+            without_white_space(),
+            ROLE_TRUST_POLICY_QUOTA,
         ),
         _ => return None,
     };
