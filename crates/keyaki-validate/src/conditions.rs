@@ -17,6 +17,7 @@ pub(crate) fn findings(document: &Document<'_>) -> Vec<Finding> {
             findings.extend(epoch_dates(document, condition));
             findings.extend(several_booleans(document, condition));
             findings.extend(vpc_formats(document, condition));
+            findings.extend(service_principal_formats(document, condition));
         }
     }
     findings
@@ -217,5 +218,63 @@ fn vpc_formats(document: &Document<'_>, condition: &Condition) -> Vec<Finding> {
 fn is_vpc_id(text: &str, prefix: &str) -> bool {
     text.strip_prefix(prefix).is_some_and(|id| {
         (id.len() == 8 || id.len() == 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// The condition keys whose values are service principals, with the format the reference gives
+/// for them: `{{service-name}}.amazonaws.com`, and for `kms:ViaService` the service's endpoint
+/// in a Region (IAM User Guide, "Access Analyzer policy check reference", Error – Invalid
+/// service principal format).
+const SERVICE_PRINCIPAL_KEYS: &[(&str, &str)] = &[
+    ("aws:PrincipalServiceName", "SERVICE.amazonaws.com"),
+    ("iam:PassedToService", "SERVICE.amazonaws.com"),
+    ("iam:AWSServiceName", "SERVICE.amazonaws.com"),
+    ("kms:ViaService", "SERVICE.REGION.amazonaws.com"),
+];
+
+/// `INVALID_SERVICE_PRINCIPAL_FORMAT`: a value of a service-principal key that is not a
+/// lowercase host name under `amazonaws.com` (or `amazonaws.com.cn`, the China Regions' domain).
+/// A value with a wildcard or a policy variable is not judged.
+fn service_principal_formats(document: &Document<'_>, condition: &Condition) -> Vec<Finding> {
+    let key = condition.key.value.as_str();
+    let Some((_, expected_format)) = SERVICE_PRINCIPAL_KEYS
+        .iter()
+        .find(|(name, _)| key.eq_ignore_ascii_case(name))
+    else {
+        return Vec::new();
+    };
+    condition
+        .values
+        .iter()
+        .filter(|value| match &value.value {
+            ConditionValue::Pattern(pattern) => {
+                let text = pattern.text.as_str();
+                !text.contains(['*', '?', '$']) && !is_service_principal(text)
+            }
+            _ => false,
+        })
+        .filter_map(|value| {
+            document.finding(
+                "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                &[("expectedFormat", expected_format)],
+                &[value.span],
+            )
+        })
+        .collect()
+}
+
+/// Whether `text` reads as a service principal: lowercase DNS labels ending in `amazonaws.com`
+/// or `amazonaws.com.cn`, with at least one label before it.
+fn is_service_principal(text: &str) -> bool {
+    let host = text
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| text.strip_suffix(".amazonaws.com.cn"));
+    host.is_some_and(|host| {
+        host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
     })
 }
