@@ -350,7 +350,7 @@ impl GrammarReader {
                     );
                 }
                 if !is_resource && self.variables && pattern.text.contains("${") {
-                    self.error(variable_in_action(element, text.span));
+                    self.error(variable_unsupported_in(element, text.span));
                 }
                 if is_resource && !self.variables && pattern.text.contains("${") {
                     self.literal_variable_spans.push(text.span);
@@ -650,11 +650,12 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests;
 
-/// `${…}` in an `Action` or `NotAction` entry: IAM replaces policy variables only in `Resource`
-/// and in string and ARN conditions (IAM User Guide, "Access Analyzer policy check reference",
-/// Error – Variable unsupported in element: "You can use policy variables in the `Resource`
-/// element and in string comparisons in the `Condition` element"), so here it is literal text.
-fn variable_in_action(element: &str, span: Span) -> Diagnostic {
+/// `${…}` in an element other than `Resource` and `Condition` (an action, a principal): IAM
+/// replaces policy variables only in `Resource` and in string and ARN conditions (IAM User
+/// Guide, "Access Analyzer policy check reference", Error – Variable unsupported in element:
+/// "You can use policy variables in the `Resource` element and in string comparisons in the
+/// `Condition` element"), so there it is literal text.
+fn variable_unsupported_in(element: &str, span: Span) -> Diagnostic {
     Diagnostic::warning(
         format!("`${{…}}` is literal text in `{element}`, not a policy variable"),
         span,

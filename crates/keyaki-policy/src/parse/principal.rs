@@ -121,6 +121,9 @@ impl GrammarReader {
                 continue;
             };
             for value in values {
+                if self.variables && value.value.contains("${") {
+                    self.error(super::variable_unsupported_in("Principal", value.span));
+                }
                 let principal = match name {
                     "AWS" => self.aws_principal(&value),
                     _ => self.named_principal(name, &value),
