@@ -25,6 +25,8 @@ struct Catalog {
     /// Declared keys (lowercase) with their type, by prefix.
     keys_by_prefix: BTreeMap<String, Vec<(String, String)>>,
     formats_by_arn_service: BTreeMap<String, Vec<Pattern>>,
+    /// By ARN service field: whether every ARN format of the service has a `${Region}` field.
+    regional_by_arn_service: BTreeMap<String, bool>,
 }
 
 fn catalog() -> &'static Catalog {
@@ -45,6 +47,12 @@ fn catalog() -> &'static Catalog {
                 }
                 (Some("resource"), Some(_name), Some(format)) => {
                     let service = format.split(':').nth(2).unwrap_or("").to_string();
+                    let regional = format.split(':').nth(3) == Some("${Region}");
+                    let every_format_regional = catalog
+                        .regional_by_arn_service
+                        .entry(service.clone())
+                        .or_insert(true);
+                    *every_format_regional &= regional;
                     if let Some(pattern) = format_pattern(format) {
                         catalog
                             .formats_by_arn_service
@@ -156,6 +164,13 @@ pub fn arn_fits_a_resource_type(arn_text: &str) -> Option<bool> {
             .iter()
             .any(|format| arn::matches(format, arn_text, &request)),
     )
+}
+
+/// Whether every resource type of the ARN service `service` has a Region in its ARN format
+/// (`arn:${Partition}:logs:${Region}:…`): `None` when the catalog has no ARN format with that
+/// service field.
+pub fn arn_service_requires_region(service: &str) -> Option<bool> {
+    catalog().regional_by_arn_service.get(service).copied()
 }
 
 const GLOBAL_KEYS: &str = include_str!("../data/global-condition-keys.txt");

@@ -44,8 +44,10 @@ fn is_plain(field: &str) -> bool {
 }
 
 /// `INVALID_ARN_PREFIX`, `MISSING_ARN_FIELD`, `INVALID_PARTITION`, `INVALID_ARN_SERVICE_CASE`,
-/// `INVALID_ARN_ACCOUNT`, `WILDCARD_IN_SERVICE_NAME` and `INVALID_ARN_RESOURCE` (an ARN written
-/// without wildcards that fits no resource type of its service): the first problem of one ARN.
+/// `INVALID_ARN_ACCOUNT`, `WILDCARD_IN_SERVICE_NAME`, `MISSING_ARN_REGION` (an empty Region
+/// field where every ARN format of the service has one) and `INVALID_ARN_RESOURCE` (an ARN
+/// written without wildcards that fits no resource type of its service): the first problem of
+/// one ARN.
 fn malformed_arn(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<Finding> {
     let text = pattern.value.text.as_str();
     let at = [pattern.span];
@@ -66,7 +68,7 @@ fn malformed_arn(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<
         }
         return document.finding("MISSING_ARN_FIELD", &[("fields", "6")], &at);
     }
-    let [partition, service, _region, account, _resource] = fields.as_slice() else {
+    let [partition, service, region, account, _resource] = fields.as_slice() else {
         return None;
     };
     if is_plain(partition) && !PARTITIONS.contains(partition) {
@@ -89,6 +91,12 @@ fn malformed_arn(document: &Document<'_>, pattern: &Spanned<Pattern>) -> Option<
     }
     if is_plain(account) && !is_account_field(account) {
         return document.finding("INVALID_ARN_ACCOUNT", &[("account", account)], &at);
+    }
+    if region.is_empty()
+        && is_plain(service)
+        && catalog::arn_service_requires_region(service) == Some(true)
+    {
+        return document.finding("MISSING_ARN_REGION", &[("service", service)], &at);
     }
     if is_plain(text) && catalog::arn_fits_a_resource_type(text) == Some(false) {
         return document.finding("INVALID_ARN_RESOURCE", &[], &at);
