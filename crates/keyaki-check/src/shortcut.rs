@@ -16,7 +16,7 @@
 use crate::check::{Check, Outcome, Reason, Verdict};
 use crate::exemplars::Exemplars;
 use crate::witness::with_example_accounts;
-use keyaki_policy::{Effect, Policy, Segment};
+use keyaki_policy::{Effect, Policy};
 
 impl Check<'_> {
     /// The outcome of this check when the exemplars decide it alone (see the module docs).
@@ -62,13 +62,9 @@ fn encoded_exactly(policy: &Policy) -> bool {
         let lists = std::iter::once(&statement.action).chain(statement.resource.as_ref());
         statement.conditions.is_empty()
             && statement.principal.is_none()
-            && lists.flat_map(|list| &list.patterns).all(|pattern| {
-                !pattern
-                    .value
-                    .segments
-                    .iter()
-                    .any(|s| matches!(s, Segment::Variable(_)))
-            })
+            && lists
+                .flat_map(|list| &list.patterns)
+                .all(|pattern| !pattern.value.has_variables())
     })
 }
 

@@ -197,11 +197,7 @@ fn bind_condition(condition: &Condition, request: &mut Request, fixed: &mut Fixe
         let ConditionValue::Pattern(pattern) = &value.value else {
             continue;
         };
-        if !pattern
-            .segments
-            .iter()
-            .any(|s| matches!(s, Segment::Variable(_)))
-        {
+        if !pattern.has_variables() {
             continue;
         }
         match &current {

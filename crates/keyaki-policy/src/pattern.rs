@@ -71,6 +71,13 @@ pub struct PatternError {
 }
 
 impl Pattern {
+    /// Whether a policy variable (`${…}`) is among the segments.
+    pub fn has_variables(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|segment| matches!(segment, Segment::Variable(_)))
+    }
+
     /// Reads `text` under `syntax`.
     pub fn parse(text: &str, syntax: PatternSyntax) -> Result<Pattern, PatternError> {
         let mut segments = Vec::new();

@@ -166,11 +166,7 @@ fn principal_arn_user_pin(statement: &Statement) -> Option<Pin> {
         let ConditionValue::Pattern(template) = &value.value else {
             return None;
         };
-        if template
-            .segments
-            .iter()
-            .any(|s| matches!(s, Segment::Variable(_)))
-        {
+        if template.has_variables() {
             return None;
         }
         let resource = template.text.splitn(6, ':').nth(5)?;
