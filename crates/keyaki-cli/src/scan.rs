@@ -495,11 +495,7 @@ impl Report {
         }
         out.push('\n');
         for finding in &self.findings {
-            let Some(file) = self
-                .files
-                .iter()
-                .find(|f| f.template.name() == finding.file)
-            else {
+            let Some(file) = self.file_of(finding) else {
                 continue;
             };
             out.push_str(&self.render_finding(&file.template, finding, style));
@@ -558,56 +554,51 @@ impl Report {
     /// with `--baseline`, its `baselineState` (`unchanged` when the baseline holds it, else
     /// `new`).
     fn sarif(&self) -> String {
-        let results: Vec<_> = self
-            .findings
-            .iter()
-            .filter_map(|finding| {
-                let file = self.files.iter().find(|f| f.template.name() == finding.file)?;
-                let blocking = self.blocks(finding);
-                let mut result = json!({
-                    "ruleId": finding.issue_code,
-                    "level": if blocking { "error" } else { "warning" },
-                    "message": {"text": format!(
-                        "{} ({}): {}", finding.resource, finding.policy_name, finding.finding_details
-                    )},
-                    "locations": [sarif::location(&file.template, Some(finding.span))],
-                    "properties": {
-                        "findingType": finding.finding_type,
-                        "resource": finding.resource,
-                        "policyName": finding.policy_name,
-                    },
-                    "partialFingerprints": {"keyaki/v1": finding.fingerprint},
-                });
-                if let (Some(baselined), Some(map)) = (finding.baselined, result.as_object_mut()) {
-                    let state = if baselined { "unchanged" } else { "new" };
-                    map.insert("baselineState".into(), json!(state));
-                }
-                Some(result)
-            })
-            .collect();
-        // A policy that could not be analysed is also a notification of the run.
-        let notifications: Vec<_> = self
-            .findings
-            .iter()
-            .filter(|finding| finding.issue_code == "UNANALYSED_POLICY")
-            .filter_map(|finding| {
-                let file = self
-                    .files
-                    .iter()
-                    .find(|f| f.template.name() == finding.file)?;
-                let location = sarif::location(&file.template, Some(finding.span));
-                let message = format!(
-                    "{} ({}): {}",
-                    finding.resource, finding.policy_name, finding.finding_details
-                );
-                Some(sarif::notification(
+        let mut results = Vec::new();
+        let mut notifications = Vec::new();
+        for finding in &self.findings {
+            let Some(file) = self.file_of(finding) else {
+                continue;
+            };
+            let location = sarif::location(&file.template, Some(finding.span));
+            let message = format!(
+                "{} ({}): {}",
+                finding.resource, finding.policy_name, finding.finding_details
+            );
+            // A policy that could not be analysed is also a notification of the run.
+            if finding.issue_code == "UNANALYSED_POLICY" {
+                notifications.push(sarif::notification(
                     &finding.issue_code,
                     &message,
-                    Some(location),
-                ))
-            })
-            .collect();
+                    Some(location.clone()),
+                ));
+            }
+            let mut result = json!({
+                "ruleId": finding.issue_code,
+                "level": if self.blocks(finding) { "error" } else { "warning" },
+                "message": {"text": message},
+                "locations": [location],
+                "properties": {
+                    "findingType": finding.finding_type,
+                    "resource": finding.resource,
+                    "policyName": finding.policy_name,
+                },
+                "partialFingerprints": {"keyaki/v1": finding.fingerprint},
+            });
+            if let (Some(baselined), Some(map)) = (finding.baselined, result.as_object_mut()) {
+                let state = if baselined { "unchanged" } else { "new" };
+                map.insert("baselineState".into(), json!(state));
+            }
+            results.push(result);
+        }
         json!({"results": results, "notifications": notifications}).to_string()
+    }
+
+    /// The scanned file a finding is in.
+    fn file_of(&self, finding: &ScanFinding) -> Option<&Scanned> {
+        self.files
+            .iter()
+            .find(|file| file.template.name() == finding.file)
     }
 
     fn json(&self) -> String {

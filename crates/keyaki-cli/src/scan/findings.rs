@@ -317,37 +317,25 @@ fn external_access(
     config: CheckConfig,
 ) -> Vec<Draft> {
     let report = findings(parsed, trust, config);
-    let at_statement = |index: usize| {
-        parsed
-            .policy
-            .statements
-            .get(index)
-            .map_or(parsed.policy.span, |s| s.span)
-    };
     let mut drafts: Vec<Draft> = summarise(&parsed.policy, &report)
         .iter()
         .map(|access| {
-            let written = at_statement(access.statement_index);
-            Draft {
-                finding_type: FindingType::SecurityWarning,
-                issue_code: "EXTERNAL_ACCESS",
-                details: crate::findings::summary::sentence(access),
-                span: policy.locations.to_template(written),
-                policy_span: Some(written),
-                help: None,
-                learn_more_link: None,
-            }
+            let sentence = crate::findings::summary::sentence(access);
+            at_statement(
+                policy,
+                parsed,
+                access.statement_index,
+                "EXTERNAL_ACCESS",
+                sentence,
+            )
         })
         .collect();
-    drafts.extend(report.unknown.iter().map(|why| Draft {
-        finding_type: FindingType::Error,
-        issue_code: "CHECK_UNDECIDED",
-        details: format!("findings may be incomplete: {why}"),
-        span: policy.locations.to_template(parsed.policy.span),
-        policy_span: Some(parsed.policy.span),
-        help: Some("a check without an answer is never a pass; try a longer --timeout".into()),
-        learn_more_link: None,
-    }));
+    drafts.extend(
+        report
+            .unknown
+            .iter()
+            .map(|why| undecided(policy, parsed, format!("findings may be incomplete: {why}"))),
+    );
     drafts
 }
 
@@ -406,30 +394,57 @@ fn verdict(
         Verdict::Fail { reasons, .. } => reasons
             .iter()
             .map(|reason| {
-                let written = parsed
-                    .policy
-                    .statements
-                    .get(reason.statement_index)
-                    .map_or(parsed.policy.span, |s| s.span);
-                Draft {
-                    finding_type: FindingType::SecurityWarning,
-                    issue_code: code,
-                    details: reason.description.clone(),
-                    span: policy.locations.to_template(written),
-                    policy_span: Some(written),
-                    help: None,
-                    learn_more_link: None,
-                }
+                at_statement(
+                    policy,
+                    parsed,
+                    reason.statement_index,
+                    code,
+                    reason.description.clone(),
+                )
             })
             .collect(),
-        Verdict::Unknown(why) => vec![Draft {
-            finding_type: FindingType::Error,
-            issue_code: "CHECK_UNDECIDED",
-            details: format!("{} could not be decided: {why}", code.to_lowercase()),
-            span: policy.locations.to_template(parsed.policy.span),
-            policy_span: Some(parsed.policy.span),
-            help: Some("a check without an answer is never a pass; try a longer --timeout".into()),
-            learn_more_link: None,
-        }],
+        Verdict::Unknown(why) => vec![undecided(
+            policy,
+            parsed,
+            format!("{} could not be decided: {why}", code.to_lowercase()),
+        )],
+    }
+}
+
+/// A security warning at statement `index` of the policy (at the whole policy if it has no
+/// such statement).
+fn at_statement(
+    policy: &FoundPolicy,
+    parsed: &ParsedPolicy,
+    index: usize,
+    code: &'static str,
+    details: String,
+) -> Draft {
+    let written = parsed
+        .policy
+        .statements
+        .get(index)
+        .map_or(parsed.policy.span, |s| s.span);
+    Draft {
+        finding_type: FindingType::SecurityWarning,
+        issue_code: code,
+        details,
+        span: policy.locations.to_template(written),
+        policy_span: Some(written),
+        help: None,
+        learn_more_link: None,
+    }
+}
+
+/// A `CHECK_UNDECIDED` error at the whole policy: a check asked has no answer.
+fn undecided(policy: &FoundPolicy, parsed: &ParsedPolicy, details: String) -> Draft {
+    Draft {
+        finding_type: FindingType::Error,
+        issue_code: "CHECK_UNDECIDED",
+        details,
+        span: policy.locations.to_template(parsed.policy.span),
+        policy_span: Some(parsed.policy.span),
+        help: Some("a check without an answer is never a pass; try a longer --timeout".into()),
+        learn_more_link: None,
     }
 }
