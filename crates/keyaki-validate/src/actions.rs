@@ -5,7 +5,7 @@
 //! 20,455 actions); names are compared ignoring case, as IAM does. A catalog is a snapshot: an
 //! action AWS added after it was taken is reported as unknown.
 
-use crate::redundancy::{Element, Limits, redundant_entries};
+use crate::redundancy::{Element, Limits, redundant_patterns};
 use crate::{Document, Finding};
 use keyaki_check::catalog::{UnknownAction, look_up_action, service_prefixes};
 use keyaki_policy::{Pattern, Span, Spanned};
@@ -91,26 +91,17 @@ fn redundant_actions(
     patterns: &[Spanned<Pattern>],
     limits: Limits,
 ) -> Vec<Finding> {
-    let redundant = redundant_entries(patterns, Element::Action, limits);
-    let spans: Vec<Span> = patterns
-        .iter()
-        .zip(&redundant)
-        .filter(|(_, redundant)| **redundant)
-        .map(|(pattern, _)| pattern.span)
-        .collect();
-    let Some(first) = patterns
-        .iter()
-        .zip(&redundant)
-        .find(|(_, redundant)| **redundant)
-    else {
+    let redundant = redundant_patterns(patterns, Element::Action, limits);
+    let Some(first) = redundant.first() else {
         return Vec::new();
     };
+    let spans: Vec<Span> = redundant.iter().map(|pattern| pattern.span).collect();
     document
         .finding(
             "REDUNDANT_ACTION",
             &[
                 ("redundantActionCount", &spans.len().to_string()),
-                ("redundantAction", &first.0.value.text),
+                ("redundantAction", &first.value.text),
             ],
             &spans,
         )

@@ -32,6 +32,7 @@ use keyaki_automata::{
 };
 use keyaki_check::encode::{glob_of, relaxed_arn};
 use keyaki_policy::{Pattern, Spanned};
+use keyaki_solver::theories::strings::glob;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -100,10 +101,10 @@ impl Element {
 
     /// The strings an entry matches, exactly; `None` when it has a policy variable.
     pub(crate) fn exact(self, pattern: &Pattern) -> Option<GlobPattern> {
-        let glob = glob_of(pattern)?;
+        let logic = glob_of(pattern)?;
         Some(match self {
-            Element::Action => glob_pattern(&glob.pieces),
-            Element::Resource => glob_pattern(&keyaki_logic::Pattern::arn(&glob.pieces).pieces),
+            Element::Action => glob(&logic),
+            Element::Resource => glob(&keyaki_logic::Pattern::arn(&logic.pieces)),
         })
     }
 
@@ -114,21 +115,22 @@ impl Element {
             Element::Action => self
                 .exact(pattern)
                 .unwrap_or_else(|| GlobPattern::parse(&pattern.text)),
-            Element::Resource => glob_pattern(&relaxed_arn(pattern).pieces),
+            Element::Resource => glob(&relaxed_arn(pattern)),
         }
     }
 }
 
-/// A pattern of the formula language as a pattern of the automata (the same pieces).
-fn glob_pattern(pieces: &[keyaki_logic::term::Piece]) -> GlobPattern {
-    use keyaki_logic::term::Piece as Logic;
-    GlobPattern::new(pieces.iter().map(|piece| match piece {
-        Logic::Char(c) => Piece::Char(*c),
-        Logic::AnyChar => Piece::AnyChar,
-        Logic::AnyRun => Piece::AnyRun,
-        Logic::PartChar => Piece::PartChar,
-        Logic::PartRun => Piece::PartRun,
-    }))
+/// The redundant entries of a list, in order ([`redundant_entries`]).
+pub(crate) fn redundant_patterns(
+    patterns: &[Spanned<Pattern>],
+    element: Element,
+    limits: Limits,
+) -> Vec<&Spanned<Pattern>> {
+    patterns
+        .iter()
+        .zip(redundant_entries(patterns, element, limits))
+        .filter_map(|(pattern, redundant)| redundant.then_some(pattern))
+        .collect()
 }
 
 /// Which entries of a list are redundant (see the module docs): each, in order, when the

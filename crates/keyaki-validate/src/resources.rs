@@ -6,7 +6,7 @@
 //! may stand for anything, and a check that guessed would report correct policies.
 
 use crate::catalog;
-use crate::redundancy::{Element, Limits, redundant_entries};
+use crate::redundancy::{Element, Limits, redundant_patterns};
 use crate::{Document, Finding};
 use keyaki_policy::{Pattern, Span, Spanned};
 
@@ -126,12 +126,9 @@ fn redundant_resources(
     patterns: &[Spanned<Pattern>],
     limits: Limits,
 ) -> Vec<Finding> {
-    let redundant = redundant_entries(patterns, Element::Resource, limits);
-    let spans: Vec<Span> = patterns
+    let spans: Vec<Span> = redundant_patterns(patterns, Element::Resource, limits)
         .iter()
-        .zip(&redundant)
-        .filter(|(_, redundant)| **redundant)
-        .map(|(pattern, _)| pattern.span)
+        .map(|pattern| pattern.span)
         .collect();
     if spans.is_empty() {
         return Vec::new();
